@@ -1,0 +1,53 @@
+# kb: build, preview, test and measure the knowledge base.
+# `make html` and `make test` are all a fresh machine needs.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.kb-installed
+SOURCE := docs
+BUILD  := _build
+SPHINX := $(PY) -m sphinx
+JOBS   ?= auto
+
+.DEFAULT_GOAL := help
+.PHONY: help install html dirhtml strict serve test lint linkcheck bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install kb with its tools
+
+html: $(STAMP)  ## build docs/ into _build/html, reporting every problem
+	$(SPHINX) -b html -j $(JOBS) --keep-going -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
+
+dirhtml: $(STAMP)  ## build with pretty URLs into _build/dirhtml
+	$(SPHINX) -b dirhtml -j $(JOBS) --keep-going -d $(BUILD)/doctrees-dirhtml $(SOURCE) $(BUILD)/dirhtml
+
+strict: $(STAMP)  ## build and fail on any warning (as Read the Docs does)
+	$(SPHINX) -b html -W --keep-going -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
+
+serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
+	$(VENV)/bin/sphinx-autobuild --host 127.0.0.1 --port 8000 -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
+
+test: $(STAMP)  ## run the test suite (real builds, a real browser)
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+lint: $(STAMP)  ## ruff and mypy
+	$(VENV)/bin/ruff check ext tests benchmarks
+	$(VENV)/bin/mypy
+
+linkcheck: $(STAMP)  ## check external links
+	$(SPHINX) -b linkcheck -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/linkcheck
+
+bench: $(STAMP)  ## build generated corpora with and without kb and compare
+	$(PY) benchmarks/run.py
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf $(BUILD) benchmarks/work

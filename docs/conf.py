@@ -1,0 +1,47 @@
+"""Sphinx configuration of the knowledge base."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The extension lives in ../ext; installed with the project, but a plain
+# checkout (sphinx-build without `pip install`) works too.
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "ext")))
+
+project = "AI・半導体・クラウド 分析ナレッジベース"
+author = "ALLFORCES編集部"
+copyright = "2025, ALLFORCES編集部"
+language = "ja"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "kb",
+]
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_data"]
+root_doc = "index"
+
+myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline"]
+myst_heading_anchors = 3
+
+html_theme = "furo"
+html_title = "分析ナレッジベース"
+# Read the Docs sets READTHEDOCS_CANONICAL_URL; kb uses it when this is empty.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://kb.example.org/")
+html_static_path: list[str] = []
+# Furo's own navigation renders the whole toctree into every page; kb's
+# sidebar shows the sections and the page's neighbours instead.
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "kb/sidebar-nav.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+
+kb_timezone = "Asia/Tokyo"

@@ -1,0 +1,113 @@
+"""kb: a Sphinx knowledge base for long-form Japanese analysis articles.
+
+``extensions = ["kb"]`` in ``conf.py`` turns MyST articles with Jekyll front
+matter into typed records, and builds tag, category, author and date
+indexes, Atom feeds, and glossary cross-references from them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+def _check_config(app: Sphinx, config: Config) -> None:
+    from sphinx.util import logging
+
+    from kb.config import AUTOLINK_MODES
+
+    logger = logging.getLogger(__name__)
+    if config.kb_autolink not in AUTOLINK_MODES:
+        logger.warning(
+            "kb_autolink must be one of %s, not %r; using 'first'",
+            ", ".join(AUTOLINK_MODES),
+            config.kb_autolink,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_autolink = "first"
+    try:
+        from kb.frontmatter import zone_named
+
+        zone_named(config.kb_timezone)
+    except Exception:
+        logger.warning(
+            "kb_timezone %r is not a known time zone; using Asia/Tokyo",
+            config.kb_timezone,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_timezone = "Asia/Tokyo"
+    if not config.html_baseurl and os.environ.get("READTHEDOCS_CANONICAL_URL"):
+        config.html_baseurl = os.environ["READTHEDOCS_CANONICAL_URL"]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from kb import article, config, dynamic, feeds, nodes, pages
+    from kb.domain import EntryRole, KbDomain
+
+    app.setup_extension("sphinx_design")
+    config.register(app)
+    app.connect("config-inited", _check_config, priority=400)
+    app.add_domain(KbDomain)
+    app.add_node(
+        nodes.kb_dynamic,
+        html=(nodes.visit_skip, None),
+        latex=(nodes.visit_skip, None),
+        text=(nodes.visit_skip, None),
+        man=(nodes.visit_skip, None),
+        texinfo=(nodes.visit_skip, None),
+    )
+
+    def add_entry_roles(app: Sphinx, conf: Config) -> None:
+        for kind, spec in conf.kb_glossary_kinds.items():
+            role = spec.get("role", kind)
+            app.add_role_to_domain("kb", role, EntryRole(kind), override=True)
+            app.add_role(role, EntryRole(kind), override=True)
+
+    app.connect("config-inited", add_entry_roles)
+
+    app.connect("source-read", article.on_source_read)
+    app.add_transform(article.ArticleTransform)
+    app.connect("html-page-context", article.on_html_page_context)
+
+    app.add_directive("kb-latest", dynamic.LatestDirective)
+    app.add_directive("kb-list", dynamic.ListDirective)
+    app.add_directive("kb-category-cards", dynamic.CategoryCardsDirective)
+    app.add_directive("kb-tag-cloud", dynamic.TagCloudDirective)
+    app.add_post_transform(dynamic.FillDynamic)
+    app.connect("env-get-updated", dynamic.on_env_get_updated)
+
+    app.connect("html-collect-pages", pages.collect_pages)
+    app.connect("html-page-context", pages.on_page_context)
+    app.connect("missing-reference", pages.on_missing_reference)
+    app.connect("build-finished", pages.finish_pages)
+    app.connect("build-finished", feeds.write_feeds)
+
+    app.connect("config-inited", _add_paths)
+    app.add_css_file("kb.css")
+    app.add_js_file("kb.js", defer="defer")
+
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def _add_paths(app: Sphinx, config: Config) -> None:
+    """Ship the extension's CSS, JS and sidebar template with any project."""
+    here = os.path.dirname(__file__)
+    static = os.path.join(here, "static")
+    if static not in config.html_static_path:
+        config.html_static_path.append(static)
+    templates = os.path.join(here, "templates")
+    if templates not in config.templates_path:
+        config.templates_path.append(templates)

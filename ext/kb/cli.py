@@ -1,0 +1,146 @@
+"""The ``kb`` command line: ``kb import PATH...`` and room for more subcommands.
+
+Nothing here imports Sphinx, so the command starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from kb.frontmatter import zone_named
+from kb.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
+
+#: Exit status for a command line the user has to fix (as argparse uses).
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A problem with the command line itself, not with a post."""
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it, for short messages."""
+    try:
+        inside = path.resolve().is_relative_to(Path.cwd().resolve())
+        return os.path.relpath(path) if inside else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kb", description="Tools for the kb knowledge base of long-form articles."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    importer = commands.add_parser(
+        "import",
+        help="turn Jekyll posts into MyST articles",
+        description=(
+            "Turn Jekyll posts into MyST articles at INTO/YYYY/MM/<slug>.md. Folders are "
+            "searched for *.md, *.markdown, *.txt and *.html. Existing articles are never "
+            "overwritten without --force; source files are never changed."
+        ),
+    )
+    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="post files or folders")
+    importer.add_argument(
+        "--into",
+        type=Path,
+        metavar="DIR",
+        help="articles folder (default: docs/articles of the project around the current folder)",
+    )
+    importer.add_argument(
+        "--force", action="store_true", help="replace existing articles whose text differs"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="write nothing; print what would happen"
+    )
+    importer.add_argument(
+        "--timezone",
+        default="Asia/Tokyo",
+        metavar="ZONE",
+        help="IANA time zone that decides an article's YYYY/MM folder (default: Asia/Tokyo)",
+    )
+    return parser
+
+
+def _articles_folder(into: Path | None) -> Path:
+    if into is not None:
+        if into.exists() and not into.is_dir():
+            raise UsageError(f"--into {into}: not a folder")
+        return into
+    found = find_articles_folder(Path.cwd())
+    if found is None:
+        raise UsageError(
+            f"no kb project found: neither {Path.cwd()} nor any folder above it has "
+            "docs/conf.py; pass --into DIR to say where the articles go"
+        )
+    return found
+
+
+def _print_report(report: ImportReport, out: TextIO, err: TextIO) -> None:
+    would = "would be " if report.dry_run else ""
+    for result in report.results:
+        source = _display(result.source)
+        target = _display(result.target) if result.target is not None else ""
+        if result.outcome is Outcome.IMPORTED:
+            verb = "overwritten" if result.overwrote else "imported"
+            print(f"{would}{verb}: {source} -> {target}", file=out)
+        elif result.outcome is Outcome.UNCHANGED:
+            print(f"unchanged: {source} -> {target}", file=out)
+        elif result.outcome is Outcome.SKIPPED:
+            print(f"{would}skipped (exists, use --force): {source} -> {target}", file=out)
+        else:
+            print(f"failed: {source}", file=out)
+    for diagnostic in report.all_diagnostics():
+        print(diagnostic, file=err)
+    labels = {
+        Outcome.IMPORTED: "to import" if report.dry_run else "imported",
+        Outcome.UNCHANGED: "unchanged",
+        Outcome.SKIPPED: "to skip" if report.dry_run else "skipped",
+        Outcome.FAILED: "failed",
+    }
+    counts = ", ".join(f"{report.count(outcome)} {label}" for outcome, label in labels.items())
+    warnings = sum(1 for d in report.all_diagnostics() if d.severity is Severity.WARNING)
+    prefix = "dry run, nothing written: " if report.dry_run else ""
+    print(f"{prefix}{counts}, {warnings} warning{'' if warnings == 1 else 's'}", file=out)
+
+
+def _run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        zone = zone_named(args.timezone)
+    except (ValueError, LookupError, OSError):
+        raise UsageError(
+            f"--timezone {args.timezone}: unknown time zone; use an IANA name such as Asia/Tokyo"
+        ) from None
+    into = _articles_folder(args.into)
+    report = import_posts(args.paths, into, zone, force=args.force, dry_run=args.dry_run)
+    _print_report(report, out, err)
+    return 1 if report.failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kb`` command with ``argv`` (default: the process arguments); the exit status."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:
+        # argparse exits on --help (0) and on bad usage (2); callers want a status.
+        code = exit_request.code
+        return code if isinstance(code, int) else USAGE_ERROR
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE_ERROR
+    try:
+        return _run_import(args, sys.stdout, sys.stderr)
+    except UsageError as error:
+        print(f"kb {args.command}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        # Articles are written atomically, so whatever was written is whole.
+        print(f"kb {args.command}: interrupted; articles written so far are complete", file=sys.stderr)
+        return 130

@@ -1,0 +1,386 @@
+"""Reading Jekyll-style front matter as typed, validated data.
+
+The YAML is read here rather than taken from ``env.metadata`` because
+myst-parser hands lists over as ASCII-escaped JSON strings and keeps no line
+numbers; every problem reported here names the line of its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one front matter value; ``line`` is 1-based in the file."""
+
+    message: str
+    line: int | None = None
+    key: str | None = None
+    subtype: str = "front_matter"
+
+
+@dataclass
+class RawFrontMatter:
+    """The front matter block as YAML values, with the file line of every key."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    #: 1-based line of the opening fence, or ``None`` when the file has none.
+    start_line: int | None = None
+    #: 1-based line where the body starts.
+    body_line: int = 1
+    body: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so every date form goes through one parser."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split ``text`` into (YAML text or None, body, 1-based line of the YAML's first line)."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != FENCE:
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n").rstrip() in (FENCE, "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), 2
+    return None, text, 1
+
+
+def read_front_matter(text: str) -> RawFrontMatter:
+    """Parse the front matter of ``text``; problems are collected, never raised."""
+    yaml_text, body, first_line = split_front_matter(text)
+    raw = RawFrontMatter(body=body)
+    if yaml_text is None:
+        if text.lstrip("\ufeff").startswith(FENCE):
+            raw.problems.append(Problem("front matter has no closing '---' line", 1))
+        return raw
+    raw.start_line = 1
+    raw.body_line = first_line + yaml_text.count("\n") + 1
+    yaml_text = yaml_text.replace("\r\n", "\n")
+    try:
+        loader = _TextLoader(yaml_text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        reason = getattr(error, "problem", None) or str(error)
+        raw.problems.append(Problem(f"front matter is not valid YAML: {reason}", line))
+        return raw
+    if root is None:
+        return raw
+    if not isinstance(root, yaml.MappingNode):
+        raw.problems.append(Problem("front matter must be a mapping of keys to values", first_line))
+        return raw
+    constructor = _TextLoader("")
+    for key_node, value_node in root.value:
+        line = first_line + key_node.start_mark.line
+        key = str(key_node.value)
+        if key in raw.data:
+            raw.problems.append(
+                Problem(f"key {key!r} appears twice; the later value is used", line, key)
+            )
+        try:
+            value = constructor.construct_object(value_node, deep=True)
+        except yaml.YAMLError as error:
+            raw.problems.append(Problem(f"{key}: cannot read value: {error}", line, key))
+            continue
+        raw.data[key] = value
+        raw.lines[key] = line
+    return raw
+
+
+# --- dates -----------------------------------------------------------------
+
+_OFFSET = re.compile(r"\s*(?:(Z|UTC|GMT)|([+-])(\d{2}):?(\d{2}))$", re.IGNORECASE)
+_JAPANESE_DATE = re.compile(
+    r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:時](\d{2})分?(?:[:](\d{2}))?)?$"
+)
+_SLASH_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(.*)$")
+
+
+def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime:
+    """An aware datetime from any accepted date form; naive values are taken in ``zone``.
+
+    Raises ``ValueError`` with a reader-facing reason.
+    """
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        result = _parse_date_text(value.strip())
+    else:
+        raise ValueError(f"expected a date such as 2025-11-07, got {type(value).__name__}")
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=zone)
+    return result
+
+
+def _parse_date_text(text: str) -> dt.datetime:
+    if not text:
+        raise ValueError("the date is empty")
+    match = _JAPANESE_DATE.match(text)
+    if match:
+        year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+        return _checked(year, month, day, hour, minute, second, text)
+    slash = _SLASH_DATE.match(text)
+    if slash:
+        year, month, day, rest = slash.groups()
+        text = f"{int(year):04d}-{int(month):02d}-{int(day):02d}{rest}"
+    zone: dt.tzinfo | None = None
+    offset = _OFFSET.search(text)
+    if offset and re.search(r"\d", text[: offset.start()] or ""):
+        if offset.group(1):
+            zone = dt.timezone.utc
+        else:
+            sign = -1 if offset.group(2) == "-" else 1
+            delta = dt.timedelta(hours=int(offset.group(3)), minutes=int(offset.group(4)))
+            zone = dt.timezone(sign * delta)
+        text = text[: offset.start()].strip()
+    text = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+", r"\1T", text)
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"cannot read {text!r} as a date; use 2025-11-07, 2025-11-07 02:11:09 +0000 "
+            "or ISO 8601"
+        ) from None
+    if zone is not None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def _checked(year: int, month: int, day: int, hour: int, minute: int, second: int, text: str) -> dt.datetime:
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError as error:
+        raise ValueError(f"cannot read {text!r} as a date: {error}") from None
+
+
+def format_japanese_date(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """``2025年11月7日`` for ``moment`` seen in ``zone``."""
+    local = moment.astimezone(zone)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def zone_named(name: str) -> dt.tzinfo:
+    """The time zone called ``name`` (IANA), UTC for ``UTC``."""
+    if name.upper() == "UTC":
+        return dt.timezone.utc
+    return ZoneInfo(name)
+
+
+# --- typed article metadata -----------------------------------------------
+
+KNOWN_KEYS = frozenset(
+    {
+        "layout",
+        "title",
+        "date",
+        "categories",
+        "category",
+        "tags",
+        "tag",
+        "author",
+        "authors",
+        "excerpt",
+        "reading_time",
+        "slug",
+        "updated",
+        "last_modified_at",
+        "draft",
+        "published",
+        "kb_autolink",
+        "autolink",
+    }
+)
+
+
+@dataclass
+class ArticleMeta:
+    """An article's front matter as typed values; problems collected on the way."""
+
+    title: str = ""
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    excerpt: str = ""
+    reading_time: int | None = None
+    slug: str = ""
+    draft: bool = False
+    autolink: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _text(value: Any) -> str | None:
+    """A scalar as text; ``None`` for lists, mappings and nulls."""
+    if value is None or isinstance(value, (list, dict)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _names(value: Any, key: str, line: int | None, problems: list[Problem], *, split: bool) -> list[str]:
+    """A list of names from a YAML list or (Jekyll) a space-separated string."""
+    if value is None:
+        return []
+    items: list[Any]
+    if isinstance(value, str):
+        items = value.split() if split else [value]
+    elif isinstance(value, list):
+        items = value
+    elif isinstance(value, dict):
+        problems.append(Problem(f"{key}: expected a list of names, got a mapping; ignored", line, key))
+        return []
+    else:
+        problems.append(
+            Problem(f"{key}: expected a list of names, got {type(value).__name__} {value!r}", line, key)
+        )
+        items = [value]
+    names: list[str] = []
+    for item in items:
+        text = _text(item)
+        if text is None:
+            problems.append(Problem(f"{key}: {item!r} is not a name; ignored", line, key))
+            continue
+        if text and text not in names:
+            names.append(text)
+    return names
+
+
+def _boolean(value: Any, key: str, line: int | None, problems: list[Problem], default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0"):
+        return False
+    problems.append(Problem(f"{key}: expected true or false, got {value!r}", line, key))
+    return default
+
+
+_MINUTES = re.compile(r"^\s*(\d+)\s*(?:分|min|mins|minutes?)?\s*$", re.IGNORECASE)
+
+
+def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
+    """Validate ``raw`` as an article's front matter."""
+    meta = ArticleMeta(lines=dict(raw.lines), problems=list(raw.problems))
+    data, lines, problems = raw.data, raw.lines, meta.problems
+
+    title = _text(data.get("title"))
+    if "title" not in data:
+        problems.append(Problem("title is required", raw.start_line, "title"))
+    elif not title:
+        problems.append(Problem("title must be non-empty text", lines.get("title"), "title"))
+    meta.title = title or ""
+
+    if "date" not in data:
+        problems.append(Problem("date is required (e.g. 2025-11-07)", raw.start_line, "date"))
+    else:
+        try:
+            meta.date = parse_date(data["date"], zone)
+        except ValueError as error:
+            problems.append(Problem(f"date: {error}", lines.get("date"), "date"))
+
+    for key in ("updated", "last_modified_at"):
+        if key in data and data[key] is not None:
+            try:
+                meta.updated = parse_date(data[key], zone)
+            except ValueError as error:
+                problems.append(Problem(f"{key}: {error}", lines.get(key), key))
+
+    categories = _names(data.get("categories"), "categories", lines.get("categories"), problems, split=True)
+    for name in _names(data.get("category"), "category", lines.get("category"), problems, split=False):
+        if name not in categories:
+            categories.append(name)
+    meta.categories = categories
+
+    tags = _names(data.get("tags"), "tags", lines.get("tags"), problems, split=True)
+    for name in _names(data.get("tag"), "tag", lines.get("tag"), problems, split=False):
+        if name not in tags:
+            tags.append(name)
+    meta.tags = tags
+
+    author_key = "author" if "author" in data else "authors"
+    meta.authors = _names(data.get(author_key), author_key, lines.get(author_key), problems, split=False)
+
+    if "excerpt" in data and data["excerpt"] is not None:
+        excerpt = _text(data["excerpt"])
+        if excerpt is None:
+            problems.append(Problem("excerpt: expected text", lines.get("excerpt"), "excerpt"))
+        else:
+            meta.excerpt = " ".join(excerpt.split())
+
+    if "reading_time" in data and data["reading_time"] is not None:
+        value = data["reading_time"]
+        match = _MINUTES.match(str(value)) if not isinstance(value, (bool, list, dict)) else None
+        if match and int(match.group(1)) > 0:
+            meta.reading_time = int(match.group(1))
+        else:
+            problems.append(
+                Problem(
+                    f"reading_time: expected a whole number of minutes, got {value!r}; "
+                    "computed from the text instead",
+                    lines.get("reading_time"),
+                    "reading_time",
+                )
+            )
+
+    if "slug" in data and data["slug"] is not None:
+        slug = _text(data["slug"])
+        if not slug:
+            problems.append(Problem("slug: expected text", lines.get("slug"), "slug"))
+        else:
+            meta.slug = slug
+
+    if "draft" in data:
+        meta.draft = _boolean(data["draft"], "draft", lines.get("draft"), problems, False)
+    if "published" in data:
+        meta.draft = meta.draft or not _boolean(
+            data["published"], "published", lines.get("published"), problems, True
+        )
+    for key in ("kb_autolink", "autolink"):
+        if key in data:
+            meta.autolink = _boolean(data[key], key, lines.get(key), problems, True)
+
+    meta.extra = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+    return meta
+
+
+# Japanese prose is read at roughly 400–600 characters a minute; only letters
+# and digits count, so markup and punctuation do not inflate the estimate.
+_COUNTED = re.compile(r"[\w]", re.UNICODE)
+
+
+def reading_minutes(text: str, chars_per_minute: int) -> int:
+    """Minutes to read ``text`` at ``chars_per_minute``, at least 1."""
+    count = len(_COUNTED.findall(text))
+    return max(1, round(count / max(1, chars_per_minute)))

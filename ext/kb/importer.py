@@ -1,0 +1,684 @@
+"""Turning Jekyll posts into MyST articles under ``<into>/YYYY/MM/<slug>.md``.
+
+Pure Python on purpose: the ``kb import`` command must start fast, so nothing
+here (or in what it imports) may pull in Sphinx.
+
+The work is split in two layers. :func:`convert_post` is pure: post text in,
+article text, relative path and diagnostics out. :func:`import_posts` does the
+file system work around it: finding posts, choosing a free path, and writing
+atomically without ever touching a source file or clobbering an article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.frontmatter import ArticleMeta, Problem, article_meta, read_front_matter, split_front_matter
+from kb.names import slugify
+
+#: File name endings searched for when a folder is given.
+POST_SUFFIXES = (".md", ".markdown", ".txt", ".html")
+
+#: Longest slug made from a title; long Japanese titles make unwieldy URLs.
+TITLE_SLUG_LENGTH = 60
+
+_PART_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$")
+_JEKYLL_FILE_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t\u3000]*\n)+")
+
+# Characters that end a sentence. The ASCII full stop is special-cased below
+# because "3.14" and "example.com" hold one without ending anything.
+_SENTENCE_ENDS = frozenset("。．｡！？!?")
+# Closing brackets and quotes that belong to the sentence end before them,
+# as in 「そうだ。」.
+_CLOSERS = frozenset("」』）)】〕〉》］]｝}\"'”’")
+# What a finished article may end with: a sentence end, a closer, an ellipsis
+# or a wave dash. Symbols and emoji (category S*) are accepted separately.
+_FINAL_CHARACTERS = _SENTENCE_ENDS | _CLOSERS | frozenset(".…‥〜～")
+# Trailing inline markup that hides the real last character: **重要です。**
+_TRAILING_MARKUP = "*_~"
+# Lines that end a block which legitimately has no sentence punctuation.
+_BLOCK_ENDING = re.compile(
+    r"^(?:#{1,6}\s|```|~~~|:::|\||<|\[[^\]]+\]:\s|(?:[-*_]\s*){3,}$)|\|$|>$"
+)
+
+
+# --- joining parts -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One stretch of a post body between ``---END---`` markers."""
+
+    text: str
+    #: 1-based line of the body on which this part starts.
+    line: int
+
+
+def split_parts(body: str) -> list[Part]:
+    """The parts of ``body`` between lines that are exactly ``---END---``.
+
+    Parts holding nothing but whitespace (a trailing marker, two markers in a
+    row) are left out, so a marker at the very end simply disappears.
+    """
+    parts: list[Part] = []
+    current: list[str] = []
+    start = 1
+    for number, line in enumerate(body.split("\n"), start=1):
+        if _PART_MARKER.match(line):
+            parts.append(Part("\n".join(current), start))
+            current, start = [], number + 1
+        else:
+            current.append(line)
+    parts.append(Part("\n".join(current), start))
+    return [part for part in parts if part.text.strip()]
+
+
+def _is_sentence_end(text: str, index: int) -> bool:
+    char = text[index]
+    if char in _SENTENCE_ENDS:
+        return True
+    return char == "." and (index + 1 == len(text) or text[index + 1].isspace())
+
+
+def trailing_fragment(text: str) -> str:
+    """The unfinished sentence ``text`` ends with; ``""`` when it ends a sentence.
+
+    That is the text after the last sentence end (。！？!? or a full stop
+    before a space) or line break, without surrounding whitespace.
+    """
+    stripped = text.rstrip()
+    last_line = stripped[stripped.rfind("\n") + 1 :]
+    cut = 0
+    index = 0
+    while index < len(last_line):
+        if _is_sentence_end(last_line, index):
+            index += 1
+            while index < len(last_line) and (
+                last_line[index] in _CLOSERS or _is_sentence_end(last_line, index)
+            ):
+                index += 1
+            cut = index
+        else:
+            index += 1
+    return last_line[cut:].strip()
+
+
+def _join_two(before: str, after: str) -> tuple[str, str | None]:
+    """``before`` and ``after`` as one text, and the fragment that was kept once.
+
+    The fragment is ``None`` when ``after`` does not start by repeating the
+    unfinished sentence of ``before``; the parts are then kept whole and joined
+    with a paragraph break, so nothing is dropped on a guess.
+    """
+    head = before.rstrip()
+    tail = _LEADING_BLANK_LINES.sub("", after)
+    fragment = trailing_fragment(head)
+    if fragment:
+        tail_text = tail.lstrip()
+        if tail_text.startswith(fragment):
+            return head[: len(head) - len(fragment)] + tail_text, fragment
+    if not head:
+        return tail, None
+    return f"{head}\n\n{tail}", None
+
+
+def join_parts(parts: Sequence[str]) -> str:
+    """The parts as one text, each repeated sentence fragment kept once.
+
+    A generator that stops mid-sentence starts its next part by repeating the
+    unfinished fragment: ``…浸透していきます。パーソナライズされた医療`` followed
+    by ``パーソナライズされた医療は、…`` becomes one sentence in one paragraph.
+    """
+    return join_parts_noting_seams(parts)[0]
+
+
+def join_parts_noting_seams(parts: Sequence[str]) -> tuple[str, list[int]]:
+    """Like :func:`join_parts`, plus the indexes of the parts that start uncleanly.
+
+    An index ``i`` is listed when part ``i - 1`` stops mid-sentence and part
+    ``i`` does not repeat the fragment: the text there probably lost words.
+    """
+    text = ""
+    broken_seams: list[int] = []
+    for index, part in enumerate(parts):
+        if index == 0:
+            text = part
+            continue
+        text_before = text
+        text, fragment = _join_two(text, part)
+        if fragment is None and ends_mid_sentence(text_before):
+            broken_seams.append(index)
+    return text, broken_seams
+
+
+def join_body(body: str) -> str:
+    """``body`` with its ``---END---`` markers removed and its parts joined."""
+    return join_parts([part.text for part in split_parts(body)])
+
+
+def _last_prose_line(text: str) -> str | None:
+    for line in reversed(text.rstrip().split("\n")):
+        if line.strip():
+            return line.strip()
+    return None
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """True when ``text`` stops in the middle of a sentence, as a cut-off article does.
+
+    Headings, code fences, tables and HTML end without punctuation by nature
+    and are not counted as cut off.
+    """
+    last_line = _last_prose_line(text)
+    if last_line is None or _BLOCK_ENDING.search(last_line):
+        return False
+    visible = last_line.rstrip(_TRAILING_MARKUP).rstrip() or last_line
+    last_char = visible[-1]
+    if last_char in _FINAL_CHARACTERS:
+        return False
+    return not unicodedata.category(last_char).startswith("S")
+
+
+def quote_ending(text: str, length: int = 20) -> str:
+    """The last ``length`` characters of ``text`` for a message, marked when cut."""
+    last_line = _last_prose_line(text) or ""
+    return last_line if len(last_line) <= length else "…" + last_line[-length:]
+
+
+# --- converting one post -------------------------------------------------------
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One thing to tell the user about a post, printed GCC-style."""
+
+    path: Path
+    line: int | None
+    message: str
+    severity: Severity = Severity.WARNING
+
+    def __str__(self) -> str:
+        location = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        return f"{location}: {self.severity.value}: {self.message}"
+
+
+@dataclass
+class Conversion:
+    """A post turned into an article, or the reasons it could not be."""
+
+    #: The article text; ``None`` when the post failed.
+    article: str | None
+    #: ``YYYY/MM/<slug>.md`` (POSIX), ``None`` when the post failed.
+    relative_path: str | None
+    meta: ArticleMeta | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.article is None
+
+
+def normalise_text(text: str) -> str:
+    """``text`` without a byte order mark and with LF line ends only."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def title_slug(title: str, limit: int = TITLE_SLUG_LENGTH) -> str:
+    """``slugify(title)`` cut to at most ``limit`` characters, at a ``-`` if one is near."""
+    slug = slugify(title)
+    if len(slug) <= limit:
+        return slug
+    if slug[limit] in "-_":
+        return slug[:limit].rstrip("-_")
+    separator = max(slug.rfind("-", 0, limit), slug.rfind("_", 0, limit))
+    # Cutting at a separator far back would throw away most of the title.
+    cut = separator if separator >= limit // 2 else limit
+    return slug[:cut].rstrip("-_") or slug[:limit]
+
+
+def post_slug(meta: ArticleMeta, file_name: str) -> str:
+    """The slug of a post: its ``slug:``, else its Jekyll file name, else its title."""
+    if meta.slug:
+        return slugify(meta.slug)
+    jekyll = _JEKYLL_FILE_NAME.match(Path(file_name).stem)
+    if jekyll:
+        return slugify(jekyll.group(4))
+    return title_slug(meta.title)
+
+
+def _is_fatal(problem: Problem, meta: ArticleMeta) -> bool:
+    # Structural problems (broken YAML, no closing fence) carry no key; without
+    # a title or a date the article could not be placed or listed.
+    if problem.key is None:
+        return True
+    if problem.key == "title":
+        return not meta.title
+    if problem.key == "date":
+        return meta.date is None
+    return False
+
+
+def _content_line_numbers(text: str) -> list[int]:
+    """1-based lines of ``text`` that hold something other than blanks and markers."""
+    return [
+        number
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip() and not _PART_MARKER.match(line)
+    ]
+
+
+def convert_post(text: str, source: Path, zone: dt.tzinfo) -> Conversion:
+    """Turn the Jekyll post ``text`` read from ``source`` into a MyST article.
+
+    ``source`` is only used to name the post in diagnostics and to read a slug
+    from a Jekyll file name. The user's front matter is copied verbatim, never
+    re-serialised, so comments, quoting and key order survive.
+    """
+    text = normalise_text(text)
+    diagnostics: list[Diagnostic] = []
+
+    def fail(message: str, line: int | None) -> Conversion:
+        diagnostics.append(Diagnostic(source, line, message, Severity.ERROR))
+        return Conversion(None, None, None, diagnostics)
+
+    raw = read_front_matter(text)
+    yaml_text, body, _ = split_front_matter(text)
+    if raw.start_line is None and not raw.problems:
+        return fail(
+            "no front matter: a post must start with a '---' line, then 'title:' and "
+            "'date:', then another '---' line",
+            1,
+        )
+    meta = article_meta(raw, zone)
+    # Broken YAML also makes title and date "missing"; saying so would only
+    # hide the one problem the user has to fix.
+    structural = [problem for problem in raw.problems if problem.key is None]
+    for problem in structural or meta.problems:
+        fatal = _is_fatal(problem, meta)
+        severity = Severity.ERROR if fatal else Severity.WARNING
+        diagnostics.append(Diagnostic(source, problem.line or 1, problem.message, severity))
+    if yaml_text is None or any(d.severity is Severity.ERROR for d in diagnostics):
+        return Conversion(None, None, meta, diagnostics)
+    assert meta.date is not None  # a missing date is fatal above
+
+    parts = split_parts(body)
+    joined, broken_seams = join_parts_noting_seams([part.text for part in parts])
+    joined = _LEADING_BLANK_LINES.sub("", joined).rstrip()
+    for index in broken_seams:
+        marker_line = raw.body_line + parts[index].line - 2
+        before = join_parts([part.text for part in parts[:index]])
+        diagnostics.append(
+            Diagnostic(
+                source,
+                marker_line,
+                f'the part before this ---END--- stops mid-sentence ("{quote_ending(before)}") '
+                "and the next part does not repeat it; joined with a paragraph break, "
+                "check for missing words",
+            )
+        )
+    if not joined:
+        diagnostics.append(Diagnostic(source, raw.body_line, "the post has no text after its front matter"))
+    elif ends_mid_sentence(joined):
+        content_lines = _content_line_numbers(text)
+        diagnostics.append(
+            Diagnostic(
+                source,
+                content_lines[-1] if content_lines else None,
+                f'the article ends mid-sentence: "{quote_ending(joined)}"',
+            )
+        )
+
+    local = meta.date.astimezone(zone)
+    slug = post_slug(meta, source.name)
+    relative_path = f"{local.year:04d}/{local.month:02d}/{slug}.md"
+    article = f"---\n{yaml_text}---\n\n{joined}\n" if joined else f"---\n{yaml_text}---\n"
+    return Conversion(article, relative_path, meta, diagnostics)
+
+
+# --- finding posts -------------------------------------------------------------
+
+
+def find_posts(path: Path, skip: Path | None = None) -> Iterator[Path]:
+    """Post files under the folder ``path``, in a stable order.
+
+    Hidden files and folders (``.git``) are passed over, and so is ``skip``:
+    the articles folder itself, whose files are imports already.
+    """
+    skip_resolved = skip.resolve() if skip is not None else None
+    for folder, folder_names, file_names in os.walk(path):
+        folder_names[:] = sorted(
+            name
+            for name in folder_names
+            if not name.startswith(".") and Path(folder, name).resolve() != skip_resolved
+        )
+        for name in sorted(file_names):
+            if not name.startswith(".") and name.lower().endswith(POST_SUFFIXES):
+                yield Path(folder, name)
+
+
+# --- writing -------------------------------------------------------------------
+
+
+class Outcome(enum.Enum):
+    IMPORTED = "imported"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass
+class PostResult:
+    """What happened to one post."""
+
+    source: Path
+    outcome: Outcome
+    target: Path | None = None
+    #: True when an existing, different article was replaced (``--force``).
+    overwrote: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """Everything an import run did or, with ``dry_run``, would do."""
+
+    dry_run: bool = False
+    results: list[PostResult] = field(default_factory=list)
+    #: Diagnostics about arguments rather than posts (an empty folder, a missing path).
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for result in self.results if result.outcome is outcome)
+
+    @property
+    def failed(self) -> bool:
+        return self.count(Outcome.FAILED) > 0 or any(
+            diagnostic.severity is Severity.ERROR for diagnostic in self.diagnostics
+        )
+
+    def all_diagnostics(self) -> Iterator[Diagnostic]:
+        yield from self.diagnostics
+        for result in self.results:
+            yield from result.diagnostics
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(target: Path, content: str, *, replace: bool) -> None:
+    """Write ``content`` to ``target`` so that it is either whole or absent.
+
+    The text goes to a temporary file in the same folder first and is then
+    moved into place in one step. Without ``replace`` the move is a hard link,
+    which fails rather than clobber a file that appeared in the meantime.
+    Raises ``FileExistsError`` in that case.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if replace and target.exists() else 0o666 & ~_current_umask()
+    handle = tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        newline="\n",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        suffix=".kb-tmp",
+        delete=False,
+    )
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        if replace:
+            os.replace(temporary, target)
+            return
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError:
+            # Some file systems have no hard links; fall back to check-then-move.
+            if target.exists():
+                raise FileExistsError(target) from None
+            os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class NotUtf8Error(ValueError):
+    """A file that is not UTF-8 text; ``line`` is where the first bad byte is."""
+
+    def __init__(self, byte: int, line: int) -> None:
+        super().__init__(
+            f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8 and import it again"
+        )
+        self.line = line
+
+
+def _read_text(path: Path) -> str:
+    """The text of ``path``; :class:`NotUtf8Error` when it is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotUtf8Error(data[error.start], data.count(b"\n", 0, error.start) + 1) from None
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def _same_article(existing_text: str, meta: ArticleMeta, zone: dt.tzinfo) -> bool:
+    """False only when ``existing_text`` clearly is another article (title and date differ)."""
+    existing = article_meta(read_front_matter(normalise_text(existing_text)), zone)
+    if not existing.title or existing.date is None:
+        return True
+    return existing.title == meta.title or existing.date == meta.date
+
+
+@dataclass
+class _Importer:
+    into: Path
+    zone: dt.tzinfo
+    force: bool
+    dry_run: bool
+    report: ImportReport
+    sources: set[Path] = field(default_factory=set)
+    #: Target (resolved) -> the source that took it in this run.
+    claimed: dict[Path, Path] = field(default_factory=dict)
+
+    def run(self, paths: Iterable[Path]) -> None:
+        posts = list(self._collect(paths))
+        self.sources = {post.resolve() for post in posts}
+        for post in posts:
+            self.report.results.append(self._import_one(post))
+
+    def _collect(self, paths: Iterable[Path]) -> Iterator[Path]:
+        seen: set[Path] = set()
+        for path in paths:
+            if path.is_dir():
+                found = list(find_posts(path, skip=self.into))
+                if not found:
+                    self.report.diagnostics.append(
+                        Diagnostic(
+                            path,
+                            None,
+                            f"no posts found (looked for {', '.join(POST_SUFFIXES)} files)",
+                        )
+                    )
+            elif path.exists():
+                found = [path]
+            else:
+                self.report.diagnostics.append(
+                    Diagnostic(path, None, "no such file or folder", Severity.ERROR)
+                )
+                continue
+            for post in found:
+                resolved = post.resolve()
+                if resolved not in seen:
+                    seen.add(resolved)
+                    yield post
+
+    def _import_one(self, source: Path) -> PostResult:
+        try:
+            text = _read_text(source)
+        except NotUtf8Error as error:
+            problem = Diagnostic(source, error.line, str(error), Severity.ERROR)
+            return PostResult(source, Outcome.FAILED, diagnostics=[problem])
+        except OSError as error:
+            problem = Diagnostic(source, None, f"cannot read: {error.strerror}", Severity.ERROR)
+            return PostResult(source, Outcome.FAILED, diagnostics=[problem])
+        conversion = convert_post(text, source, self.zone)
+        result = PostResult(source, Outcome.FAILED, diagnostics=conversion.diagnostics)
+        if conversion.article is None or conversion.relative_path is None:
+            return result
+        assert conversion.meta is not None
+        target = self._choose_target(source, conversion.relative_path, conversion, result)
+        if target is None:
+            result.outcome = Outcome.FAILED
+            return result
+        result.target = target
+        self._place(target, conversion.article, result)
+        if result.outcome is not Outcome.FAILED:
+            self.claimed[target.resolve()] = source
+        return result
+
+    def _error(self, result: PostResult, message: str, line: int | None = None) -> None:
+        result.outcome = Outcome.FAILED
+        result.diagnostics.append(Diagnostic(result.source, line, message, Severity.ERROR))
+
+    def _choose_target(
+        self, source: Path, relative_path: str, conversion: Conversion, result: PostResult
+    ) -> Path | None:
+        """The first free path for this article: the planned one, else ``-2``, ``-3``…"""
+        assert conversion.meta is not None
+        meta = conversion.meta
+        planned = self.into / relative_path
+        stem, suffix = planned.stem, planned.suffix
+        into_resolved = self.into.resolve()
+        slug_line = meta.lines.get("slug") or meta.lines.get("title") or 1
+        first_taken_by = ""
+        for number in range(1, 1000):
+            candidate = planned if number == 1 else planned.with_name(f"{stem}-{number}{suffix}")
+            resolved = candidate.resolve()
+            if not _is_within(resolved, into_resolved):
+                self._error(
+                    result,
+                    f"refusing to write {candidate}: it resolves to {resolved}, "
+                    f"outside {self.into}",
+                    slug_line,
+                )
+                return None
+            other_source = self.claimed.get(resolved)
+            if other_source is not None:
+                taken_by = f"{other_source}, imported in this run"
+            elif self._holds_other_article(candidate, meta):
+                taken_by = "another article already there"
+            else:
+                if number > 1:
+                    result.diagnostics.append(
+                        Diagnostic(
+                            source,
+                            slug_line,
+                            f"{planned} is taken by {first_taken_by}; "
+                            f"writing this post to {candidate.name} instead",
+                        )
+                    )
+                return candidate
+            if number == 1:
+                first_taken_by = taken_by
+        self._error(result, f"no free file name near {planned}", slug_line)
+        return None
+
+    def _holds_other_article(self, candidate: Path, meta: ArticleMeta) -> bool:
+        if not candidate.is_file():
+            return False
+        try:
+            existing_text = _read_text(candidate)
+        except (OSError, ValueError):
+            # Unreadable: not provably another article, so the normal
+            # exists/--force rules apply and a failure is reported there.
+            return False
+        return not _same_article(existing_text, meta, self.zone)
+
+    def _place(self, target: Path, article: str, result: PostResult) -> None:
+        if target.exists() and not target.is_file():
+            self._error(result, f"refusing to write {target}: something that is not a file is there")
+            return
+        if target.exists():
+            try:
+                existing = target.read_bytes()
+            except OSError as error:
+                self._error(result, f"cannot read the existing {target}: {error.strerror}")
+                return
+            if existing == article.encode("utf-8"):
+                result.outcome = Outcome.UNCHANGED
+                return
+            if not self.force:
+                result.outcome = Outcome.SKIPPED
+                return
+            if target.resolve() in self.sources:
+                self._error(
+                    result, f"refusing to overwrite {target}: it is one of the posts being imported"
+                )
+                return
+            result.overwrote = True
+        result.outcome = Outcome.IMPORTED
+        if self.dry_run:
+            return
+        try:
+            write_atomically(target, article, replace=result.overwrote)
+        except FileExistsError:
+            result.outcome = Outcome.SKIPPED
+            result.overwrote = False
+        except OSError as error:
+            self._error(result, f"cannot write {target}: {error.strerror or error}")
+
+
+def import_posts(
+    paths: Sequence[Path],
+    into: Path,
+    zone: dt.tzinfo,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import the posts at ``paths`` (files or folders) into ``into``.
+
+    Goes on past broken posts; every problem ends up in the report. With
+    ``dry_run`` nothing is written, not even folders.
+    """
+    report = ImportReport(dry_run=dry_run)
+    _Importer(into, zone, force, dry_run, report).run(paths)
+    return report
+
+
+def find_articles_folder(start: Path) -> Path | None:
+    """``docs/articles`` of the first folder from ``start`` upwards that has ``docs/conf.py``."""
+    for folder in (start, *start.parents):
+        if (folder / "docs" / "conf.py").is_file():
+            return folder / "docs" / "articles"
+    return None

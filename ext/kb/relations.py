@@ -1,0 +1,63 @@
+"""Related articles and neighbours, computed from tags and glossary mentions."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kb.names import fold
+
+if TYPE_CHECKING:
+    from kb.domain import KbDomain
+    from kb.records import Article
+
+#: Features shared by more articles than this only add to scores, never
+#: propose candidates: a tag on half the corpus says little about relatedness
+#: and would make the computation quadratic.
+CANDIDATE_LIMIT = 100
+
+
+@dataclass
+class Relations:
+    related: dict[str, list[Article]]
+    older: dict[str, Article]
+    newer: dict[str, Article]
+
+    @classmethod
+    def build(cls, domain: KbDomain, count: int) -> Relations:
+        listed = domain.listed_articles()
+        features: dict[str, set[str]] = {}
+        postings: dict[str, list[str]] = defaultdict(list)
+        for article in listed:
+            own = {f"t:{fold(tag)}" for tag in article.tags}
+            own |= {f"e:{entry}" for entry in domain.mentions.get(article.docname, {})}
+            features[article.docname] = own
+            for feature in own:
+                postings[feature].append(article.docname)
+        total = max(1, len(listed))
+        weight = {f: math.log(1 + total / len(docs)) * (1.5 if f.startswith("e:") else 1.0)
+                  for f, docs in postings.items()}
+        by_name = {a.docname: a for a in listed}
+        order = {a.docname: position for position, a in enumerate(listed)}
+        related: dict[str, list[Article]] = {}
+        for article in listed:
+            scores: dict[str, float] = defaultdict(float)
+            own = features[article.docname]
+            for feature in own:
+                docs = postings[feature]
+                if len(docs) > CANDIDATE_LIMIT:
+                    continue
+                for other in docs:
+                    if other != article.docname:
+                        scores[other] += weight[feature]
+            for other in list(scores):
+                for feature in own & features[other]:
+                    if len(postings[feature]) > CANDIDATE_LIMIT:
+                        scores[other] += weight[feature]
+            best = sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))[:count]
+            related[article.docname] = [by_name[name] for name, _ in best]
+        older = {a.docname: b for a, b in zip(listed, listed[1:])}
+        newer = {b.docname: a for a, b in zip(listed, listed[1:])}
+        return cls(related, older, newer)

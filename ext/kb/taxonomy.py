@@ -1,0 +1,230 @@
+"""Tags, categories, authors and months, derived from the article records.
+
+Nothing here is stored: it is rebuilt from the domain's records when they
+change, so incremental and parallel builds cannot leave it stale.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kb.config import kb_config
+from kb.names import fold, is_safe_slug, slugify
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+    from kb.domain import KbDomain
+    from kb.records import Article
+
+KINDS = ("tag", "category", "author")
+#: Front matter field and taxonomy file section of each kind.
+_SECTION = {"tag": "tags", "category": "categories", "author": "authors"}
+_RESERVED_SLUGS = frozenset({"index", "genindex", "search", "feed"})
+
+
+@dataclass
+class Term:
+    """One tag, category or author and the articles filed under it, newest first."""
+
+    kind: str
+    key: str
+    name: str
+    slug: str
+    base_path: str
+    description: str = ""
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def pagename(self) -> str:
+        return f"{self.base_path}/{self.slug}"
+
+    def page(self, number: int) -> str:
+        return self.pagename if number == 1 else f"{self.pagename}/{number}"
+
+
+@dataclass
+class Collision:
+    kind: str
+    names: tuple[str, ...]
+    slugs: tuple[str, ...]
+    docname: str
+
+
+@dataclass
+class Overrides:
+    """What editors set in the taxonomy file: slug, name and description per name."""
+
+    by_kind: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    problems: list[tuple[str, int | None]] = field(default_factory=list)
+    path: str = ""
+
+
+def load_overrides(path: str) -> Overrides:
+    overrides = Overrides(path=path)
+    if not os.path.isfile(path):
+        return overrides
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        overrides.problems.append((f"not valid YAML: {error}", mark.line + 1 if mark else None))
+        return overrides
+    except OSError as error:
+        overrides.problems.append((f"cannot read: {error}", None))
+        return overrides
+    if data is None:
+        return overrides
+    if not isinstance(data, dict):
+        overrides.problems.append(("expected sections tags:, categories:, authors:", 1))
+        return overrides
+    for kind, section in _SECTION.items():
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            overrides.problems.append((f"{section}: expected a mapping of names", None))
+            continue
+        folded: dict[str, dict[str, str]] = {}
+        for name, spec in entries.items():
+            if isinstance(spec, str):
+                spec = {"description": spec}
+            if not isinstance(spec, dict):
+                overrides.problems.append((f"{section}.{name}: expected slug/name/description", None))
+                continue
+            clean = {k: str(v) for k, v in spec.items() if k in ("slug", "name", "description") and v is not None}
+            if "slug" in clean and not is_safe_slug(clean["slug"]):
+                safe = slugify(clean["slug"])
+                overrides.problems.append(
+                    (f"{section}.{name}: slug {clean['slug']!r} is not safe; using {safe!r}", None)
+                )
+                clean["slug"] = safe
+            folded[fold(str(name))] = clean
+        overrides.by_kind[kind] = folded
+    return overrides
+
+
+def _names_of(article: Article, kind: str, extra_tags: list[str]) -> tuple[str, ...]:
+    if kind == "tag":
+        return article.tags + tuple(tag for tag in extra_tags if tag not in article.tags)
+    if kind == "category":
+        return article.categories
+    return article.authors
+
+
+@dataclass
+class Taxonomy:
+    terms: dict[str, dict[str, Term]]
+    months: dict[tuple[int, int], list[Article]]
+    collisions: list[Collision]
+    overrides: Overrides
+    pages: set[str]
+
+    @classmethod
+    def build(cls, env: BuildEnvironment, domain: KbDomain) -> Taxonomy:
+        config = kb_config(env)
+        zone = config.zone
+        overrides = load_overrides(os.path.join(env.srcdir, config.taxonomy_file))
+        paths = {"tag": config.tags_path, "category": config.categories_path, "author": config.authors_path}
+        listed = domain.listed_articles()
+        terms: dict[str, dict[str, Term]] = {}
+        collisions: list[Collision] = []
+        pages: set[str] = set()
+        for kind in KINDS:
+            spellings: dict[str, Counter[str]] = defaultdict(Counter)
+            members: dict[str, list[Article]] = defaultdict(list)
+            first_doc: dict[str, str] = {}
+            for article in listed:
+                seen: set[str] = set()
+                for name in _names_of(article, kind, domain.directive_tags(article.docname)):
+                    key = fold(name)
+                    if not key or key in seen:
+                        continue
+                    seen.add(key)
+                    spellings[key][name] += 1
+                    members[key].append(article)
+                    first_doc.setdefault(key, article.docname)
+            kind_overrides = overrides.by_kind.get(kind, {})
+            by_slug: dict[str, list[str]] = defaultdict(list)
+            for key in sorted(members):
+                wanted = kind_overrides.get(key, {}).get("slug") or slugify(key)
+                by_slug[wanted].append(key)
+            kind_terms: dict[str, Term] = {}
+            taken = set(by_slug) | _RESERVED_SLUGS
+            for slug, keys in sorted(by_slug.items()):
+                if slug in _RESERVED_SLUGS:
+                    keys = ["", *keys]
+                assigned: list[str] = []
+                for position, key in enumerate(keys):
+                    if not key:
+                        continue
+                    final = slug
+                    if position:
+                        number = position + 1
+                        while f"{slug}-{number}" in taken:
+                            number += 1
+                        final = f"{slug}-{number}"
+                        taken.add(final)
+                    assigned.append(final)
+                    spec = kind_overrides.get(key, {})
+                    name = spec.get("name") or min(
+                        spellings[key].items(), key=lambda item: (-item[1], item[0])
+                    )[0]
+                    term = Term(
+                        kind=kind,
+                        key=key,
+                        name=name,
+                        slug=final,
+                        base_path=paths[kind],
+                        description=spec.get("description", ""),
+                        articles=members[key],
+                    )
+                    kind_terms[key] = term
+                real_keys = [k for k in keys if k]
+                if len(real_keys) > 1:
+                    collisions.append(
+                        Collision(
+                            kind,
+                            tuple(kind_terms[k].name for k in real_keys),
+                            tuple(assigned),
+                            first_doc[real_keys[1]],
+                        )
+                    )
+            terms[kind] = kind_terms
+            pages.add(f"{paths[kind]}/index")
+            for term in kind_terms.values():
+                for number in range(1, page_count(len(term.articles), config.page_size) + 1):
+                    pages.add(term.page(number))
+        months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+        for article in listed:
+            local = article.date.astimezone(zone)
+            months[(local.year, local.month)].append(article)
+        pages.add(f"{config.archive_path}/index")
+        for year, month in months:
+            pages.add(month_pagename(config.archive_path, year, month))
+        return cls(terms, dict(months), collisions, overrides, pages)
+
+    def term(self, kind: str, name: str) -> Term | None:
+        return self.terms.get(kind, {}).get(fold(name))
+
+    def sorted_terms(self, kind: str, by: str = "name") -> list[Term]:
+        items = list(self.terms.get(kind, {}).values())
+        if by == "count":
+            return sorted(items, key=lambda t: (-len(t.articles), t.key))
+        return sorted(items, key=lambda t: t.key)
+
+
+def month_pagename(archive_path: str, year: int, month: int) -> str:
+    return f"{archive_path}/{year:04d}/{month:02d}"
+
+
+def page_count(items: int, page_size: int) -> int:
+    return max(1, -(-items // max(1, page_size)))
+
+
+def describe(value: Any) -> str:
+    return str(value)

@@ -210,7 +210,7 @@ class FillDynamic(SphinxPostTransform):
     default_priority = 5  # before references are resolved
 
     def run(self, **kwargs: Any) -> None:
-        builder = self.app.builder
+        builder = self.env._app.builder
         html_output = builder.format == "html" and hasattr(builder, "get_relative_uri")
         docname = self.env.docname
         for node in list(self.document.findall(kb_dynamic)):

@@ -1,0 +1,137 @@
+"""Helpers for tests: write a small Sphinx project, build it for real, read the HTML."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).resolve().parent.parent
+
+DEFAULT_CONF = """
+extensions = ["myst_parser", "sphinx_design", "kb"]
+project = "テストKB"
+language = "ja"
+html_theme = "furo"
+html_baseurl = "https://kb.example.org/"
+exclude_patterns = ["_build", "_data"]
+html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "sidebar/scroll-start.html",
+                        "kb/sidebar-nav.html", "sidebar/scroll-end.html"]}
+"""
+
+DEFAULT_INDEX = """# テストKB
+
+```{kb-latest}
+:count: 3
+```
+"""
+
+
+def front_matter(**fields: Any) -> str:
+    """YAML front matter from keyword arguments (lists as flow sequences, text quoted)."""
+    lines = ["---"]
+    for key, value in fields.items():
+        if isinstance(value, (list, tuple)):
+            items = ", ".join(_quote(item) for item in value)
+            lines.append(f"{key}: [{items}]")
+        elif isinstance(value, bool):
+            lines.append(f"{key}: {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key}: {value}")
+        else:
+            lines.append(f"{key}: {_quote(value)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(value: Any) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def article(body: str = "本文です。", **fields: Any) -> str:
+    fields.setdefault("title", "テスト記事")
+    fields.setdefault("date", "2025-11-07 02:11:09 +0000")
+    return front_matter(**fields) + "\n" + textwrap.dedent(body).strip() + "\n"
+
+
+def write_project(
+    root: Path,
+    files: dict[str, str],
+    conf: str = "",
+    index: str | None = DEFAULT_INDEX,
+    with_glossary: bool = False,
+) -> Path:
+    """A Sphinx project in ``root/src``; ``files`` maps paths to their text."""
+    src = root / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "conf.py").write_text(DEFAULT_CONF + textwrap.dedent(conf), encoding="utf-8")
+    if index is not None and "index.md" not in files:
+        (src / "index.md").write_text(index, encoding="utf-8")
+    if with_glossary:
+        shutil.copytree(REPO / "docs" / "glossary", src / "glossary", dirs_exist_ok=True)
+    for path, text in files.items():
+        target = src / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return src
+
+
+@dataclass
+class Build:
+    srcdir: Path
+    outdir: Path
+    warnings: str
+    status: str
+    app: SphinxTestApp
+
+    def html(self, pagename: str) -> BeautifulSoup:
+        return BeautifulSoup(self.page_path(pagename).read_text(encoding="utf-8"), "html.parser")
+
+    def page_path(self, pagename: str) -> Path:
+        return Path(self.app.builder.get_output_path(pagename))
+
+    def exists(self, pagename: str) -> bool:
+        return self.page_path(pagename).is_file()
+
+    @property
+    def domain(self) -> Any:
+        return self.app.env.get_domain("kb")
+
+
+def build(
+    srcdir: Path,
+    builder: str = "html",
+    parallel: int = 0,
+    builddir: Path | None = None,
+    confoverrides: dict[str, Any] | None = None,
+    fresh: bool = False,
+) -> Build:
+    """Build ``srcdir`` with Sphinx in this process; repeated calls are incremental."""
+    builddir = builddir or srcdir.parent / "_build"
+    status, warning = StringIO(), StringIO()
+    app = SphinxTestApp(
+        builder,
+        srcdir=srcdir,
+        builddir=builddir,
+        status=status,
+        warning=warning,
+        parallel=parallel,
+        confoverrides=confoverrides or {},
+        freshenv=fresh,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Build(srcdir, Path(app.outdir), warning.getvalue(), status.getvalue(), app)
+
+
+def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
+    return [element.get_text(" ", strip=True) for element in soup.select(selector)]

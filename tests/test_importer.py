@@ -115,11 +115,16 @@ def test_join_without_repetition_adds_a_paragraph_break_and_drops_nothing() -> N
 
 
 def test_join_after_a_finished_sentence_is_a_paragraph_break() -> None:
-    assert join_parts(["終わりです。", "終わりです。次です。"]) == "終わりです。\n\n終わりです。次です。"
+    assert (
+        join_parts(["終わりです。", "終わりです。次です。"])
+        == "終わりです。\n\n終わりです。次です。"
+    )
 
 
 def test_join_body_removes_every_marker() -> None:
-    body = (POSTS / "parts" / "repeated-fragment.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    body = (
+        (POSTS / "parts" / "repeated-fragment.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    )
     joined = join_body(body)
     assert "---END---" not in joined
     assert "そのためにはあらゆる選択肢を排除しない" in joined
@@ -130,7 +135,9 @@ def test_join_body_removes_every_marker() -> None:
 
 # Japanese-ish text: kana, kanji, Latin, digits, spaces, sentence ends, line breaks.
 _PROSE = st.text(
-    alphabet=st.sampled_from(list("あいうえおかきくけこアイウエオ日本語文章資源AIgpu0123 、。！？!?.「」\n")),
+    alphabet=st.sampled_from(
+        list("あいうえおかきくけこアイウエオ日本語文章資源AIgpu0123 、。！？!?.「」\n")
+    ),
     min_size=1,
     max_size=200,
 )
@@ -355,10 +362,15 @@ def test_import_never_overwrites_without_force(
     assert "0 imported, 0 unchanged, 1 skipped" in out
     assert target.read_text(encoding="utf-8") == edited
 
-    code, out, _ = run(capsys, POSTS / "jekyll" / "2025-11-07-my-post.md", "--into", into, "--force")
+    code, out, _ = run(
+        capsys, POSTS / "jekyll" / "2025-11-07-my-post.md", "--into", into, "--force"
+    )
     assert code == 0
     assert "overwritten:" in out
-    assert target.read_text(encoding="utf-8") == convert(POSTS / "jekyll" / "2025-11-07-my-post.md").article
+    assert (
+        target.read_text(encoding="utf-8")
+        == convert(POSTS / "jekyll" / "2025-11-07-my-post.md").article
+    )
     assert sorted(path.name for path in target.parent.iterdir()) == ["my-post.md"]
 
 
@@ -371,12 +383,15 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "dry run, nothing written: 4 to import" in out
 
 
-def test_folder_with_good_and_broken_posts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_folder_with_good_and_broken_posts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     into = tmp_path / "articles"
     # An article the user already has where one of the good posts would go.
     existing = into / "2025" / "11" / "良い投稿その二.md"
     existing.parent.mkdir(parents=True)
-    existing.write_text("---\ntitle: 良い投稿その二\ndate: 2025-11-11\n---\n\n手書きの版。\n", "utf-8")
+    hand_written = "---\ntitle: 良い投稿その二\ndate: 2025-11-11\n---\n\n手書きの版。\n"
+    existing.write_text(hand_written, "utf-8")
     sources_before = fingerprint(POSTS)
 
     code, out, err = run(capsys, POSTS / "mixed", "--into", into)
@@ -384,7 +399,7 @@ def test_folder_with_good_and_broken_posts(tmp_path: Path, capsys: pytest.Captur
     assert code == 1
     assert tree(into) == {
         "2025/11/良い投稿その一.md": convert(POSTS / "mixed" / "good-one.md").article,
-        "2025/11/良い投稿その二.md": "---\ntitle: 良い投稿その二\ndate: 2025-11-11\n---\n\n手書きの版。\n",
+        "2025/11/良い投稿その二.md": hand_written,
     }
     assert f"{POSTS / 'mixed' / 'no-title.md'}:1: error: title is required" in err
     assert f"{POSTS / 'mixed' / 'bad-yaml.md'}:3: error: front matter is not valid YAML" in err
@@ -398,10 +413,8 @@ def test_two_posts_with_the_same_path_in_one_run(
 ) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()
-    for name, body in (("a.md", "一つ目。"), ("b.md", "二つ目。")):
-        (posts / name).write_text(f"---\ntitle: 同じ題\ndate: 2025-11-0{len(name)}\n---\n{body}\n")
-    # b.md's date differs, so it is clearly another article, not a re-import.
-    (posts / "b.md").write_text("---\ntitle: 同じ題\ndate: 2025-11-20\n---\n二つ目。\n")
+    (posts / "a.md").write_text("---\ntitle: 同じ題\ndate: 2025-11-01\n---\n一つ目。\n", "utf-8")
+    (posts / "b.md").write_text("---\ntitle: 同じ題\ndate: 2025-11-20\n---\n二つ目。\n", "utf-8")
     into = tmp_path / "articles"
 
     code, _, err = run(capsys, posts, "--into", into)
@@ -424,7 +437,9 @@ def test_the_same_file_given_twice_is_imported_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     into = tmp_path / "articles"
-    code, out, _ = run(capsys, POSTS / "jekyll", POSTS / "jekyll" / "2025-11-07-my-post.md", "--into", into)
+    code, out, _ = run(
+        capsys, POSTS / "jekyll", POSTS / "jekyll" / "2025-11-07-my-post.md", "--into", into
+    )
     assert code == 0
     assert "2 imported" in out
     assert not (into / "2025" / "11" / "my-post-2.md").exists()
@@ -434,7 +449,9 @@ def test_a_post_that_is_not_utf8_fails_with_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     post = tmp_path / "sjis.md"
-    post.write_bytes("---\ntitle: 題\ndate: 2025-11-07\n---\n".encode() + "本文".encode("shift_jis"))
+    post.write_bytes(
+        "---\ntitle: 題\ndate: 2025-11-07\n---\n".encode() + "本文".encode("shift_jis")
+    )
     code, _, err = run(capsys, post, "--into", tmp_path / "articles")
     assert code == 1
     assert f"{post}:5: error: not UTF-8 text" in err
@@ -443,7 +460,9 @@ def test_a_post_that_is_not_utf8_fails_with_its_line(
 def test_a_missing_path_is_reported_and_the_rest_imported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, tmp_path / "nowhere", POSTS / "tags-string.md", "--into", tmp_path / "a")
+    code, out, err = run(
+        capsys, tmp_path / "nowhere", POSTS / "tags-string.md", "--into", tmp_path / "a"
+    )
     assert code == 1
     assert f"{tmp_path / 'nowhere'}: error: no such file or folder" in err
     assert "1 imported" in out
@@ -533,7 +552,12 @@ def test_python_dash_m_kb_runs_without_importing_sphinx(tmp_path: Path) -> None:
     assert (into / "2025" / "11" / f"{SEED_SLUG}.md").is_file()
 
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, kb.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'sphinx'))"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, kb.cli\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sphinx'))",
+        ],
         capture_output=True,
         text=True,
         env=env,

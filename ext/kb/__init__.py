@@ -53,6 +53,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from kb.domain import EntryRole, KbDomain
 
     app.setup_extension("sphinx_design")
+    from kb import tagsdirective
+
+    tagsdirective.setup(app)
     config.register(app)
     app.connect("config-inited", _check_config, priority=400)
     app.add_domain(KbDomain)

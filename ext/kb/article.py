@@ -115,9 +115,10 @@ def byline(article: Article, config: KbConfig) -> nodes.container:
     """Date, authors, reading time and category/tag badges under the title."""
     box = nodes.container(classes=["kb-article-meta"])
     line = nodes.paragraph(classes=["kb-byline"])
-    line += nodes.inline(
-        "", format_japanese_date(article.date, config.zone), classes=["kb-date"]
-    )
+    if article.date is not None:
+        line += nodes.inline(
+            "", format_japanese_date(article.date, config.zone), classes=["kb-date"]
+        )
     for author in article.authors:
         line += nodes.Text(" · ")
         line += page_xref(f"author:{author}", author, ["kb-author"])
@@ -143,6 +144,13 @@ def byline(article: Article, config: KbConfig) -> nodes.container:
             badges += nodes.Text(" ")
         box += badges
     return box
+
+
+def _merged(first: list[str], second: list[str]) -> list[str]:
+    from kb.names import fold
+
+    seen = {fold(name) for name in first}
+    return first + [name for name in second if fold(name) not in seen]
 
 
 class ArticleTransform(SphinxTransform):
@@ -186,7 +194,7 @@ class ArticleTransform(SphinxTransform):
             updated=meta.updated,
             authors=tuple(meta.authors),
             categories=tuple(meta.categories),
-            tags=tuple(meta.tags),
+            tags=tuple(_merged(meta.tags, domain.directive_tags(docname))),
             excerpt=meta.excerpt,
             reading_time=reading_time,
             draft=meta.draft,
@@ -217,7 +225,7 @@ def on_html_page_context(
     """Excerpt as the page description, and Open Graph tags, all escaped."""
     domain: KbDomain = app.env.get_domain("kb")  # type: ignore[assignment]
     article = domain.articles.get(pagename)
-    if article is None:
+    if article is None or article.date is None:
         return
     tags = []
     if article.excerpt:
@@ -225,7 +233,8 @@ def on_html_page_context(
         tags.append(f'<meta property="og:description" content="{html.escape(article.excerpt)}">')
     tags.append(f'<meta property="og:title" content="{html.escape(article.title)}">')
     tags.append('<meta property="og:type" content="article">')
-    tags.append(f'<meta property="article:published_time" content="{article.date.isoformat()}">')
+    if article.date is not None:
+        tags.append(f'<meta property="article:published_time" content="{article.date.isoformat()}">')
     for tag in article.tags:
         tags.append(f'<meta property="article:tag" content="{html.escape(tag)}">')
     base = app.config.html_baseurl

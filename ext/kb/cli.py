@@ -46,7 +46,9 @@ def _build_parser() -> argparse.ArgumentParser:
             "overwritten without --force; source files are never changed."
         ),
     )
-    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="post files or folders")
+    importer.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="post files or folders"
+    )
     importer.add_argument(
         "--into",
         type=Path,
@@ -142,5 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except KeyboardInterrupt:
         # Articles are written atomically, so whatever was written is whole.
-        print(f"kb {args.command}: interrupted; articles written so far are complete", file=sys.stderr)
+        print(
+            f"kb {args.command}: interrupted; articles written so far are complete", file=sys.stderr
+        )
         return 130

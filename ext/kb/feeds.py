@@ -39,8 +39,9 @@ def _feed(app: Sphinx, title: str, feed_uri: str, page_uri: str, articles: list[
     generator.link(href=_absolute(base, page_uri), rel="alternate")
     generator.link(href=_absolute(base, feed_uri), rel="self")
     generator.language(app.config.language or "ja")
-    newest = articles[: config.feed_length]
-    updated = max((a.updated or a.date for a in newest), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    newest = [a for a in articles if a.date is not None][: config.feed_length]
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    updated = max(((a.updated or a.date or epoch) for a in newest), default=epoch)
     generator.updated(updated)
     # feedgen prepends entries; add oldest first so the feed reads newest first.
     for article in reversed(newest):
@@ -50,7 +51,7 @@ def _feed(app: Sphinx, title: str, feed_uri: str, page_uri: str, articles: list[
         entry.title(article.title)
         entry.link(href=url)
         entry.published(article.date)
-        entry.updated(article.updated or article.date)
+        entry.updated(article.updated or article.date or epoch)
         if article.excerpt:
             entry.summary(article.excerpt)
         for author in article.authors:

@@ -46,9 +46,7 @@ _FINAL_CHARACTERS = _SENTENCE_ENDS | _CLOSERS | frozenset(".…‥〜～")
 # Trailing inline markup that hides the real last character: **重要です。**
 _TRAILING_MARKUP = "*_~"
 # Lines that end a block which legitimately has no sentence punctuation.
-_BLOCK_ENDING = re.compile(
-    r"^(?:#{1,6}\s|```|~~~|:::|\||<|\[[^\]]+\]:\s|(?:[-*_]\s*){3,}$)|\|$|>$"
-)
+_BLOCK_ENDING = re.compile(r"^(?:#{1,6}\s|```|~~~|:::|\||<|\[[^\]]+\]:\s|(?:[-*_]\s*){3,}$)|\|$|>$")
 
 
 # --- joining parts -----------------------------------------------------------
@@ -331,7 +329,9 @@ def convert_post(text: str, source: Path, zone: dt.tzinfo) -> Conversion:
             )
         )
     if not joined:
-        diagnostics.append(Diagnostic(source, raw.body_line, "the post has no text after its front matter"))
+        diagnostics.append(
+            Diagnostic(source, raw.body_line, "the post has no text after its front matter")
+        )
     elif ends_mid_sentence(joined):
         content_lines = _content_line_numbers(text)
         diagnostics.append(
@@ -431,19 +431,21 @@ def write_atomically(target: Path, content: str, *, replace: bool) -> None:
     Raises ``FileExistsError`` in that case.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if replace and target.exists() else 0o666 & ~_current_umask()
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        newline="\n",
-        dir=target.parent,
-        prefix=f".{target.name}.",
-        suffix=".kb-tmp",
-        delete=False,
+    mode = (
+        target.stat().st_mode & 0o777 if replace and target.exists() else 0o666 & ~_current_umask()
     )
-    temporary = Path(handle.name)
+    temporary: Path | None = None
     try:
-        with handle:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            newline="\n",
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            suffix=".kb-tmp",
+            delete=False,
+        ) as handle:
+            temporary = Path(handle.name)
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
@@ -461,7 +463,8 @@ def write_atomically(target: Path, content: str, *, replace: bool) -> None:
                 raise FileExistsError(target) from None
             os.replace(temporary, target)
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 class NotUtf8Error(ValueError):
@@ -491,12 +494,20 @@ def _is_within(path: Path, folder: Path) -> bool:
     return True
 
 
-def _same_article(existing_text: str, meta: ArticleMeta, zone: dt.tzinfo) -> bool:
-    """False only when ``existing_text`` clearly is another article (title and date differ)."""
+def _is_other_article(existing_text: str, meta: ArticleMeta, zone: dt.tzinfo) -> bool:
+    """True when ``existing_text`` is an article with another title or date than ``meta``.
+
+    Two posts can share a slug (same title in one month); comparing title and
+    date keeps ``--force`` from replacing one post's article with another's.
+    A post whose title or date was edited since its last import is treated
+    the same way: it lands next to the old article, which is lost by no one.
+    An existing file without a readable title and date proves nothing, so the
+    usual exists/``--force`` rules apply to it.
+    """
     existing = article_meta(read_front_matter(normalise_text(existing_text)), zone)
     if not existing.title or existing.date is None:
-        return True
-    return existing.title == meta.title or existing.date == meta.date
+        return False
+    return existing.title != meta.title or existing.date != meta.date
 
 
 @dataclass
@@ -619,14 +630,16 @@ class _Importer:
         try:
             existing_text = _read_text(candidate)
         except (OSError, ValueError):
-            # Unreadable: not provably another article, so the normal
-            # exists/--force rules apply and a failure is reported there.
+            # Not provably another article: the usual rules apply, and a
+            # file that cannot be read is reported when it is compared.
             return False
-        return not _same_article(existing_text, meta, self.zone)
+        return _is_other_article(existing_text, meta, self.zone)
 
     def _place(self, target: Path, article: str, result: PostResult) -> None:
         if target.exists() and not target.is_file():
-            self._error(result, f"refusing to write {target}: something that is not a file is there")
+            self._error(
+                result, f"refusing to write {target}: something that is not a file is there"
+            )
             return
         if target.exists():
             try:

@@ -12,7 +12,8 @@ class Article:
 
     docname: str
     title: str
-    date: dt.datetime
+    #: None for pages tagged with sphinx-tags' directive that are not articles.
+    date: dt.datetime | None
     updated: dt.datetime | None = None
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
@@ -24,6 +25,8 @@ class Article:
     @property
     def sort_key(self) -> tuple[float, str]:
         """Newest first when sorted ascending."""
+        if self.date is None:
+            return (float("inf"), self.docname)
         return (-self.date.timestamp(), self.docname)
 
 

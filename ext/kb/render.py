@@ -59,17 +59,23 @@ def term_badges(
 def article_item(
     article: Article, taxonomy: Taxonomy, to: Linker, zone: dt.tzinfo, skip: Term | None = None
 ) -> str:
-    date = format_japanese_date(article.date, zone)
     badges = term_badges(article, taxonomy, to, skip)
     excerpt = f'<p class="kb-item-excerpt">{e(article.excerpt)}</p>' if article.excerpt else ""
     tags = f'<p class="kb-item-tags">{badges}</p>' if badges else ""
     return (
         '<li class="kb-item">'
-        f'<p class="kb-item-meta"><time datetime="{e(article.date.isoformat())}">{e(date)}</time>'
-        f' · <span class="kb-reading-time">約{article.reading_time}分</span></p>'
+        f'<p class="kb-item-meta">{_date(article, zone)}'
+        f'<span class="kb-reading-time">約{article.reading_time}分</span></p>'
         f'<p class="kb-item-title">{link(to(article.docname), article.title)}</p>'
         f"{excerpt}{tags}</li>"
     )
+
+
+def _date(article: Article, zone: dt.tzinfo) -> str:
+    if article.date is None:
+        return ""
+    text = format_japanese_date(article.date, zone)
+    return f'<time datetime="{e(article.date.isoformat())}">{e(text)}</time> · '
 
 
 def article_list(
@@ -95,7 +101,7 @@ def article_cards(articles: Iterable[Article], to: Linker, zone: dt.tzinfo) -> s
             f'<div class="sd-card-title sd-font-weight-bold docutils">{e(article.title)}</div>'
             f"{excerpt}</div>"
             f'<div class="sd-card-footer docutils"><p class="sd-card-text">'
-            f"{e(format_japanese_date(article.date, zone))} · 約{article.reading_time}分</p></div>"
+            f"{_date(article, zone)}約{article.reading_time}分</p></div>"
             f'<a class="sd-stretched-link reference internal" href="{e(to(article.docname))}">'
             f'<span class="kb-sr-only">{e(article.title)}</span></a>'
             "</div></div>"

@@ -201,6 +201,8 @@ class Taxonomy:
                     pages.add(term.page(number))
         months: dict[tuple[int, int], list[Article]] = defaultdict(list)
         for article in listed:
+            if article.date is None:
+                continue
             local = article.date.astimezone(zone)
             months[(local.year, local.month)].append(article)
         pages.add(f"{config.archive_path}/index")

@@ -90,10 +90,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-collect-pages", pages.collect_pages)
     app.connect("html-page-context", pages.on_page_context)
     app.connect("missing-reference", pages.on_missing_reference)
+    app.connect("env-updated", pages.on_env_updated)
     app.connect("build-finished", pages.finish_pages)
     app.connect("build-finished", feeds.write_feeds)
 
     app.connect("config-inited", _add_paths)
+    app.connect("build-finished", _copy_static)
     app.add_css_file("kb.css")
     app.add_js_file("kb.js", defer="defer")
 
@@ -105,12 +107,36 @@ def setup(app: Sphinx) -> dict[str, Any]:
     }
 
 
+def _copy_static(app: Sphinx, exception: Exception | None) -> None:
+    """Copy kb.css and kb.js into ``_static``, only when they differ.
+
+    Not through ``html_static_path``: a path appended there makes Sphinx see a
+    changed configuration on every build and rewrite every page.
+    """
+    from kb.domain import renders_extra_pages
+
+    if exception is not None or not renders_extra_pages(app.builder):
+        return
+    source = os.path.join(os.path.dirname(__file__), "static")
+    target = os.path.join(app.builder.outdir, "_static")
+    os.makedirs(target, exist_ok=True)
+    for name in sorted(os.listdir(source)):
+        with open(os.path.join(source, name), "rb") as handle:
+            content = handle.read()
+        path = os.path.join(target, name)
+        try:
+            with open(path, "rb") as handle:
+                if handle.read() == content:
+                    continue
+        except OSError:
+            pass
+        with open(path, "wb") as handle:
+            handle.write(content)
+
+
 def _add_paths(app: Sphinx, config: Config) -> None:
     """Ship the extension's CSS, JS and sidebar template with any project."""
     here = os.path.dirname(__file__)
-    static = os.path.join(here, "static")
-    if static not in config.html_static_path:
-        config.html_static_path.append(static)
     templates = os.path.join(here, "templates")
     if templates not in config.templates_path:
         config.templates_path.append(templates)

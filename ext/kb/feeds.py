@@ -107,7 +107,8 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         with open(temporary, "wb") as handle:
             handle.write(content)
         os.replace(temporary, path)
-    temporary = f"{manifest}.tmp{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(sorted(wanted)) + "\n")
-    os.replace(temporary, manifest)
+    if previous != set(wanted):
+        temporary = f"{manifest}.tmp{os.getpid()}"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(sorted(wanted)) + "\n")
+        os.replace(temporary, manifest)

@@ -266,7 +266,10 @@ def finish_pages(app: Sphinx, exception: Exception | None) -> None:
         path = builder.get_output_path(pagename)
         if path.is_file():
             path.unlink()
-    _write_atomically(_manifest_path(builder), json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True))
+    if current != previous:
+        _write_atomically(
+            _manifest_path(builder), json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True)
+        )
 
 
 def _write_atomically(path: str, text: str) -> None:
@@ -322,3 +325,28 @@ def on_page_context(
         if older:
             neighbours.append((older.docname, f"前: {older.title}"))
     context["kb_neighbours"] = neighbours
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
+    """Report slug collisions and taxonomy-file problems once the records are complete."""
+    taxonomy = domain_of(env).taxonomy
+    for collision in taxonomy.collisions:
+        pairs = ", ".join(f"{name!r} → {slug!r}" for name, slug in zip(collision.names, collision.slugs))
+        logger.warning(
+            "%s names %s share one slug; each gets its own page: %s",
+            KIND_TITLES[collision.kind],
+            " / ".join(repr(name) for name in collision.names),
+            pairs,
+            type="kb",
+            subtype="slug_collision",
+            location=collision.docname,
+        )
+    overrides = taxonomy.overrides
+    for message, line in overrides.problems:
+        logger.warning(
+            "%s",
+            message,
+            type="kb",
+            subtype="taxonomy",
+            location=f"{overrides.path}:{line}" if line else overrides.path,
+        )

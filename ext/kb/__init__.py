@@ -94,6 +94,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", pages.finish_pages)
     app.connect("build-finished", feeds.write_feeds)
 
+    from kb import glossary
+
+    glossary.setup(app)
+
     app.connect("config-inited", _add_paths)
     app.connect("build-finished", _copy_static)
     app.add_css_file("kb.css")

@@ -49,7 +49,8 @@ class EntryRole(XRefRole):
     """``{partner}``/``{tech}`` (and their ``kb:`` forms): a link to a glossary entry."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__()
+        # Plain inline text: a company name is prose, not code.
+        super().__init__(innernodeclass=nodes.inline)
         self.kind = kind
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:

@@ -92,6 +92,15 @@ def label_target(env: BuildEnvironment, label: str) -> tuple[str, str] | None:
     """Resolve ``{ref}`` labels such as ``kb-tag-ai`` or ``kb-tags`` to generated pages."""
     if not label.startswith("kb-"):
         return None
+    taxonomy = domain_of(env).taxonomy
+    for kind in ("tag", "category", "author"):
+        prefix = f"kb-{kind}-"
+        if label.startswith(prefix):
+            slug = label[len(prefix) :]
+            for term in taxonomy.terms.get(kind, {}).values():
+                if term.slug == slug:
+                    return term.pagename, f"{KIND_TITLES[kind]}: {term.name}"
+            return None
     for page in all_pages(env):
         if label in page.labels:
             return page.pagename, page.title
@@ -123,6 +132,9 @@ def all_pages(env: BuildEnvironment) -> list[Page]:
             )
 
         pages.append(Page(pagename, title, body, [f"kb-archive-{year:04d}-{month:02d}"]))
+    from kb.glossary import glossary_pages
+
+    pages.extend(glossary_pages(env))
     return pages
 
 

@@ -138,3 +138,13 @@ def test_articles_are_not_in_every_pages_navigation(tmp_path):
     nav = page.select_one(".sidebar-drawer").get_text()
     assert "記事3" not in nav and "タグ" in nav
     assert "toc.not_included" not in result.warnings
+
+
+def test_bold_next_to_japanese_punctuation_is_bold(tmp_path):
+    body = "さらに**Oracle**や**AWS (Amazon Web Services)**といった提携、`**code**` はそのまま。"
+    result = build(write_project(tmp_path, {"articles/2025/01/b.md": article(body=body)}))
+    page = result.html("articles/2025/01/b")
+    strong = [s.get_text() for s in page.select("article p strong")]
+    assert "AWS (Amazon Web Services)" in strong and "Oracle" in strong
+    assert "**" not in page.select_one("article").get_text().replace("**code**", "")
+    assert page.select_one("article code").get_text() == "**code**"

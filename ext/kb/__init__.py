@@ -78,6 +78,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.connect("source-read", article.on_source_read)
     app.add_transform(article.ArticleTransform)
+    from kb.cjk import CjkStrongTransform
+
+    app.add_transform(CjkStrongTransform)
     app.connect("html-page-context", article.on_html_page_context)
 
     app.add_directive("kb-latest", dynamic.LatestDirective)

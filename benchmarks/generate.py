@@ -77,48 +77,49 @@ HEAD_TAGS = [
 
 OTHER_TAGS = [
     "ai", "ＡＩ", "gpu", "ＧＰＵ", "NVIDIA", "AWS", "Azure", "ChatGPT", "Python", "python", "C",
-    "C++", "Rust", "Go", "Kubernetes", "Docker", "SaaS", "IoT", "5G", "EV", "ESG", "IPO",
-    "M&A", "API", "DX", "GX", "RAG", "MLOps", "FinOps", "Web3", "NFT", "Blockchain",
-    "blockchain", "Cloud", "Security", "HPC", "ASIC", "FPGA", "RISC-V", "Arm", "ARM", "x86",
-    "CUDA", "ROCm", "TPU", "HBM", "DRAM", "NAND", "EUV", "CoWoS", "Edge AI", "GenAI", "AGI",
-    "Transformer", "Diffusion", "Agents", "Copilot", "Gemini", "Claude", "Llama", "Stargate",
-    "SoftBank", "TSMC", "AMD", "Intel", "Microsoft", "Google", "Meta", "Oracle", "Broadcom",
-    "Anthropic", "H100", "GB200", "GB300", "Blackwell", "MI450", "AIエージェント", "AI規制",
-    "AI投資", "AIチップ", "AI倫理", "AI人材", "AI活用", "大規模言語モデル", "電力", "原子力",
-    "再生可能エネルギー", "規制", "地政学", "米中対立", "輸出規制", "サプライチェーン", "決算",
-    "株価", "スタートアップ", "資金調達", "買収", "提携", "人材", "雇用", "教育", "医療", "金融",
-    "製造業", "自動運転", "ロボティクス", "量子コンピュータ", "セキュリティ", "プライバシー",
-    "著作権", "倫理", "オープンソース", "研究開発", "特許", "日本市場", "米国市場", "中国", "台湾",
-    "韓国", "欧州", "インド", "中東", "サウジアラビア", "ファウンドリ", "メモリ", "パッケージング",
-    "冷却", "液冷", "電力網", "送電", "不動産", "建設", "物流", "小売", "広告", "検索", "SNS",
-    "動画", "音声", "画像生成", "翻訳", "推論", "学習", "ファインチューニング", "蒸留", "量子化",
-    "ベンチマーク", "評価", "安全性", "アライメント", "ガバナンス", "経営戦略", "組織",
-    "リーダーシップ", "働き方", "生産性", "コスト削減", "価格競争", "収益化", "サブスクリプション",
-    "エコシステム", "プラットフォーム", "独占禁止法", "訴訟", "政策", "補助金", "経済安全保障",
-    "為替", "金利", "インフレ", "景気", "バブル", "長期投資", "分散投資", "ETF", "個人投資家",
-    "機関投資家", "ベンチャーキャピタル", "データ", "データ分析", "ガイド", "デジタル",
-    "ブロックチェーン", "ソフトウェア", "ハードウェア", "ネットワーク", "光通信", "スイッチ",
-    "サーバー", "ストレージ", "エッジ", "スマートフォン", "PC", "ゲーム", "メタバース", "XR",
-    "ウェアラブル", "ヘルスケア", "創薬", "気候変動", "脱炭素", "水資源", "土地", "地方創生",
-    "東京", "大阪", "熊本", "北海道", "シリコンバレー", "テキサス", "アリゾナ", "ドイツ", "フランス",
-    "英国", "UAE", "シンガポール", "ベトナム", "アフリカ", "人口減少", "少子高齢化", "イノベーション",
-    "デザイン", "UX", "マーケティング", "ブランド", "顧客体験", "カスタマーサポート", "コールセンター",
-    "法務", "会計", "税務", "監査", "内部統制", "リスク管理", "BCP", "サイバー攻撃", "ランサムウェア",
+    "C++", "Rust", "Go", "Kubernetes", "Docker", "SaaS", "IoT", "5G", "EV", "ESG", "IPO", "M&A",
+    "API", "DX", "GX", "RAG", "MLOps", "FinOps", "Web3", "NFT", "Blockchain", "blockchain",
+    "Cloud", "Security", "HPC", "ASIC", "FPGA", "RISC-V", "Arm", "ARM", "x86", "CUDA", "ROCm",
+    "TPU", "HBM", "DRAM", "NAND", "EUV", "CoWoS", "Edge AI", "GenAI", "AGI", "Transformer",
+    "Diffusion", "Agents", "Copilot", "Gemini", "Claude", "Llama", "Stargate", "SoftBank", "TSMC",
+    "AMD", "Intel", "Microsoft", "Google", "Meta", "Oracle", "Broadcom", "Anthropic", "H100",
+    "GB200", "GB300", "Blackwell", "MI450", "AIエージェント", "AI規制", "AI投資", "AIチップ",
+    "AI倫理", "AI人材", "AI活用", "大規模言語モデル", "電力", "原子力", "再生可能エネルギー",
+    "規制", "地政学", "米中対立", "輸出規制", "サプライチェーン", "決算", "株価", "スタートアップ",
+    "資金調達", "買収", "提携", "人材", "雇用", "教育", "医療", "金融", "製造業", "自動運転",
+    "ロボティクス", "量子コンピュータ", "セキュリティ", "プライバシー", "著作権", "倫理",
+    "オープンソース", "研究開発", "特許", "日本市場", "米国市場", "中国", "台湾", "韓国", "欧州",
+    "インド", "中東", "サウジアラビア", "ファウンドリ", "メモリ", "パッケージング", "冷却", "液冷",
+    "電力網", "送電", "不動産", "建設", "物流", "小売", "広告", "検索", "SNS", "動画", "音声",
+    "画像生成", "翻訳", "推論", "学習", "ファインチューニング", "蒸留", "量子化", "ベンチマーク",
+    "評価", "安全性", "アライメント", "ガバナンス", "経営戦略", "組織", "リーダーシップ", "働き方",
+    "生産性", "コスト削減", "価格競争", "収益化", "サブスクリプション", "エコシステム",
+    "プラットフォーム", "独占禁止法", "訴訟", "政策", "補助金", "経済安全保障", "為替", "金利",
+    "インフレ", "景気", "バブル", "長期投資", "分散投資", "ETF", "個人投資家", "機関投資家",
+    "ベンチャーキャピタル", "データ", "データ分析", "ガイド", "デジタル", "ブロックチェーン",
+    "ソフトウェア", "ハードウェア", "ネットワーク", "光通信", "スイッチ", "サーバー", "ストレージ",
+    "エッジ", "スマートフォン", "PC", "ゲーム", "メタバース", "XR", "ウェアラブル", "ヘルスケア",
+    "創薬", "気候変動", "脱炭素", "水資源", "土地", "地方創生", "東京", "大阪", "熊本", "北海道",
+    "シリコンバレー", "テキサス", "アリゾナ", "ドイツ", "フランス", "英国", "UAE", "シンガポール",
+    "ベトナム", "アフリカ", "人口減少", "少子高齢化", "イノベーション", "デザイン", "UX",
+    "マーケティング", "ブランド", "顧客体験", "カスタマーサポート", "コールセンター", "法務",
+    "会計", "税務", "監査", "内部統制", "リスク管理", "BCP", "サイバー攻撃", "ランサムウェア",
     "ゼロトラスト", "認証", "暗号", "量子暗号", "衛星", "宇宙", "防衛", "ドローン", "農業", "食品",
     "エネルギー", "蓄電池", "水素", "核融合", "送配電", "スマートシティ", "交通", "航空", "鉄道",
     "海運", "自動車", "EV電池", "素材", "化学", "鉄鋼", "商社", "銀行", "保険", "証券", "決済",
     "フィンテック", "暗号資産", "ステーブルコイン", "中央銀行", "財政", "税制", "労働市場", "賃金",
-    "リスキリング", "大学", "研究機関", "論文", "オープンモデル", "クローズドモデル", "マルチモーダル",
-    "長文脈", "コード生成", "開発者", "ノーコード", "ローコード", "業務自動化", "RPA", "ERP", "CRM",
-    "Java", "JavaScript", "TypeScript", "Swift", "C#", "Linux", "Windows", "macOS", "iOS",
-    "Android",
+    "リスキリング", "大学", "研究機関", "論文", "オープンモデル", "クローズドモデル",
+    "マルチモーダル", "長文脈", "コード生成", "開発者", "ノーコード", "ローコード", "業務自動化",
+    "RPA", "ERP", "CRM", "Java", "JavaScript", "TypeScript", "Swift", "C#", "Linux", "Windows",
+    "macOS", "iOS", "Android",
 ]
 
 TOPICS = [
-    "AIインフラ投資", "計算資源の確保", "GPU不足", "データセンターの電力問題", "半導体サプライチェーン",
-    "クラウド市場の競争", "生成AIの収益化", "AIエージェントの実用化", "大規模言語モデルの進化",
-    "AI規制の行方", "先端パッケージング", "HBMの供給", "推論コストの低下", "企業のAI導入",
-    "日本企業の勝ち筋", "米中の技術覇権", "AIバブル論", "オープンモデルの台頭",
+    "AIインフラ投資", "計算資源の確保", "GPU不足", "データセンターの電力問題",
+    "半導体サプライチェーン", "クラウド市場の競争", "生成AIの収益化", "AIエージェントの実用化",
+    "大規模言語モデルの進化", "AI規制の行方", "先端パッケージング", "HBMの供給",
+    "推論コストの低下", "企業のAI導入", "日本企業の勝ち筋", "米中の技術覇権", "AIバブル論",
+    "オープンモデルの台頭",
 ]
 
 TOPIC_SLUGS = [
@@ -195,14 +196,6 @@ BULLETS = [
 ASCII_WORDS = ["analysis", "report", "insight", "outlook", "review", "deep-dive", "note", "brief"]
 
 
-@dataclass(frozen=True)
-class GlossaryName:
-    """One name or alias of a glossary entry."""
-
-    name: str
-    entry: str
-
-
 def glossary_names(glossary: Path = DOCS / "glossary") -> list[list[str]]:
     """Each entry's name then aliases, read from the entries' front matter.
 
@@ -239,13 +232,6 @@ def tag_pool() -> list[str]:
     rest = [tag for tag in dict.fromkeys(OTHER_TAGS) if tag not in HEAD_TAGS]
     random.Random("kb-bench-tags").shuffle(rest)
     pool = HEAD_TAGS + rest
-    # Compound tags bring the pool to its size, as real tag sets grow by variants.
-    suffixes = ["動向", "戦略", "市場"]
-    for suffix in suffixes:
-        for base in ("AI", "GPU", "半導体", "クラウド", "データセンター", "生成AI", "LLM", "EV"):
-            if len(pool) >= 300:
-                break
-            pool.append(base + suffix)
     return pool
 
 
@@ -317,8 +303,8 @@ def make_article(seed: int, number: int, entries: list[list[str]], tags: list[st
     chosen = rng.sample(entries, k=min(10, len(entries)))
     # Mostly the entry's name, sometimes an alias (エヌビディア, スターゲート…).
     mentions = [forms[0] if rng.random() < 0.7 else rng.choice(forms) for forms in chosen]
-    plain_names = _Names(rng, mentions[:3])
-    title = _fill(rng.choice(TITLE_TEMPLATES), rng, plain_names, topic).replace("**", "")
+    title_names = _Names(rng, mentions[:3])
+    title = _fill(rng.choice(TITLE_TEMPLATES), rng, title_names, topic).replace("**", "")
 
     weights = zipf_weights(len(tags))
     count = rng.randint(3, 8)
@@ -438,14 +424,6 @@ glossary/index
 PLAIN_GLOSSARY_INDEX = """# 用語集
 
 記事に登場するパートナー企業と技術の解説です。
-
-```{toctree}
-:hidden:
-:glob:
-
-partners/*
-technologies/*
-```
 """
 
 
@@ -461,8 +439,32 @@ def conf_py(flavour: str) -> str:
         )
         return text + '\nkb_timezone = "Asia/Tokyo"\n'
     return CONF_COMMON.format(
-        flavour=flavour, imports="", extensions=["myst_parser", "sphinx_design"], sidebars=PLAIN_SIDEBARS
+        flavour=flavour,
+        imports="",
+        extensions=["myst_parser", "sphinx_design"],
+        sidebars=PLAIN_SIDEBARS,
     )
+
+
+def _plain_entry(text: str) -> str:
+    """A glossary entry as plain Sphinx can show it: titled, and an orphan like the articles.
+
+    kb titles entries from their ``name`` and lists them on generated pages;
+    without it they would have no title and belong to no toctree.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return text
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            name = next(
+                (ln.partition(":")[2].strip().strip("\"'") for ln in lines[1:index]
+                 if ln.startswith("name:")),
+                "",
+            )
+            head = [*lines[:index], "orphan: true\n", lines[index]]
+            return "".join([*head, f"\n# {name}\n", *lines[index + 1 :]])
+    return text
 
 
 def _write(path: Path, text: str) -> None:
@@ -485,10 +487,14 @@ def generate(out: Path, n: int, seed: int = DEFAULT_SEED) -> dict[str, Path]:
         _write(src / "conf.py", conf_py(flavour))
         glossary = src / "glossary"
         for entry in sorted((DOCS / "glossary").glob("*/*.md")):
-            _write(glossary / entry.relative_to(DOCS / "glossary"), entry.read_text(encoding="utf-8"))
+            text = entry.read_text(encoding="utf-8")
+            if flavour == "plain":
+                text = _plain_entry(text)
+            _write(glossary / entry.relative_to(DOCS / "glossary"), text)
         if flavour == "kb":
             _write(src / "index.md", (DOCS / "index.md").read_text(encoding="utf-8"))
-            _write(glossary / "index.md", (DOCS / "glossary" / "index.md").read_text(encoding="utf-8"))
+            index = DOCS / "glossary" / "index.md"
+            _write(glossary / "index.md", index.read_text(encoding="utf-8"))
             taxonomy = DOCS / "_data" / "taxonomy.yaml"
             if taxonomy.is_file():
                 _write(src / "_data" / "taxonomy.yaml", taxonomy.read_text(encoding="utf-8"))

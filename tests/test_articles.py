@@ -148,3 +148,14 @@ def test_bold_next_to_japanese_punctuation_is_bold(tmp_path):
     assert "AWS (Amazon Web Services)" in strong and "Oracle" in strong
     assert "**" not in page.select_one("article").get_text().replace("**code**", "")
     assert page.select_one("article code").get_text() == "**code**"
+
+
+def test_body_headings_from_h2_do_not_warn_in_articles(tmp_path):
+    body = "導入。\n\n## 見出し\n\n本文。\n"
+    files = {"articles/2025/01/h.md": article(body=body), "other.md": "## only h2\n\ntext\n",
+             "index.md": "# Home\n\n```{toctree}\nother\n```\n"}
+    result = build(write_project(tmp_path, files))
+    assert "h.md" not in result.warnings
+    assert "other.md" in result.warnings and "myst.header" in result.warnings
+    page = result.html("articles/2025/01/h")
+    assert page.select_one("article h2").get_text().startswith("見出し")

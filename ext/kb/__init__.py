@@ -82,6 +82,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     app.add_transform(CjkStrongTransform)
     app.connect("html-page-context", article.on_html_page_context)
+    app.connect("builder-inited", article.install_heading_filter)
 
     app.add_directive("kb-latest", dynamic.LatestDirective)
     app.add_directive("kb-list", dynamic.ListDirective)
@@ -89,6 +90,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("kb-tag-cloud", dynamic.TagCloudDirective)
     app.add_post_transform(dynamic.FillDynamic)
     app.connect("env-get-updated", dynamic.on_env_get_updated)
+    app.connect("env-get-outdated", dynamic.on_env_get_outdated)
+    app.connect("env-before-read-docs", dynamic.on_env_before_read_docs)
 
     app.connect("html-collect-pages", pages.collect_pages)
     app.connect("html-page-context", pages.on_page_context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 FRONT_MATTER_KEY = "kb_front_matter"
+HAS_H1_KEY = "kb_has_h1"
 
 
 def is_article(docname: str, config: KbConfig) -> bool:
@@ -51,11 +53,37 @@ def entry_kind(docname: str, config: KbConfig) -> str | None:
     return None
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_H1 = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+
+
+def has_level_one_heading(body: str) -> bool:
+    """True when the Markdown body has an ATX ``#`` heading outside code fences.
+
+    The doctree cannot tell: MyST puts a body that starts at ``##`` at the top
+    level too, so the heading level is read from the lines themselves.
+    """
+    fence = ""
+    for line in body.splitlines():
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = ""
+            continue
+        if not fence and _H1.match(line):
+            return True
+    return False
+
+
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the parsed front matter of articles and entries for the transforms."""
     config = kb_config(app)
     if is_article(docname, config) or entry_kind(docname, config):
         raw = read_front_matter(source[0])
+        app.env.temp_data[HAS_H1_KEY] = has_level_one_heading(raw.body)
         raw.body = ""  # the doctree carries the body; no second copy in memory
         app.env.temp_data[FRONT_MATTER_KEY] = raw
 
@@ -171,7 +199,7 @@ class ArticleTransform(SphinxTransform):
         domain: KbDomain = self.env.get_domain("kb")  # type: ignore[assignment]
 
         title = meta.title
-        if has_title(self.document):
+        if self.env.temp_data.get(HAS_H1_KEY) and has_title(self.document):
             section = first_section(self.document)
         else:
             fallback = title or docname.rsplit("/", 1)[-1]
@@ -244,3 +272,33 @@ def on_html_page_context(
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
     if article.draft:
         context["metatags"] += '\n<meta name="robots" content="noindex">'
+
+
+class _ArticleHeadingFilter:
+    """Drop MyST's "Document headings start at H2" for articles.
+
+    An article's title comes from its front matter and becomes the page's H1,
+    so body headings rightly start at H2 (as in every Jekyll post).
+    """
+
+    def __init__(self, config: KbConfig) -> None:
+        self.config = config
+
+    def filter(self, record: Any) -> bool:
+        if getattr(record, "type", None) != "myst" or getattr(record, "subtype", None) != "header":
+            return True
+        if not str(record.msg).startswith("Document headings start at H"):
+            return True
+        location = getattr(record, "location", None)
+        docname = location[0] if isinstance(location, tuple) and location else None
+        return not (isinstance(docname, str) and is_article(docname, self.config))
+
+
+def install_heading_filter(app: Sphinx) -> None:
+    import logging as std_logging
+
+    heading_filter = _ArticleHeadingFilter(kb_config(app))
+    for handler in std_logging.getLogger("sphinx").handlers:
+        if handler.level >= std_logging.WARNING or type(handler).__name__ == "WarningStreamHandler":
+            # First, so that -W never counts what this filter drops.
+            handler.filters.insert(0, heading_filter)

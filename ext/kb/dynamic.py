@@ -187,8 +187,27 @@ def canonical_linker(target: str) -> str:
     return f"@{target}"
 
 
+def on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    env._kb_changed = bool(added or changed or removed)  # type: ignore[attr-defined]
+    return []
+
+
+def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if docnames:
+        env._kb_changed = True  # type: ignore[attr-defined]
+
+
+def records_changed(env: BuildEnvironment) -> bool:
+    """True when this build read or removed a document (so derived lists may differ)."""
+    return getattr(env, "_kb_changed", True)
+
+
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages whose generated content changed since they were last written."""
+    if not records_changed(env):
+        return []
     domain = domain_of(env)
     changed: list[str] = []
     for docname, record in domain.data["dynamic"].items():

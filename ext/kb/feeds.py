@@ -72,11 +72,22 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
             once=True,
         )
         return
+    from kb.dynamic import records_changed
+
     config = kb_config(app)
+    outdir = str(app.builder.outdir)
+    manifest = os.path.join(outdir, MANIFEST)
+    stamp = f"# {app.config.html_baseurl}|{config.feed_length}|{config.feed_title}|{app.config.project}"
+    if not records_changed(app.env):
+        try:
+            with open(manifest, encoding="utf-8") as handle:
+                if handle.readline().rstrip("\n") == stamp:
+                    return  # nothing read or removed: every feed on disk is current
+        except OSError:
+            pass
     domain = domain_of(app.env)
     taxonomy = domain.taxonomy
     site = config.feed_title or app.config.html_title or app.config.project
-    outdir = str(app.builder.outdir)
     wanted: dict[str, bytes] = {}
     site_uri = f"{config.feeds_path}/atom.xml"
     wanted[site_uri] = _feed(app, site, site_uri, app.builder.get_target_uri(app.config.root_doc), domain.listed_articles())
@@ -84,10 +95,9 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         for term in taxonomy.sorted_terms(kind):
             uri = f"{config.feeds_path}/{KIND_LABELS[kind]}/{term.slug}.xml"
             wanted[uri] = _feed(app, f"{site}: {term.name}", uri, app.builder.get_target_uri(term.pagename), term.articles)
-    manifest = os.path.join(outdir, MANIFEST)
     try:
         with open(manifest, encoding="utf-8") as handle:
-            previous = {line for line in handle.read().splitlines() if line}
+            previous = {line for line in handle.read().splitlines() if line and not line.startswith("#")}
     except OSError:
         previous = set()
     for uri in previous - set(wanted):
@@ -107,8 +117,14 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         with open(temporary, "wb") as handle:
             handle.write(content)
         os.replace(temporary, path)
-    if previous != set(wanted):
+    text = stamp + "\n" + "\n".join(sorted(wanted)) + "\n"
+    try:
+        with open(manifest, encoding="utf-8") as handle:
+            unchanged = handle.read() == text
+    except OSError:
+        unchanged = False
+    if not unchanged:
         temporary = f"{manifest}.tmp{os.getpid()}"
         with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(sorted(wanted)) + "\n")
+            handle.write(text)
         os.replace(temporary, manifest)

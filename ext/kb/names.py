@@ -8,6 +8,7 @@ separator or a dot run, and stays a valid file name on every platform.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -26,6 +27,7 @@ def _is_latin(char: str) -> bool:
     return char.isascii() or unicodedata.name(char, "").startswith("LATIN")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """The comparison key of a name: NFKC, Latin letters case-folded, spaces collapsed.
 

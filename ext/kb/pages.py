@@ -235,16 +235,27 @@ def _stamp(builder: Builder) -> str:
 
     build_info = getattr(builder, "build_info", None)
     config_hash = getattr(build_info, "config_hash", "") if build_info else ""
-    return f"{sphinx.__version__}|{__version__}|{config_hash}|{builder.name}"
+    templates = getattr(builder, "templates", None)
+    newest = templates.newest_template_mtime() if templates is not None else 0
+    return f"{sphinx.__version__}|{__version__}|{config_hash}|{builder.name}|{newest}"
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     builder = app.builder
     if not renders_extra_pages(builder):
         return
+    from kb.dynamic import records_changed
+
     previous = _read_manifest(builder)
-    current: dict[str, str] = {}
     stamp = _stamp(builder)
+    current: dict[str, str] = {"": stamp}
+    if not records_changed(app.env) and previous.get("") == stamp and all(
+        builder.get_output_path(name).is_file() for name in previous if name
+    ):
+        # Nothing was read or removed and nothing that shapes a page changed:
+        # every generated page on disk is current.
+        app.env.temp_data["kb_pages"] = (previous, previous)
+        return
     for page in all_pages(app.env):
         body = page.body(linker_for(builder, page.pagename))
         digest = hashlib.sha256(f"{stamp}|{page.title}|{body}".encode()).hexdigest()[:20]
@@ -274,7 +285,7 @@ def finish_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     previous, current = state
     builder = app.builder
-    for pagename in set(previous) - set(current):
+    for pagename in set(previous) - set(current) - {""}:
         path = builder.get_output_path(pagename)
         if path.is_file():
             path.unlink()

@@ -1,0 +1,567 @@
+"""Build generated corpora with plain Sphinx and with kb, and compare.
+
+``make bench`` runs ``python benchmarks/run.py``. For each size and each flavour
+every figure is the median of ``--runs`` runs; the runs interleave the flavours
+(plain, kb, plain, kb …) so that load from other processes on the machine falls
+on both alike. Results go to ``benchmarks/results/results.json`` and
+``results.md``; the targets are printed as met or missed.
+
+    python benchmarks/run.py --sizes 500,2000 --runs 3
+    python benchmarks/run.py --quick --sizes 6          # smoke test: 1 run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+# Appended, not prepended: this folder holds profile.py, which must not
+# shadow the standard library module of that name.
+if str(HERE) not in sys.path:
+    sys.path.append(str(HERE))
+
+from generate import DEFAULT_SEED, FLAVOURS, article_paths, generate, tag_pool  # noqa: E402
+
+REPO = HERE.parent
+SEARCH_TIMING = HERE / "search_timing.py"
+
+#: Figures measured for every flavour and size; the JSON always has all of them
+#: (``None`` when a figure could not be measured, e.g. without search_timing.py).
+METRICS: dict[str, str] = {
+    "full_wall_s": "full build, one process, wall (s)",
+    "full_cpu_s": "full build, one process, CPU (s)",
+    "full_j2_wall_s": "full build, -j 2, wall (s)",
+    "full_j2_cpu_s": "full build, -j 2, CPU (s)",
+    "peak_rss_mib": "peak memory, one process (MiB)",
+    "peak_rss_j2_mib": "peak memory of one process, -j 2 (MiB)",
+    "noop_wall_s": "no-op rebuild (s)",
+    "body_edit_wall_s": "rebuild after one body edit (s)",
+    "tags_edit_wall_s": "rebuild after one tag change (s)",
+    "body_edit_reread": "documents re-read on the body edit",
+    "tags_edit_reread": "documents re-read on the tag change",
+    "noop_reread": "documents re-read on the no-op rebuild",
+    "body_edit_written": "pages written on the body edit",
+    "output_bytes": "output size (bytes of the html folder)",
+    "search_index_bytes": "search index (searchindex.js + _static/kb-search*)",
+    "env_pickle_bytes": "environment pickle (bytes)",
+    "search_ms": "time to first search results (ms)",
+    "warnings": "warnings in the full build",
+}
+
+#: Figures that vary from run to run; the others are taken from the first run.
+TIMED = (
+    "full_wall_s",
+    "full_cpu_s",
+    "full_j2_wall_s",
+    "full_j2_cpu_s",
+    "peak_rss_mib",
+    "peak_rss_j2_mib",
+    "noop_wall_s",
+    "body_edit_wall_s",
+    "tags_edit_wall_s",
+)
+
+#: 1-minute load average seen after every build; other processes on the machine
+#: make wall times, and to a lesser degree CPU times, unreliable.
+LOADS: list[float] = []
+
+_COUNTS = re.compile(r"(\d+) added, (\d+) changed, (\d+) removed")
+_READING = re.compile(r"reading sources\.\.\. \[\s*\d+%\] (\S+)")
+_WRITING = re.compile(r"writing output\.\.\. \[\s*\d+%\] (\S+)")
+
+
+# --- running one build -------------------------------------------------------------
+
+
+@dataclass
+class BuildRun:
+    wall_s: float
+    cpu_s: float
+    maxrss_mib: float
+    stdout: str
+    stderr: str
+
+    @property
+    def reread(self) -> list[str]:
+        return _READING.findall(self.stdout.replace("\r", "\n"))
+
+    @property
+    def written(self) -> list[str]:
+        return _WRITING.findall(self.stdout.replace("\r", "\n"))
+
+    @property
+    def counts(self) -> tuple[int, int, int] | None:
+        match = _COUNTS.search(self.stdout)
+        if match is None:
+            return None
+        added, changed, removed = (int(group) for group in match.groups())
+        return added, changed, removed
+
+    @property
+    def reread_count(self) -> int:
+        counts = self.counts
+        if counts is None:
+            # Sphinx prints no count line when nothing is outdated.
+            return len(self.reread)
+        return counts[0] + counts[1]
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for line in self.stderr.splitlines() if "WARNING" in line)
+
+
+def sphinx_build(src: Path, build: Path, *, jobs: int = 1, quiet: bool = True) -> BuildRun:
+    """One ``python -m sphinx -b html`` in a fresh process, with its own resource usage.
+
+    ``os.wait4`` gives the rusage of exactly this child, including the worker
+    processes it reaped under ``-j``, which RUSAGE_CHILDREN of this long-lived
+    runner could not separate from earlier builds.
+    """
+    src, build = src.resolve(), build.resolve()
+    command = [
+        sys.executable, "-m", "sphinx", "-b", "html",
+        "-d", str(build / "doctrees"), str(src), str(build / "html"),
+    ]
+    if quiet:
+        command.append("-q")
+    if jobs > 1:
+        command += ["-j", str(jobs)]
+    build.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = build / "stdout.log", build / "stderr.log"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=src)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    LOADS.append(os.getloadavg()[0])
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    if process.returncode != 0:
+        tail = "\n".join(stderr.splitlines()[-30:])
+        raise RuntimeError(f"sphinx-build failed ({process.returncode}) on {src}:\n{tail}")
+    return BuildRun(
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        # Linux reports ru_maxrss in KiB.
+        maxrss_mib=usage.ru_maxrss / 1024,
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+# --- sizes of the output ------------------------------------------------------------
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())
+
+
+def search_index_bytes(html: Path) -> int:
+    files = [html / "searchindex.js", *sorted((html / "_static").glob("kb-search*"))]
+    total = 0
+    for item in files:
+        if item.is_file():
+            total += item.stat().st_size
+        elif item.is_dir():
+            total += tree_bytes(item)
+    return total
+
+
+def search_ms(html: Path, timeout: float = 600) -> float | None:
+    """Time to first search results from benchmarks/search_timing.py, if it exists."""
+    if not SEARCH_TIMING.is_file():
+        return None
+    try:
+        done = subprocess.run(
+            [sys.executable, str(SEARCH_TIMING), str(html)],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"  search timing failed: {error}", flush=True)
+        return None
+    for line in reversed(done.stdout.strip().splitlines()):
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(value, dict) and isinstance(value.get("ms"), (int, float)):
+            return float(value["ms"])
+    print(f"  search timing gave no result (exit {done.returncode}): {done.stderr[-300:]}")
+    return None
+
+
+# --- the edits ------------------------------------------------------------------------
+
+_TAGS_LINE = re.compile(r"^tags: (\[.*\])$", re.MULTILINE)
+
+
+def edit_body(path: Path, run: int) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n追記：この記事は計測{run + 1}回目に更新されました。\n")
+
+
+def edit_tags(path: Path) -> str:
+    """Swap the article's last tag for the most popular tag it lacks; returns that tag."""
+    text = path.read_text(encoding="utf-8")
+    match = _TAGS_LINE.search(text)
+    if match is None:
+        raise RuntimeError(f"no tags line in {path}")
+    tags: list[str] = json.loads(match.group(1))
+    new = next(tag for tag in tag_pool() if tag not in tags)
+    tags[-1] = new
+    line = "tags: " + json.dumps(tags, ensure_ascii=False)
+    path.write_text(text[: match.start()] + line + text[match.end() :], encoding="utf-8")
+    return new
+
+
+# --- one size ---------------------------------------------------------------------------
+
+
+@dataclass
+class FlavourRuns:
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, key: str, value: float) -> None:
+        self.samples.setdefault(key, []).append(value)
+
+    def summary(self) -> dict[str, Any]:
+        result: dict[str, Any] = dict.fromkeys(METRICS)
+        result.update(self.fixed)
+        for key, values in self.samples.items():
+            result[key] = round(statistics.median(values), 4)
+        result["runs"] = {key: [round(v, 4) for v in vs] for key, vs in self.samples.items()}
+        return result
+
+
+def measure_once(
+    src: Path, build: Path, runs: FlavourRuns, run: int, *, first: bool, timing: bool,
+    log: Callable[[str], None],
+) -> None:
+    articles = article_paths(src)
+    body_target = articles[len(articles) // 2]
+    tags_target = articles[len(articles) // 3]
+    originals = {path: path.read_bytes() for path in (body_target, tags_target)}
+    shutil.rmtree(build, ignore_errors=True)
+    try:
+        full = sphinx_build(src, build)
+        runs.add("full_wall_s", full.wall_s)
+        runs.add("full_cpu_s", full.cpu_s)
+        runs.add("peak_rss_mib", full.maxrss_mib)
+        html = build / "html"
+        if first:
+            runs.fixed["output_bytes"] = tree_bytes(html)
+            runs.fixed["search_index_bytes"] = search_index_bytes(html)
+            pickle = build / "doctrees" / "environment.pickle"
+            runs.fixed["env_pickle_bytes"] = pickle.stat().st_size
+            runs.fixed["warnings"] = full.warnings
+
+        noop = sphinx_build(src, build, quiet=False)
+        runs.add("noop_wall_s", noop.wall_s)
+
+        edit_body(body_target, run)
+        body = sphinx_build(src, build, quiet=False)
+        runs.add("body_edit_wall_s", body.wall_s)
+
+        edit_tags(tags_target)
+        tags = sphinx_build(src, build, quiet=False)
+        runs.add("tags_edit_wall_s", tags.wall_s)
+
+        if first:
+            edited = body_target.relative_to(src).with_suffix("").as_posix()
+            runs.fixed["noop_reread"] = noop.reread_count
+            runs.fixed["body_edit_reread"] = body.reread_count
+            runs.fixed["body_edit_reread_docs"] = body.reread
+            runs.fixed["body_edit_edited_doc"] = edited
+            runs.fixed["body_edit_written"] = len(body.written)
+            runs.fixed["tags_edit_reread"] = tags.reread_count
+            runs.fixed["tags_edit_reread_docs"] = tags.reread[:50]
+            if timing:
+                runs.fixed["search_ms"] = search_ms(html)
+        log(
+            f"full {full.wall_s:.1f}s cpu {full.cpu_s:.1f}s {full.maxrss_mib:.0f}MiB | "
+            f"no-op {noop.wall_s:.1f}s | body {body.wall_s:.1f}s ({body.reread_count} read) | "
+            f"tags {tags.wall_s:.1f}s ({tags.reread_count} read)"
+        )
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
+
+    shutil.rmtree(build, ignore_errors=True)
+    parallel = sphinx_build(src, build, jobs=2)
+    runs.add("full_j2_wall_s", parallel.wall_s)
+    runs.add("full_j2_cpu_s", parallel.cpu_s)
+    runs.add("peak_rss_j2_mib", parallel.maxrss_mib)
+    log(f"-j 2 {parallel.wall_s:.1f}s cpu {parallel.cpu_s:.1f}s")
+
+
+def ratios(plain: dict[str, Any], kb: dict[str, Any]) -> dict[str, float | None]:
+    result: dict[str, float | None] = {}
+    for key in METRICS:
+        a, b = plain.get(key), kb.get(key)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > 0:
+            result[key] = round(b / a, 3)
+        else:
+            result[key] = None
+    return result
+
+
+def measure_size(
+    n: int, runs: int, seed: int, work: Path, *, timing: bool
+) -> dict[str, Any]:
+    corpus = work / f"n{n}"
+    sources = generate(corpus, n, seed)
+    collected = {flavour: FlavourRuns() for flavour in FLAVOURS}
+    for run in range(runs):
+        for flavour in FLAVOURS:
+            def log(message: str, flavour: str = flavour, run: int = run) -> None:
+                print(f"N={n} run {run + 1}/{runs} {flavour:5}: {message}", flush=True)
+
+            measure_once(
+                sources[flavour], corpus / "build" / flavour, collected[flavour], run,
+                first=run == 0, timing=timing, log=log,
+            )
+    plain, kb = collected["plain"].summary(), collected["kb"].summary()
+    return {"n": n, "plain": plain, "kb": kb, "ratio": ratios(plain, kb)}
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+def _ratio(value: float | None, limit: float) -> tuple[float | None, str]:
+    if value is None:
+        return None, "n/a"
+    return value, "met" if value <= limit else "missed"
+
+
+def check_targets(
+    sizes: dict[str, dict[str, Any]], growth: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    targets: list[dict[str, Any]] = []
+
+    def add(name: str, value: float | None, limit: str, status: str) -> None:
+        targets.append({"target": name, "value": value, "limit": limit, "status": status})
+
+    for key, size in sizes.items():
+        ratio, kb = size["ratio"], size["kb"]
+        value, status = _ratio(ratio["full_wall_s"], 1.15)
+        add(f"N={key}: full build kb/plain", value, "≤ 1.15", status)
+        # The same on CPU time, which other processes on the machine disturb less.
+        value, status = _ratio(ratio["full_cpu_s"], 1.15)
+        add(f"N={key}: full build CPU kb/plain", value, "≤ 1.15", status)
+        one, two = kb.get("full_wall_s"), kb.get("full_j2_wall_s")
+        name = f"N={key}: kb -j 2 faster than one process (speed-up)"
+        if one and two:
+            speedup = round(one / two, 3)
+            add(name, speedup, "> 1", "met" if speedup > 1 else "missed")
+        else:
+            add(name, None, "> 1", "n/a")
+        value, status = _ratio(ratio["body_edit_wall_s"], 1.5)
+        edited = kb.get("body_edit_edited_doc")
+        others = sorted(
+            doc for doc in kb.get("body_edit_reread_docs") or []
+            if doc.startswith("articles/") and doc != edited
+        )
+        if not kb.get("body_edit_reread_docs") and kb.get("body_edit_reread", 0) > 1:
+            # Without the list of names, the count has to do.
+            others = ["?"] * (kb["body_edit_reread"] - 1)
+        if status == "met" and others:
+            status = "missed"
+        name = f"N={key}: body edit kb/plain (other articles re-read: {len(others)})"
+        add(name, value, "≤ 1.5, 0 others", status)
+        value, status = _ratio(ratio["noop_wall_s"], 1.2)
+        add(f"N={key}: no-op rebuild kb/plain", value, "≤ 1.2", status)
+        value, status = _ratio(ratio["peak_rss_mib"], 1.5)
+        add(f"N={key}: peak memory kb/plain", value, "≤ 1.5", status)
+        value, status = _ratio(ratio["env_pickle_bytes"], 2.0)
+        add(f"N={key}: environment pickle kb/plain", value, "≤ 2", status)
+    if growth is not None:
+        limit = growth["limit"]
+        value = growth["kb"]
+        add(
+            f"kb({growth['large']})/kb({growth['small']}) full build", value, f"≤ {limit}",
+            "met" if value is not None and value <= limit else "missed",
+        )
+    else:
+        add("kb growth (needs two sizes)", None, "≤ 1.1 × size ratio", "n/a")
+    return targets
+
+
+def growth_of(sizes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    if len(sizes) < 2:
+        return None
+    ns = sorted(int(key) for key in sizes)
+    small, large = sizes[str(ns[0])], sizes[str(ns[-1])]
+    # Linear growth with 10% slack: 4.4 for 500 -> 2,000, as the brief asks.
+    limit = round(1.1 * ns[-1] / ns[0], 3)
+    result: dict[str, Any] = {"small": ns[0], "large": ns[-1], "limit": limit}
+    for flavour in FLAVOURS:
+        a, b = small[flavour]["full_wall_s"], large[flavour]["full_wall_s"]
+        result[flavour] = round(b / a, 3) if a else None
+    return result
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def _format(key: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if key.endswith("_bytes"):
+        return f"{value / 1_000_000:.2f} MB"
+    if key.endswith("_s"):
+        return f"{value:.2f} s"
+    if key.endswith("_mib"):
+        return f"{value:.0f} MiB"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    lines = [
+        "# kb benchmark",
+        "",
+        f"{meta['date']}, {meta['runs']} run(s) per figure (median), seed {meta['seed']}, "
+        f"{meta['cpus']} CPUs, load average {meta['load_before']} before / "
+        f"{meta['load_after']} after, at most {meta['max_load']} during; "
+        f"Python {meta['python']}, Sphinx {meta['sphinx']}.",
+        "",
+    ]
+    for key, size in results["sizes"].items():
+        lines += [f"## N = {key}", "", "| figure | plain | kb | kb/plain |", "|---|---:|---:|---:|"]
+        for metric, label in METRICS.items():
+            plain, kb = size["plain"].get(metric), size["kb"].get(metric)
+            ratio = size["ratio"].get(metric)
+            lines.append(
+                f"| {label} | {_format(metric, plain)} | {_format(metric, kb)} | "
+                f"{'–' if ratio is None else f'{ratio:.2f}'} |"
+            )
+        lines.append("")
+    growth = results["growth"]
+    if growth:
+        lines += [
+            f"## Growth, N = {growth['small']} → {growth['large']}",
+            "",
+            f"Full build (one process) at {growth['large']} / at {growth['small']}: "
+            f"plain {growth['plain']}, kb {growth['kb']} (linear would be "
+            f"{growth['large'] / growth['small']:.2f}).",
+            "",
+        ]
+    lines += ["## Targets", "", "| target | value | limit | status |", "|---|---:|---|---|"]
+    for target in results["targets"]:
+        value = "–" if target["value"] is None else f"{target['value']:.3f}"
+        lines.append(f"| {target['target']} | {value} | {target['limit']} | {target['status']} |")
+    return "\n".join(lines) + "\n"
+
+
+def _sphinx_version() -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", "import sphinx; print(sphinx.__version__)"],
+        capture_output=True, text=True, check=False,
+    )
+    return done.stdout.strip()
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Compare kb with plain Sphinx.")
+    parser.add_argument("--sizes", default=None, help="comma-separated article counts (500,2000)")
+    parser.add_argument("--runs", type=int, default=None, help="runs per figure (3; --quick: 1)")
+    parser.add_argument("--quick", action="store_true",
+                        help="one run and no search timing, for a smoke test (sizes default to 20)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and builds")
+    parser.add_argument("--results", type=Path, default=HERE / "results", help="results folder")
+    args = parser.parse_args(argv)
+
+    sizes_text = args.sizes or ("20" if args.quick else "500,2000")
+    ns = [int(part) for part in sizes_text.split(",") if part.strip()]
+    runs = args.runs or (1 if args.quick else 3)
+    if not args.quick and runs < 3:
+        print(f"note: {runs} run(s) per figure; the targets assume the median of 3 or more")
+
+    load_before = _load()
+    sizes: dict[str, dict[str, Any]] = {}
+    for n in ns:
+        sizes[str(n)] = measure_size(n, runs, args.seed, args.work, timing=not args.quick)
+    growth = growth_of(sizes)
+    results: dict[str, Any] = {
+        "meta": {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "seed": args.seed,
+            "runs": runs,
+            "sizes": ns,
+            "quick": args.quick,
+            "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": _load(),
+            "max_load": round(max(LOADS, default=0.0), 2),
+            "python": platform.python_version(),
+            "sphinx": _sphinx_version(),
+            "search_timing": SEARCH_TIMING.is_file() and not args.quick,
+        },
+        "metrics": METRICS,
+        "sizes": sizes,
+        "growth": growth,
+    }
+    results["targets"] = check_targets(sizes, growth)
+    busy = results["meta"]["max_load"] > (os.cpu_count() or 1) + 0.5
+    results["meta"]["busy"] = busy
+    warning = (
+        f"warning: the load average reached {results['meta']['max_load']} on "
+        f"{os.cpu_count()} CPUs; other processes were running and wall times are unreliable "
+        "(CPU times less so). Re-run on an idle machine before trusting the targets."
+    )
+
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    report = markdown(results)
+    if busy:
+        report += f"\n**{warning}**\n"
+    (args.results / "results.md").write_text(report, encoding="utf-8")
+
+    print()
+    for key, size in sizes.items():
+        print(f"N={key}: kb/plain ratios")
+        for metric, value in size["ratio"].items():
+            if value is not None:
+                print(f"  {metric:22} {value:.3f}")
+    if growth:
+        print(
+            f"growth {growth['small']} -> {growth['large']}: "
+            f"plain {growth['plain']}, kb {growth['kb']}"
+        )
+    print("targets:")
+    for target in results["targets"]:
+        value = "–" if target["value"] is None else f"{target['value']:.3f}"
+        print(f"  [{target['status']:6}] {target['target']}: {value} ({target['limit']})")
+    if busy:
+        print(warning)
+    print(f"\nwritten: {args.results / 'results.json'}, {args.results / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -105,6 +105,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     glossary.setup(app)
 
     app.connect("config-inited", _add_paths)
+    from kb import search
+
+    search.setup(app)
     app.connect("build-finished", _copy_static)
     app.add_css_file("kb.css")
     app.add_js_file("kb.js", defer="defer")

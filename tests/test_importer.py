@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -564,3 +565,72 @@ def test_python_dash_m_kb_runs_without_importing_sphinx(tmp_path: Path) -> None:
         check=True,
     )
     assert probe.stdout.strip() == "[]"
+
+
+# --- failures in the middle of a run ----------------------------------------------
+
+
+def test_a_write_failing_midway_leaves_no_partial_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posts, into = tmp_path / "posts", tmp_path / "articles"
+    posts.mkdir()
+    for day in (1, 2, 3):
+        (posts / f"p{day}.md").write_text(
+            f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n" + "本文。" * 1000 + "\n",
+            encoding="utf-8")
+    real_write = importer.tempfile.NamedTemporaryFile
+    calls = {"count": 0}
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        handle = real_write(*args, **kwargs)
+        calls["count"] += 1
+        if calls["count"] == 2:
+            original = handle.write
+
+            def half(text: str) -> int:
+                original(text[: len(text) // 2])
+                raise OSError(28, "No space left on device")
+
+            handle.write = half
+        return handle
+
+    monkeypatch.setattr(importer.tempfile, "NamedTemporaryFile", failing)
+    code = main(["import", str(posts), "--into", str(into)])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert "No space left on device" in err and "p2.md" in err
+    files = sorted(p.name for p in into.rglob("*") if p.is_file())
+    assert files == ["投稿1.md", "投稿3.md"]  # no partial 投稿2.md, no stray temp file
+    for name in files:
+        assert (into / "2025" / "11" / name).read_text(encoding="utf-8").endswith("本文。\n")
+    monkeypatch.undo()
+    assert main(["import", str(posts), "--into", str(into)]) == 0
+    assert "1 imported, 2 unchanged" in capsys.readouterr().out
+
+
+def test_an_interrupted_run_keeps_what_it_wrote_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posts, into = tmp_path / "posts", tmp_path / "articles"
+    posts.mkdir()
+    for day in (1, 2, 3):
+        (posts / f"p{day}.md").write_text(
+            f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n本文。\n", encoding="utf-8")
+    real_replace, real_link = importer.os.replace, importer.os.link
+    calls = {"count": 0}
+
+    def interrupt_second(source: Any, target: Any) -> None:
+        calls["count"] += 1
+        if calls["count"] == 2:
+            raise KeyboardInterrupt
+        real_link(source, target)
+
+    monkeypatch.setattr(importer.os, "link", interrupt_second)
+    assert main(["import", str(posts), "--into", str(into)]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert sorted(p.name for p in into.rglob("*") if p.is_file()) == ["投稿1.md"]
+    monkeypatch.setattr(importer.os, "link", real_link)
+    assert importer.os.replace is real_replace
+    assert main(["import", str(posts), "--into", str(into)]) == 0
+    assert "2 imported, 1 unchanged" in capsys.readouterr().out

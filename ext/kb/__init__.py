@@ -58,6 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     tagsdirective.setup(app)
     config.register(app)
     app.connect("config-inited", _check_config, priority=400)
+    app.connect("config-inited", config.forget_typed_config, priority=900)
     app.add_domain(KbDomain)
     app.add_node(
         nodes.kb_dynamic,

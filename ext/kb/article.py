@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import html
 import os
 import re
@@ -26,6 +27,7 @@ from kb.records import Article
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
     from kb.domain import KbDomain
 
@@ -76,6 +78,74 @@ def has_level_one_heading(body: str) -> bool:
         if not fence and _H1.match(line):
             return True
     return False
+
+
+# --- sources that are not valid text ------------------------------------------
+
+#: Prefix of a codec that decodes like the one named after it, with U+FFFD for
+#: bytes that do not decode. Sphinx 9 reads sources strictly and stops the
+#: whole build at the first undecodable byte; it passes only an encoding name,
+#: so leniency has to be a codec.
+LENIENT_CODEC_PREFIX = "kb_lenient_"
+
+
+def _lenient_codec(name: str) -> codecs.CodecInfo | None:
+    if not name.startswith(LENIENT_CODEC_PREFIX):
+        return None
+    strict = codecs.lookup(name[len(LENIENT_CODEC_PREFIX) :])
+
+    class Decoder(strict.incrementaldecoder):  # type: ignore[name-defined]
+        def __init__(self, errors: str = "strict") -> None:
+            super().__init__("replace")
+
+    def decode(data: Any, errors: str = "strict", /) -> tuple[str, int]:
+        return strict.decode(data, "replace")
+
+    return codecs.CodecInfo(
+        strict.encode,
+        decode,
+        incrementalencoder=strict.incrementalencoder,
+        incrementaldecoder=Decoder,
+        streamreader=strict.streamreader,
+        streamwriter=strict.streamwriter,
+        name=name,
+    )
+
+
+codecs.register(_lenient_codec)
+
+
+def check_source_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Report every source about to be read that does not decode, and read it anyway.
+
+    The warning names the file and the line of the first bad byte; the page is
+    built with U+FFFD in place of the bad bytes, and every other page as usual.
+    """
+    encoding = app.config.source_encoding
+    try:
+        label = "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
+    except LookupError:
+        return  # Sphinx itself reports an unknown source_encoding
+    lenient = False
+    for docname in docnames:
+        try:
+            data = env.doc2path(docname).read_bytes()
+            data.decode(encoding)
+        except OSError:
+            continue  # reading the document reports it
+        except UnicodeDecodeError as error:
+            lenient = True
+            logger.warning(
+                "not %s text (byte 0x%02x): read with \ufffd in place of each bad byte; "
+                "save the file as %s",
+                label,
+                data[error.start],
+                label,
+                type="kb",
+                subtype="encoding",
+                location=(docname, data.count(b"\n", 0, error.start) + 1),
+            )
+    env.settings["input_encoding"] = LENIENT_CODEC_PREFIX + encoding if lenient else encoding
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
+
+from sphinx.config import Config
 
 from kb.frontmatter import zone_named
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 AUTOLINK_MODES = ("first", "section", "all", "none")
 
@@ -73,6 +75,21 @@ def register(app: Sphinx) -> None:
         app.add_config_value(f"kb_{item.name}", default, "env", types=(type(default),))
 
 
+#: Typed settings per Sphinx Config object: looked up for every link and list
+#: item, so building the dataclass each time was a measurable share of a build.
+#: Weak keys: an entry lives exactly as long as its Config.
+_TYPED: weakref.WeakKeyDictionary[Config, KbConfig] = weakref.WeakKeyDictionary()
+
+
 def kb_config(app_or_env: Any) -> KbConfig:
     """The typed settings of a Sphinx app or build environment."""
-    return KbConfig.from_sphinx(app_or_env.config)
+    config = app_or_env.config
+    typed = _TYPED.get(config)
+    if typed is None:
+        typed = _TYPED[config] = KbConfig.from_sphinx(config)
+    return typed
+
+
+def forget_typed_config(app: Sphinx, config: Config) -> None:
+    """config-inited may adjust values after a first look; start from them afresh."""
+    _TYPED.pop(config, None)

@@ -84,6 +84,7 @@ class KbDomain(Domain):
         self._taxonomy: Taxonomy | None = None
         self._entry_index: dict[str, dict[str, Entry]] | None = None
         self._relations: Any = None
+        self._listed: list[Article] | None = None
 
     # --- bookkeeping ----------------------------------------------------
 
@@ -91,6 +92,7 @@ class KbDomain(Domain):
         self._taxonomy = None
         self._entry_index = None
         self._relations = None
+        self._listed = None
 
     def clear_doc(self, docname: str) -> None:
         for key in _PER_DOC:
@@ -143,7 +145,11 @@ class KbDomain(Domain):
 
     def listed_articles(self) -> list[Article]:
         """Every article that appears in lists and feeds (no drafts), newest first."""
-        return sorted((a for a in self.articles.values() if not a.draft), key=lambda a: a.sort_key)
+        if self._listed is None:
+            self._listed = sorted(
+                (a for a in self.articles.values() if not a.draft), key=lambda a: a.sort_key
+            )
+        return list(self._listed)
 
     @property
     def taxonomy(self) -> Taxonomy:

@@ -35,6 +35,11 @@ Renderer = Callable[["BuildEnvironment", str, dict[str, Any], render.Linker], st
 RENDERERS: dict[str, Renderer] = {}
 
 
+#: kind -> function giving the plain values a placeholder is rendered from;
+#: comparing these is cheaper than rendering, which matters on every rebuild.
+INPUTS: dict[str, Callable[[BuildEnvironment, str, dict[str, Any]], Any]] = {}
+
+
 def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     def register(function: Renderer) -> Renderer:
         RENDERERS[kind] = function
@@ -68,6 +73,21 @@ def note_dynamic(env: BuildEnvironment, node: kb_dynamic) -> None:
 
 
 # --- renderers -----------------------------------------------------------
+
+
+def _footer_inputs(env: BuildEnvironment, docname: str, options: dict[str, Any]) -> Any:
+    links = relations(env)
+    newer, older = links.newer.get(docname), links.older.get(docname)
+    related = tuple(links.related.get(docname, ()))
+    return (
+        domain_of(env).taxonomy.badges_of(related),
+        related,
+        (newer.docname, newer.title) if newer else None,
+        (older.docname, older.title) if older else None,
+    )
+
+
+INPUTS["article-footer"] = _footer_inputs
 
 
 @renderer("article-footer")
@@ -211,12 +231,15 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = domain_of(env)
     changed: list[str] = []
     for docname, record in domain.data["dynamic"].items():
-        html = "".join(
-            RENDERERS[spec["kind"]](env, docname, {k: v for k, v in spec.items() if k != "kind"}, canonical_linker)
-            for spec in record["specs"]
-            if spec["kind"] in RENDERERS
-        )
-        digest = _digest(html)
+        parts = []
+        for spec in record["specs"]:
+            kind = spec["kind"]
+            options = {k: v for k, v in spec.items() if k != "kind"}
+            if kind in INPUTS:
+                parts.append(repr(INPUTS[kind](env, docname, options)))
+            elif kind in RENDERERS:
+                parts.append(RENDERERS[kind](env, docname, options, canonical_linker))
+        digest = _digest("|".join(parts))
         if record["hash"] != digest:
             record["hash"] = digest
             changed.append(docname)

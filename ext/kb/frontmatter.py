@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +43,12 @@ class RawFrontMatter:
     problems: list[Problem] = field(default_factory=list)
 
 
-class _TextLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it: composing front matter is
+# the largest per-article cost of reading, and the C parser keeps line marks.
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that leaves dates as text, so every date form goes through one parser."""
 
 
@@ -64,6 +70,11 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return None, text, 1
 
 
+def _file_line(yaml_text: str, mark: Any, first_line: int) -> int:
+    """The file line of a YAML mark: YAML also breaks lines at U+0085 and U+2028."""
+    return first_line + yaml_text.count("\n", 0, mark.index)
+
+
 def read_front_matter(text: str) -> RawFrontMatter:
     """Parse the front matter of ``text``; problems are collected, never raised."""
     yaml_text, body, first_line = split_front_matter(text)
@@ -73,8 +84,8 @@ def read_front_matter(text: str) -> RawFrontMatter:
             raw.problems.append(Problem("front matter has no closing '---' line", 1))
         return raw
     raw.start_line = 1
+    yaml_text = yaml_text.replace("\r\n", "\n").replace("\r", "\n")
     raw.body_line = first_line + yaml_text.count("\n") + 1
-    yaml_text = yaml_text.replace("\r\n", "\n")
     try:
         loader = _TextLoader(yaml_text)
         try:
@@ -82,10 +93,7 @@ def read_front_matter(text: str) -> RawFrontMatter:
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        reason = getattr(error, "problem", None) or str(error)
-        raw.problems.append(Problem(f"front matter is not valid YAML: {reason}", line))
+        raw.problems.append(_yaml_problem(error, yaml_text, first_line))
         return raw
     if root is None:
         return raw
@@ -94,7 +102,13 @@ def read_front_matter(text: str) -> RawFrontMatter:
         return raw
     constructor = _TextLoader("")
     for key_node, value_node in root.value:
-        line = first_line + key_node.start_mark.line
+        line = _file_line(yaml_text, key_node.start_mark, first_line)
+        if not isinstance(key_node, yaml.ScalarNode):
+            # str() of a list or mapping node would make up a key nobody wrote.
+            raw.problems.append(
+                Problem("front matter keys must be text; this key is ignored", line)
+            )
+            continue
         key = str(key_node.value)
         if key in raw.data:
             raw.problems.append(
@@ -103,11 +117,35 @@ def read_front_matter(text: str) -> RawFrontMatter:
         try:
             value = constructor.construct_object(value_node, deep=True)
         except yaml.YAMLError as error:
-            raw.problems.append(Problem(f"{key}: cannot read value: {error}", line, key))
+            # The problem alone: str(error) quotes the snippet with lines
+            # counted from the front matter, not from the file.
+            reason = getattr(error, "problem", None) or str(error)
+            raw.problems.append(Problem(f"{key}: cannot read value: {reason}", line, key))
             continue
         raw.data[key] = value
         raw.lines[key] = line
     return raw
+
+
+def _yaml_problem(error: yaml.YAMLError, yaml_text: str, first_line: int) -> Problem:
+    """A YAML syntax error as a problem on the file line where the parser gave up."""
+    mark = getattr(error, "problem_mark", None)
+    line = _file_line(yaml_text, mark, first_line) if mark is not None else first_line
+    reason = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+    # "found unexpected end of stream" at the closing fence says little; where
+    # the unclosed quote or bracket started says what to fix.
+    if context and context_mark is not None:
+        context_line = _file_line(yaml_text, context_mark, first_line)
+        if context_line != line:
+            reason += f" ({context} on line {context_line})"
+    if mark is not None:
+        start = yaml_text.rfind("\n", 0, mark.index) + 1
+        end = yaml_text.find("\n", mark.index)
+        if "\t" in yaml_text[start : end if end >= 0 else None]:
+            reason += "; YAML does not allow a tab there: use spaces"
+    return Problem(f"front matter is not valid YAML: {reason}", line)
 
 
 # --- dates -----------------------------------------------------------------
@@ -163,7 +201,7 @@ def _parse_date_text(text: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"cannot read {text!r} as a date; use 2025-11-07, 2025-11-07 02:11:09 +0000 "
+            f"cannot read {shown(text)} as a date; use 2025-11-07, 2025-11-07 02:11:09 +0000 "
             "or ISO 8601"
         ) from None
     if zone is not None:
@@ -175,7 +213,7 @@ def _checked(year: int, month: int, day: int, hour: int, minute: int, second: in
     try:
         return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as error:
-        raise ValueError(f"cannot read {text!r} as a date: {error}") from None
+        raise ValueError(f"cannot read {shown(text)} as a date: {error}") from None
 
 
 def format_japanese_date(moment: dt.datetime, zone: dt.tzinfo) -> str:
@@ -237,6 +275,18 @@ class ArticleMeta:
     problems: list[Problem] = field(default_factory=list)
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 5
+_SHORT.maxlevel = 2
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` cut short for a message: YAML aliases can nest a billion
+    items in a few lines, and a full repr would never finish."""
+    return _SHORT.repr(value)
+
+
 def _text(value: Any) -> str | None:
     """A scalar as text; ``None`` for lists, mappings and nulls."""
     if value is None or isinstance(value, (list, dict)):
@@ -262,18 +312,51 @@ def _names(value: Any, key: str, line: int | None, problems: list[Problem], *, s
         return []
     else:
         problems.append(
-            Problem(f"{key}: expected a list of names, got {type(value).__name__} {value!r}", line, key)
+            Problem(
+                f"{key}: expected a list of names, got {type(value).__name__} {shown(value)}",
+                line,
+                key,
+            )
         )
         items = [value]
     names: list[str] = []
+    seen: set[str] = set()
+    rejected: list[Any] = []
     for item in items:
         text = _text(item)
         if text is None:
-            problems.append(Problem(f"{key}: {item!r} is not a name; ignored", line, key))
+            rejected.append(item)
             continue
-        if text and text not in names:
+        # A set beside the list: `in names` made 10,000 tags take seconds.
+        if text and text not in seen:
+            seen.add(text)
             names.append(text)
+    if len(rejected) == 1:
+        problems.append(Problem(f"{key}: {shown(rejected[0])} is not a name; ignored", line, key))
+    elif rejected:
+        # One warning per key, however many items: a list can hold thousands.
+        problems.append(Problem(
+            f"{key}: {len(rejected)} items are not names ({shown(rejected[0])}, …); ignored",
+            line, key,
+        ))
     return names
+
+
+#: Most tags, categories or authors one article may name. Each name is a page
+#: and a feed that lists the article, so one article with 10,000 tags meant
+#: 10,000 pages (minutes of build) for a list no reader can use.
+MAX_NAMES = 100
+
+
+def _capped(names: list[str], key: str, line: int | None, problems: list[Problem]) -> list[str]:
+    if len(names) <= MAX_NAMES:
+        return names
+    problems.append(Problem(
+        f"{key}: {len(names)} names, more than the {MAX_NAMES} an article may have; "
+        f"only the first {MAX_NAMES} are used",
+        line, key,
+    ))
+    return names[:MAX_NAMES]
 
 
 def _boolean(value: Any, key: str, line: int | None, problems: list[Problem], default: bool) -> bool:
@@ -283,7 +366,7 @@ def _boolean(value: Any, key: str, line: int | None, problems: list[Problem], de
         return True
     if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0"):
         return False
-    problems.append(Problem(f"{key}: expected true or false, got {value!r}", line, key))
+    problems.append(Problem(f"{key}: expected true or false, got {shown(value)}", line, key))
     return default
 
 
@@ -298,6 +381,9 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
     title = _text(data.get("title"))
     if "title" not in data:
         problems.append(Problem("title is required", raw.start_line, "title"))
+    elif isinstance(data["title"], (list, dict)):
+        kind = "a list" if isinstance(data["title"], list) else "a mapping"
+        problems.append(Problem(f"title: expected text, got {kind}", lines.get("title"), "title"))
     elif not title:
         problems.append(Problem("title must be non-empty text", lines.get("title"), "title"))
     meta.title = title or ""
@@ -321,16 +407,21 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
     for name in _names(data.get("category"), "category", lines.get("category"), problems, split=False):
         if name not in categories:
             categories.append(name)
-    meta.categories = categories
+    meta.categories = _capped(
+        categories, "categories", lines.get("categories") or lines.get("category"), problems
+    )
 
     tags = _names(data.get("tags"), "tags", lines.get("tags"), problems, split=True)
     for name in _names(data.get("tag"), "tag", lines.get("tag"), problems, split=False):
         if name not in tags:
             tags.append(name)
-    meta.tags = tags
+    meta.tags = _capped(tags, "tags", lines.get("tags") or lines.get("tag"), problems)
 
     author_key = "author" if "author" in data else "authors"
-    meta.authors = _names(data.get(author_key), author_key, lines.get(author_key), problems, split=False)
+    meta.authors = _capped(
+        _names(data.get(author_key), author_key, lines.get(author_key), problems, split=False),
+        author_key, lines.get(author_key), problems,
+    )
 
     if "excerpt" in data and data["excerpt"] is not None:
         excerpt = _text(data["excerpt"])
@@ -347,7 +438,7 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
         else:
             problems.append(
                 Problem(
-                    f"reading_time: expected a whole number of minutes, got {value!r}; "
+                    f"reading_time: expected a whole number of minutes, got {shown(value)}; "
                     "computed from the text instead",
                     lines.get("reading_time"),
                     "reading_time",

@@ -37,8 +37,8 @@ from kb.article import (
     report,
 )
 from kb.config import AUTOLINK_MODES, KbConfig, kb_config
-from kb.dynamic import note_dynamic, renderer
-from kb.frontmatter import Problem, RawFrontMatter, _names, _text, read_front_matter
+from kb.dynamic import INPUTS, note_dynamic, renderer
+from kb.frontmatter import Problem, RawFrontMatter, _names, _text, read_front_matter, shown
 from kb.names import fold, slugify
 from kb.nodes import kb_dynamic
 from kb.pages import Page, domain_of
@@ -123,7 +123,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
             meta.website = website
         else:
             problems.append(Problem(
-                f"website: expected an http(s) address, got {data['website']!r}; not shown",
+                f"website: expected an http(s) address, got {shown(data['website'])}; not shown",
                 meta.line("website"), "website", "glossary",
             ))
 
@@ -233,9 +233,12 @@ def read_declarations(env: BuildEnvironment) -> list[Declared]:
         if kind is None:
             continue
         try:
-            with open(env.doc2path(docname), encoding=env.config.source_encoding) as handle:
+            # Replacing bad bytes as the page itself is read (kb.article), so an
+            # entry with one stray byte keeps its names.
+            with open(env.doc2path(docname), encoding=env.config.source_encoding,
+                      errors="replace") as handle:
                 text = handle.read()
-        except (OSError, UnicodeDecodeError):
+        except (OSError, LookupError):
             continue  # reading the document reports it
         meta = entry_meta(read_front_matter(text))
         if meta.name:
@@ -665,6 +668,30 @@ def mentioning_articles(env: BuildEnvironment, docname: str) -> list[Any]:
     return [a for a in domain.listed_articles() if docname in domain.mentions.get(a.docname, {})]
 
 
+def _together(env: BuildEnvironment, docname: str, articles: list[Any]) -> Counter[str]:
+    domain = domain_of(env)
+    together: Counter[str] = Counter()
+    for article in articles:
+        for other in domain.mentions[article.docname]:
+            if other != docname and other in domain.entries:
+                together[other] += 1
+    return together
+
+
+def _backlink_inputs(env: BuildEnvironment, docname: str, options: dict[str, Any]) -> Any:
+    domain = domain_of(env)
+    if docname not in domain.entries:
+        return None
+    articles = mentioning_articles(env, docname)
+    together = sorted(_together(env, docname, articles).items())
+    names = tuple((other, domain.entries[other].name, domain.entries[other].summary) for other, _ in together)
+    in_full = articles[: kb_config(env).page_size]
+    return (domain.taxonomy.badges_of(in_full), tuple(articles), tuple(together), names)
+
+
+INPUTS["entry-backlinks"] = _backlink_inputs
+
+
 @renderer("entry-backlinks")
 def _entry_backlinks(
     env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker
@@ -674,16 +701,17 @@ def _entry_backlinks(
     if entry is None:
         return ""
     articles = mentioning_articles(env, docname)
-    together: Counter[str] = Counter()
-    for article in articles:
-        for other in domain.mentions[article.docname]:
-            if other != docname and other in domain.entries:
-                together[other] += 1
-    zone = kb_config(env).zone
+    together = _together(env, docname, articles)
+    config = kb_config(env)
+    zone = config.zone
+    # The newest articles in full; older ones as one line each, so an entry
+    # named in a thousand articles still gives a page a reader can use.
+    newest, older = articles[: config.page_size], articles[config.page_size :]
     parts = [
         '<section class="kb-backlinks"><h2>この項目が登場する記事</h2>'
         f'<p class="kb-count">{len(articles)}件の記事</p>'
-        + render.article_list(articles, domain.taxonomy, to, zone)
+        + render.article_list(newest, domain.taxonomy, to, zone)
+        + render.compact_list(older, to, zone)
         + "</section>"
     ]
     if together:
@@ -760,6 +788,10 @@ def glossary_pages(env: BuildEnvironment) -> list[Page]:
 
 def setup(app: Sphinx) -> None:
     app.connect("env-before-read-docs", on_env_before_read_docs)
+    from kb.article import check_source_encoding
+
+    # Late, so the articles queued for re-reading above are checked as well.
+    app.connect("env-before-read-docs", check_source_encoding, priority=900)
     app.add_transform(EntryTransform)
     app.add_transform(MentionTransform)
     app.add_css_file("kb-glossary.css")

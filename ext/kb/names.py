@@ -15,6 +15,14 @@ import unicodedata
 
 #: Longest slug written to disk, in characters; long names get a hash suffix.
 MAX_SLUG_LENGTH = 80
+#: Longest slug in UTF-8 bytes: most file systems allow 255 bytes per name, and
+#: 80 characters outside the BMP (𠮷) are 320; room is left for ``.html``, a
+#: ``-2`` after a collision and the suffixes of temporary files.
+MAX_SLUG_BYTES = 200
+#: Names Windows refuses for a file whatever its extension (``con.html`` too).
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 
 _SPACES = re.compile(r"\s+")
 _DASHES = re.compile(r"-{2,}")
@@ -63,8 +71,13 @@ def slugify(name: str) -> str:
     slug = _DASHES.sub("-", slug).strip("-_")
     if not slug:
         return f"x-{_short_hash(key or name)}"
-    if len(slug) > MAX_SLUG_LENGTH:
-        slug = f"{slug[: MAX_SLUG_LENGTH - 9].rstrip('-_')}-{_short_hash(key)}"
+    if len(slug) > MAX_SLUG_LENGTH or len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        head = slug[: MAX_SLUG_LENGTH - 9]
+        while len(head.encode("utf-8")) > MAX_SLUG_BYTES - 9:
+            head = head[:-1]
+        slug = f"{head.rstrip('-_')}-{_short_hash(key)}"
+    if slug in _WINDOWS_RESERVED:
+        slug = f"{slug}-{_short_hash(key)}"
     return slug
 
 

@@ -48,6 +48,10 @@ class Page:
     body: Any
     labels: list[str] = field(default_factory=list)
     description: str = ""
+    #: Everything the body is made from, as plain values; when given, the page
+    #: is only rendered if these changed (rendering every list to compare it
+    #: was most of an incremental build's cost).
+    inputs: Any = None
 
 
 def domain_of(env: BuildEnvironment) -> KbDomain:
@@ -131,7 +135,10 @@ def all_pages(env: BuildEnvironment) -> list[Page]:
                 + render.article_list(articles, taxonomy, to, zone)
             )
 
-        pages.append(Page(pagename, title, body, [f"kb-archive-{year:04d}-{month:02d}"]))
+        pages.append(
+            Page(pagename, title, body, [f"kb-archive-{year:04d}-{month:02d}"],
+                 inputs=(taxonomy.badges_of(articles), tuple(articles)))
+        )
     from kb.glossary import glossary_pages
 
     pages.extend(glossary_pages(env))
@@ -148,7 +155,8 @@ def _overview(config: KbConfig, kind: str, terms: list[Term]) -> Page:
             + render.term_table(terms, to, KIND_TITLES[kind])
         )
 
-    return Page(overview_pagename(config, kind), title, body, [f"kb-{KIND_LABELS[kind]}"])
+    inputs = tuple((t.key, t.name, t.slug, len(t.articles)) for t in terms)
+    return Page(overview_pagename(config, kind), title, body, [f"kb-{KIND_LABELS[kind]}"], inputs=inputs)
 
 
 def _term_page(
@@ -175,7 +183,8 @@ def _term_page(
         )
 
     labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
-    return Page(term.page(number), title, body, labels, term.description)
+    inputs = (taxonomy.badges_of(chunk), term.description, number, total, len(term.articles), tuple(chunk))
+    return Page(term.page(number), title, body, labels, term.description, inputs)
 
 
 def feed_target(config: KbConfig, term: Term) -> str:
@@ -199,19 +208,29 @@ def _archive_overview(config: KbConfig, taxonomy: Taxonomy) -> Page:
             parts.append(f'<h2>{year}年 <span class="kb-num">({total})</span></h2><ul class="kb-months">{items}</ul>')
         return "".join(parts) or '<p class="kb-empty">記事はまだありません。</p>'
 
-    return Page(overview_pagename(config, "archive"), "アーカイブ", body, ["kb-archive"])
+    counts = tuple(sorted((key, len(items)) for key, items in taxonomy.months.items()))
+    return Page(overview_pagename(config, "archive"), "アーカイブ", body, ["kb-archive"], inputs=counts)
 
 
 # --- writing -------------------------------------------------------------
 
 
 def linker_for(builder: Builder, pagename: str) -> render.Linker:
+    """URLs relative to ``pagename``, from the builder; a list repeats the same
+    tag badges many times, so each target is resolved once per page."""
+    cache: dict[str, str] = {}
+
     def to(target: str) -> str:
-        if target.startswith("@feed:"):
-            path = target[len("@feed:") :]
-            depth = builder.get_target_uri(pagename).count("/")
-            return "../" * depth + path
-        return builder.get_relative_uri(pagename, target)
+        url = cache.get(target)
+        if url is None:
+            if target.startswith("@feed:"):
+                path = target[len("@feed:") :]
+                depth = builder.get_target_uri(pagename).count("/")
+                url = "../" * depth + path
+            else:
+                url = builder.get_relative_uri(pagename, target)
+            cache[target] = url
+        return url
 
     return to
 
@@ -257,14 +276,24 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         app.env.temp_data["kb_pages"] = (previous, previous)
         return
     for page in all_pages(app.env):
-        body = page.body(linker_for(builder, page.pagename))
-        digest = hashlib.sha256(f"{stamp}|{page.title}|{body}".encode()).hexdigest()[:20]
+        body = None
+        if page.inputs is not None:
+            material = f"{stamp}|{page.title}|{page.inputs!r}"
+        else:
+            body = page.body(linker_for(builder, page.pagename))
+            material = f"{stamp}|{page.title}|{body}"
+        digest = hashlib.sha256(material.encode()).hexdigest()[:20]
         current[page.pagename] = digest
         if previous.get(page.pagename) == digest and builder.get_output_path(page.pagename).is_file():
             continue
+        if body is None:
+            body = page.body(linker_for(builder, page.pagename))
         anchors = "".join(f'<span id="{render.e(label)}"></span>' for label in page.labels)
         context = {
-            "title": page.title,
+            # Templates take the title as HTML (Sphinx renders document titles
+            # to HTML), stripping tags for <title>: plain text must be escaped
+            # or a name like "<b>" loses characters there.
+            "title": render.e(page.title),
             "body": f'<section class="kb-generated">{anchors}<h1>{render.e(page.title)}</h1>{body}</section>',
             "kb_generated": True,
             "display_toc": False,

@@ -43,16 +43,34 @@ def badge(url: str | None, text: str, kind: str) -> str:
     return f'<a class="reference internal" href="{e(url)}">{inner}</a>'
 
 
+#: Badges shown per article in lists; the article page itself shows them all.
+#: Every tag page lists its articles, so without a cap an article with n tags
+#: costs n² badges over its n tag pages.
+LIST_BADGES = 20
+
+
 def term_badges(
     article: Article, taxonomy: Taxonomy, to: Linker, skip: Term | None = None
 ) -> str:
     parts: list[str] = []
+    hidden = 0
+    skipped = False
     for kind, names in (("category", article.categories), ("tag", article.tags)):
         for name in names:
+            if len(parts) >= LIST_BADGES:
+                hidden += 1
+                continue
             term = taxonomy.term(kind, name)
             if term is None or term is skip:
+                skipped = skipped or term is not None
                 continue
             parts.append(badge(to(term.pagename), term.name, kind))
+    # The page's own term is not shown; when it is among the hidden names it
+    # is not counted either (looking it up there would undo the cap).
+    if hidden and skip is not None and skip.kind in ("category", "tag") and not skipped:
+        hidden -= 1
+    if hidden:
+        parts.append(f'<span class="kb-more-badges">他{hidden}件</span>')
     return " ".join(parts)
 
 
@@ -87,6 +105,25 @@ def article_list(
 ) -> str:
     items = "".join(article_item(a, taxonomy, to, zone, skip) for a in articles)
     return f'<ul class="kb-list">{items}</ul>' if items else '<p class="kb-empty">記事はまだありません。</p>'
+
+
+def compact_list(articles: list[Article], to: Linker, zone: dt.tzinfo) -> str:
+    """One line per article, grouped by year: for the long tail of a list."""
+    if not articles:
+        return ""
+    parts: list[str] = ['<div class="kb-compact">']
+    year = None
+    for article in articles:
+        current = article.date.astimezone(zone).year if article.date else None
+        if current != year:
+            if year is not None or len(parts) > 1:
+                parts.append("</ul>")
+            label = f"{current}年" if current else "日付なし"
+            parts.append(f'<h3 class="kb-year">{label}</h3><ul class="kb-compact-list">')
+            year = current
+        parts.append(f"<li>{_date(article, zone)}{link(to(article.docname), article.title)}</li>")
+    parts.append("</ul></div>")
+    return "".join(parts)
 
 
 def article_cards(articles: Iterable[Article], to: Linker, zone: dt.tzinfo) -> str:

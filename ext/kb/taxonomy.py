@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +125,18 @@ class Taxonomy:
     overrides: Overrides
     pages: set[str]
 
+    def badges_of(self, articles: Iterable[Article]) -> tuple[tuple[str, str, str], ...]:
+        """Name and slug of every term the articles' badges show: the part of
+        the taxonomy a list of these articles depends on."""
+        found: set[tuple[str, str, str]] = set()
+        for article in articles:
+            for kind, names in (("category", article.categories), ("tag", article.tags)):
+                for name in names:
+                    term = self.term(kind, name)
+                    if term is not None:
+                        found.add((kind, term.name, term.slug))
+        return tuple(sorted(found))
+
     @classmethod
     def build(cls, env: BuildEnvironment, domain: KbDomain) -> Taxonomy:
         config = kb_config(env)
@@ -227,6 +240,3 @@ def month_pagename(archive_path: str, year: int, month: int) -> str:
 def page_count(items: int, page_size: int) -> int:
     return max(1, -(-items // max(1, page_size)))
 
-
-def describe(value: Any) -> str:
-    return str(value)

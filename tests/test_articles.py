@@ -18,7 +18,16 @@ def test_seed_article_as_committed(tmp_path):
     byline = page.select_one(".kb-byline").get_text()
     assert "2025年11月7日" in byline and "ALLFORCES編集部" in byline and "約8分" in byline
     badges = [b.get_text() for b in page.select(".kb-badges .sd-badge")]
-    assert badges == ["投資分析", "AI", "最新ニュース", "技術動向", "OpenAI", "投資", "チップ", "エージェント"]
+    assert badges == [
+        "投資分析",
+        "AI",
+        "最新ニュース",
+        "技術動向",
+        "OpenAI",
+        "投資",
+        "チップ",
+        "エージェント",
+    ]
     assert all(a["href"].endswith(".html") for a in page.select(".kb-badges a"))
     description = page.find("meta", attrs={"name": "description"})["content"]
     assert description == "OpenAI、AIインフラ投資1.4兆ドルについて詳細に分析します。"
@@ -32,8 +41,13 @@ def test_seed_article_as_committed(tmp_path):
 def test_title_is_text_never_markup(tmp_path):
     src = write_project(
         tmp_path,
-        {"articles/2025/01/x.md": article(title="<script>alert(1)</script> *強調*", author="<img src=x onerror=alert(1)>",
-                                          excerpt='"><script>alert(2)</script>')},
+        {
+            "articles/2025/01/x.md": article(
+                title="<script>alert(1)</script> *強調*",
+                author="<img src=x onerror=alert(1)>",
+                excerpt='"><script>alert(2)</script>',
+            )
+        },
     )
     result = build(src)
     raw = result.page_path("articles/2025/01/x").read_text(encoding="utf-8")
@@ -60,9 +74,14 @@ def test_dates_in_japanese_in_the_configured_zone(tmp_path):
 
 
 def test_tags_as_string_and_singular_category(tmp_path):
-    text = front_matter(title="T", date="2025-01-02", tags="AI 投資 チップ", category="市場 分析") + "\n本文。\n"
+    text = (
+        front_matter(title="T", date="2025-01-02", tags="AI 投資 チップ", category="市場 分析")
+        + "\n本文。\n"
+    )
     result = build(write_project(tmp_path, {"articles/2025/01/t.md": text}))
-    badges = [b.get_text() for b in result.html("articles/2025/01/t").select(".kb-badges .sd-badge")]
+    badges = [
+        b.get_text() for b in result.html("articles/2025/01/t").select(".kb-badges .sd-badge")
+    ]
     assert badges == ["市場 分析", "AI", "投資", "チップ"]
 
 
@@ -82,7 +101,12 @@ def test_broken_values_warn_with_file_and_line_and_still_build(tmp_path):
         "draft: maybe\n"
         "---\n\n本文は残ります。\n"
     )
-    result = build(write_project(tmp_path, {"articles/2025/01/bad.md": text, "articles/2025/01/good.md": article(title="良い")}))
+    result = build(
+        write_project(
+            tmp_path,
+            {"articles/2025/01/bad.md": text, "articles/2025/01/good.md": article(title="良い")},
+        )
+    )
     warnings = result.warnings
     assert re.search(r"bad\.md:3: WARNING: date: .*\[kb\.front_matter\]", warnings)
     assert re.search(r"bad\.md:4: WARNING: tags: .*\[kb\.front_matter\]", warnings)
@@ -106,7 +130,9 @@ def test_missing_title_and_broken_yaml(tmp_path):
 
 def test_warnings_can_be_suppressed_by_type(tmp_path):
     text = "---\ntitle: x\ndate: nope\n---\n\n本文。\n"
-    src = write_project(tmp_path, {"articles/2025/01/q.md": text}, conf='suppress_warnings = ["kb.front_matter"]\n')
+    src = write_project(
+        tmp_path, {"articles/2025/01/q.md": text}, conf='suppress_warnings = ["kb.front_matter"]\n'
+    )
     assert "WARNING" not in build(src).warnings
 
 
@@ -152,8 +178,11 @@ def test_bold_next_to_japanese_punctuation_is_bold(tmp_path):
 
 def test_body_headings_from_h2_do_not_warn_in_articles(tmp_path):
     body = "導入。\n\n## 見出し\n\n本文。\n"
-    files = {"articles/2025/01/h.md": article(body=body), "other.md": "## only h2\n\ntext\n",
-             "index.md": "# Home\n\n```{toctree}\nother\n```\n"}
+    files = {
+        "articles/2025/01/h.md": article(body=body),
+        "other.md": "## only h2\n\ntext\n",
+        "index.md": "# Home\n\n```{toctree}\nother\n```\n",
+    }
     result = build(write_project(tmp_path, files))
     assert "h.md" not in result.warnings
     assert "other.md" in result.warnings and "myst.header" in result.warnings

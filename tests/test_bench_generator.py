@@ -145,10 +145,22 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     start = time.monotonic()
     done = subprocess.run(
         [
-            sys.executable, str(BENCH / "run.py"), "--quick", "--sizes", "6", "--runs", "1",
-            "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results"),
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--quick",
+            "--sizes",
+            "6",
+            "--runs",
+            "1",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(tmp_path / "results"),
         ],
-        capture_output=True, text=True, timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     elapsed = time.monotonic() - start
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -161,8 +173,9 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
             assert size[flavour][key] > 0, (flavour, key)
         assert size[flavour]["body_edit_reread"] == 1
     assert set(run.METRICS) == set(size["ratio"])
-    assert results["targets"] and all(t["status"] in ("met", "missed", "n/a")
-                                      for t in results["targets"])
+    assert results["targets"] and all(
+        t["status"] in ("met", "missed", "n/a") for t in results["targets"]
+    )
     report = (tmp_path / "results" / "results.md").read_text(encoding="utf-8")
     assert "| figure | plain | kb | kb/plain |" in report
     assert "met" in done.stdout or "missed" in done.stdout

@@ -98,8 +98,9 @@ ROLES = article(
     title="ロール",
     date="2025-11-05",
 )
-OPTOUT = article("Nvidiaを扱うがリンクしない記事。", title="リンクなし", date="2025-11-06",
-                 kb_autolink=False)
+OPTOUT = article(
+    "Nvidiaを扱うがリンクしない記事。", title="リンクなし", date="2025-11-06", kb_autolink=False
+)
 NONAME = "---\nsummary: 名前のない項目\n---\n\n本文。\n"
 DUP = (
     '---\nname: "Dup *Tech*"\naliases: ["NVIDIA", "DupAlias"]\n'
@@ -194,8 +195,10 @@ def test_entry_page_lists_mentioning_articles_with_counts(site: Build) -> None:
     # "NVIDIA H100" is a mention of H100, not of Nvidia.
     assert titles == [site.domain.articles[SEED].title, "リンクなし", "ロール", "除外", "幅"]
     assert backlinks.select_one(".kb-count").get_text() == f"{len(titles)}件の記事"
-    together = {li.a.get_text(): li.select_one(".kb-num").get_text()
-                for li in page.select(".kb-together li")}
+    together = {
+        li.a.get_text(): li.select_one(".kb-num").get_text()
+        for li in page.select(".kb-together li")
+    }
     # H100 appears with Nvidia in the seed, the variants and the roles article.
     assert together["H100"] == "(3件)"
     assert "Nvidia" not in together
@@ -276,7 +279,9 @@ def test_linking_keeps_the_rendered_text_identical(
 
 def test_roles_resolve_names_and_aliases_ignoring_case_and_width(site: Build) -> None:
     page = body(site.html("articles/2025/11/roles"))
-    roles = {a.get_text(): a["href"] for a in page.select("a.kb-entry-link") if a.select_one(".xref")}
+    roles = {
+        a.get_text(): a["href"] for a in page.select("a.kb-entry-link") if a.select_one(".xref")
+    }
     assert roles == {
         "ｎｖｉｄｉａ": "../../../glossary/partners/nvidia.html#kb-entry-nvidia",
         "h100": "../../../glossary/technologies/h100.html#kb-entry-h100",
@@ -299,8 +304,9 @@ def test_unknown_role_name_warns_with_location_and_stays_text(site: Build) -> No
 
 def test_term_role_links_to_the_entry_anchor(site: Build) -> None:
     page = body(site.html("articles/2025/11/roles"))
-    terms = {a.get_text(): a["href"] for a in page.select("a .std-term")
-             for a in [a.find_parent("a")]}
+    terms = {
+        a.get_text(): a["href"] for a in page.select("a .std-term") for a in [a.find_parent("a")]
+    }
     target = "../../../glossary/partners/nvidia.html#kb-entry-nvidia"
     assert terms == {"Nvidia": target, "エヌビディア": target, "NVIDIA": target}
     assert "term not in glossary" not in site.warnings
@@ -344,8 +350,9 @@ def test_entry_title_is_plain_text(site: Build) -> None:
 
 
 def test_entry_without_name_and_duplicate_alias_warn_with_file_and_line(site: Build) -> None:
-    assert re.search(r"zz-noname\.md:1: WARNING: glossary entry has no name.*\[kb\.glossary\]",
-                     site.warnings)
+    assert re.search(
+        r"zz-noname\.md:1: WARNING: glossary entry has no name.*\[kb\.glossary\]", site.warnings
+    )
     assert re.search(
         r"zz-dup\.md:3: WARNING: glossary alias 'NVIDIA' is already used by "
         r"glossary/partners/nvidia \(Nvidia\).*\[kb\.glossary\]",
@@ -355,9 +362,10 @@ def test_entry_without_name_and_duplicate_alias_warn_with_file_and_line(site: Bu
     assert entry_links(site.html("articles/2025/11/roles"))["glossary/technologies/zz-dup"] == [
         "DupAlias"
     ]
-    assert main(site.html("glossary/technologies/zz-dup")).select_one(
-        ".kb-entry-aliases"
-    ).get_text() == "別名：DupAlias"
+    assert (
+        main(site.html("glossary/technologies/zz-dup")).select_one(".kb-entry-aliases").get_text()
+        == "別名：DupAlias"
+    )
     assert site.exists("glossary/partners/zz-noname")
 
 
@@ -365,8 +373,9 @@ def test_entry_pages_are_not_toctree_orphans_warnings(site: Build) -> None:
     entries = [d for d in site.app.env.found_docs if d.startswith("glossary/") and "/" in d[9:]]
     assert len(entries) > 30
     assert all(site.app.env.metadata[d].get("orphan") for d in entries)
-    assert not re.search(r"glossary/(partners|technologies)/.*included in any toctree",
-                         site.warnings)
+    assert not re.search(
+        r"glossary/(partners|technologies)/.*included in any toctree", site.warnings
+    )
     assert "Traceback" not in site.warnings
 
 
@@ -391,12 +400,14 @@ def test_overview_pages_list_entries_with_summary_and_count(site: Build) -> None
     nvidia = main(site.html("glossary/partners/index")).find("a", string="Nvidia").find_parent("tr")
     count = len(main(site.html("glossary/partners/nvidia")).select(".kb-backlinks .kb-item"))
     assert nvidia.select_one(".kb-num").get_text() == str(count)
-    assert nvidia.select_one(".kb-entry-summary").get_text() == sources["glossary/partners/nvidia"][
-        "summary"
-    ]
+    assert (
+        nvidia.select_one(".kb-entry-summary").get_text()
+        == sources["glossary/partners/nvidia"]["summary"]
+    )
     index = main(site.html("glossary/index"))
     assert {a["href"] for a in index.select("a.kb-page-link")} >= {
-        "partners/index.html", "technologies/index.html"
+        "partners/index.html",
+        "technologies/index.html",
     }
 
 
@@ -404,8 +415,9 @@ def test_overview_pages_list_entries_with_summary_and_count(site: Build) -> None
 
 
 def test_parallel_build_equals_serial_build(site: Build, site_parallel: Build) -> None:
-    pagenames = [name for name in site.app.env.found_docs
-                 if name.startswith(("articles/", "glossary/"))]
+    pagenames = [
+        name for name in site.app.env.found_docs if name.startswith(("articles/", "glossary/"))
+    ]
     assert len(pagenames) > 30
     assert " .. " in _status(site_parallel)  # read in chunks by worker processes
     for pagename in sorted(pagenames):
@@ -453,8 +465,10 @@ def test_incremental_builds_follow_mentions_and_names(tmp_path: Path) -> None:
 
     # A new alias changes what articles link: every article is re-read with it.
     tsmc_file = src / "glossary/partners/tsmc.md"
-    _touch(tsmc_file, tsmc_file.read_text(encoding="utf-8").replace(
-        'aliases: ["', 'aliases: ["台湾セミコン", "'))
+    _touch(
+        tsmc_file,
+        tsmc_file.read_text(encoding="utf-8").replace('aliases: ["', 'aliases: ["台湾セミコン", "'),
+    )
     third = build(src)
     assert {"articles/2025/11/a", "articles/2025/11/b"} <= _read_docs(third)
     assert entry_links(third.html("articles/2025/11/b")) == {
@@ -475,12 +489,36 @@ def _table(*entries: tuple[str, tuple[str, ...]]) -> GlossaryTable:
 
 
 TABLE = _table(
-    ("AMD", ()), ("H100", ("NVIDIA H100",)), ("Nvidia", ("NVIDIA", "エヌビディア")),
-    ("Meta", ()), ("AWS", ()), ("Amazon EC2 UltraServers", ("EC2 UltraServers",)),
-    ("データセンター", ("データセンタ",)), ("生成AI", ()),
+    ("AMD", ()),
+    ("H100", ("NVIDIA H100",)),
+    ("Nvidia", ("NVIDIA", "エヌビディア")),
+    ("Meta", ()),
+    ("AWS", ()),
+    ("Amazon EC2 UltraServers", ("EC2 UltraServers",)),
+    ("データセンター", ("データセンタ",)),
+    ("生成AI", ()),
 )
-ALPHABET = ["AMD", "H100", "0", "X", "x", "Nvidia", "ＮＶＩＤＩＡ", "NVIDIA H100", "Meta", "data",
-            "EC2 UltraServers", "Amazon ", " ", "データセンタ", "ー", "生成AI", "の", "。", "\n"]
+ALPHABET = [
+    "AMD",
+    "H100",
+    "0",
+    "X",
+    "x",
+    "Nvidia",
+    "ＮＶＩＤＩＡ",
+    "NVIDIA H100",
+    "Meta",
+    "data",
+    "EC2 UltraServers",
+    "Amazon ",
+    " ",
+    "データセンタ",
+    "ー",
+    "生成AI",
+    "の",
+    "。",
+    "\n",
+]
 texts = st.lists(st.sampled_from(ALPHABET), max_size=12).map("".join)
 
 
@@ -546,8 +584,10 @@ def test_linking_keeps_text_and_never_nests_or_enters_code(
     assert section.astext() == before
     xrefs = list(section.findall(addnodes.pending_xref))
     for xref in xrefs:
-        assert not any(isinstance(a, (addnodes.pending_xref, nodes.literal, nodes.title))
-                       for a in _ancestors(xref))
+        assert not any(
+            isinstance(a, (addnodes.pending_xref, nodes.literal, nodes.title))
+            for a in _ancestors(xref)
+        )
         assert fold_chars(xref.astext()) in TABLE.linker.words
     linked = [xref["reftarget"] for xref in xrefs]
     if mode == "none":
@@ -596,8 +636,10 @@ def test_duplicate_names_go_to_the_entry_sorted_first() -> None:
     assert table.find("SHARED") == "glossary/x/00"
     assert table.owned["glossary/x/01"] == ("Beta", "Only")
     assert [c.text for c in table.conflicts["glossary/x/01"]] == ["shared"]
-    assert [m.docname for m in table.linker.find("Sharedと Only")] == ["glossary/x/00",
-                                                                      "glossary/x/01"]
+    assert [m.docname for m in table.linker.find("Sharedと Only")] == [
+        "glossary/x/00",
+        "glossary/x/01",
+    ]
 
 
 def test_repository_glossary_has_no_conflicts() -> None:

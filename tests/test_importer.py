@@ -578,7 +578,8 @@ def test_a_write_failing_midway_leaves_no_partial_article(
     for day in (1, 2, 3):
         (posts / f"p{day}.md").write_text(
             f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n" + "本文。" * 1000 + "\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     real_write = importer.tempfile.NamedTemporaryFile
     calls = {"count": 0}
 
@@ -616,7 +617,8 @@ def test_an_interrupted_run_keeps_what_it_wrote_whole(
     posts.mkdir()
     for day in (1, 2, 3):
         (posts / f"p{day}.md").write_text(
-            f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n本文。\n", encoding="utf-8")
+            f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n本文。\n", encoding="utf-8"
+        )
     real_replace, real_link = importer.os.replace, importer.os.link
     calls = {"count": 0}
 

@@ -16,7 +16,9 @@ SPHINX_GLOBALS = {"search.html", "genindex.html", "searchindex.js", "objects.inv
 def test_seed_is_on_its_tag_and_category_pages(tmp_path):
     from kbtesting import REPO
 
-    seed = next((REPO / "docs" / "articles" / "2025" / "11").glob("*.md")).read_text(encoding="utf-8")
+    seed = next((REPO / "docs" / "articles" / "2025" / "11").glob("*.md")).read_text(
+        encoding="utf-8"
+    )
     result = build(write_project(tmp_path, {"articles/2025/11/seed.md": seed}))
     for tag in ["AI", "最新ニュース", "技術動向", "OpenAI", "投資", "チップ", "エージェント"]:
         term = result.domain.taxonomy.term("tag", tag)
@@ -27,9 +29,14 @@ def test_seed_is_on_its_tag_and_category_pages(tmp_path):
     assert "2025年11月7日" in item.get_text() and "約8分" in item.get_text()
     assert "詳細に分析します" in item.select_one(".kb-item-excerpt").get_text()
     # the article's other tags are shown, linked
-    assert "エージェント" in text_of(item, ".kb-item-tags a")[0] or any("エージェント" in t for t in text_of(item, ".kb-item-tags a"))
+    assert "エージェント" in text_of(item, ".kb-item-tags a")[0] or any(
+        "エージェント" in t for t in text_of(item, ".kb-item-tags a")
+    )
     overview = result.html("tags/index")
-    rows = {r.select("td")[0].get_text(): r.select("td")[1].get_text() for r in overview.select("table.kb-terms tbody tr")}
+    rows = {
+        r.select("td")[0].get_text(): r.select("td")[1].get_text()
+        for r in overview.select("table.kb-terms tbody tr")
+    }
     assert rows["AI"] == "1" and len(rows) == 7
     assert result.exists("authors/allforces編集部") and result.exists("archive/2025/11")
 
@@ -61,13 +68,21 @@ def test_collisions_get_distinct_pages_and_a_warning(tmp_path):
     result = build(write_project(tmp_path, files))
     pages = {t.name: t.pagename for t in result.domain.taxonomy.sorted_terms("tag")}
     assert len(set(pages.values())) == len(pages) == 6
-    assert pages["C"] == "tags/c" and pages["C++"] == "tags/c-plus-plus" and pages["C#"] == "tags/c-sharp"
+    assert (
+        pages["C"] == "tags/c"
+        and pages["C++"] == "tags/c-plus-plus"
+        and pages["C#"] == "tags/c-sharp"
+    )
     assert "[kb.slug_collision]" in result.warnings and "a-b" in result.warnings
     assert len(result.html(pages["Python"]).select(".kb-item")) == 2
 
 
 def test_traversal_stays_inside_the_output_folder(tmp_path):
-    files = {"articles/2025/01/a.md": article(title="A", tags=["../../etc/passwd", "/abs", "..", "🎉"], author="../../x")}
+    files = {
+        "articles/2025/01/a.md": article(
+            title="A", tags=["../../etc/passwd", "/abs", "..", "🎉"], author="../../x"
+        )
+    }
     result = build(write_project(tmp_path, files))
     outdir = result.outdir.resolve()
     for path in tmp_path.rglob("*.html"):
@@ -92,9 +107,13 @@ def test_taxonomy_file_sets_slug_name_and_description(tmp_path):
 
 def test_feeds_parse_as_atom_newest_first_with_escaped_titles(tmp_path):
     files = {
-        "articles/2025/01/a.md": article(title="古い <b>記事</b> & more", date="2025-01-01", tags=["AI"]),
+        "articles/2025/01/a.md": article(
+            title="古い <b>記事</b> & more", date="2025-01-01", tags=["AI"]
+        ),
         "articles/2025/02/b.md": article(title="新しい記事", date="2025-02-01", tags=["AI"]),
-        "articles/2025/03/c.md": article(title="下書き", date="2025-03-01", tags=["AI"], draft=True),
+        "articles/2025/03/c.md": article(
+            title="下書き", date="2025-03-01", tags=["AI"], draft=True
+        ),
     }
     result = build(write_project(tmp_path, files))
     for feed in ["feeds/atom.xml", "feeds/tags/ai.xml"]:
@@ -127,15 +146,24 @@ def test_directives_on_the_home_page(tmp_path):
 """
     files = {
         "index.md": index,
-        "articles/2025/01/a.md": article(title="一", date="2025-01-01", tags=["AI"], categories=["分析"]),
-        "articles/2025/02/b.md": article(title="二", date="2025-02-01", tags=["チップ"], categories=["分析"]),
-        "articles/2025/03/c.md": article(title="三", date="2025-03-01", tags=["ＡＩ"], categories=["速報"]),
+        "articles/2025/01/a.md": article(
+            title="一", date="2025-01-01", tags=["AI"], categories=["分析"]
+        ),
+        "articles/2025/02/b.md": article(
+            title="二", date="2025-02-01", tags=["チップ"], categories=["分析"]
+        ),
+        "articles/2025/03/c.md": article(
+            title="三", date="2025-03-01", tags=["ＡＩ"], categories=["速報"]
+        ),
     }
     result = build(write_project(tmp_path, files))
     page = result.html("index")
     cards = page.select(".kb-card .sd-card-title")
     assert [c.get_text() for c in cards] == ["三", "二"]
-    term_cards = {c.select_one(".sd-card-title").get_text(): c.select_one(".kb-count").get_text() for c in page.select(".kb-term-card")}
+    term_cards = {
+        c.select_one(".sd-card-title").get_text(): c.select_one(".kb-count").get_text()
+        for c in page.select(".kb-term-card")
+    }
     assert term_cards == {"分析": "2件の記事", "速報": "1件の記事"}
     cloud = page.select(".kb-tag-cloud a")
     sizes = {a.get_text(): a["style"] for a in cloud}
@@ -146,14 +174,21 @@ def test_directives_on_the_home_page(tmp_path):
 
 def test_pagination_of_a_large_tag(tmp_path):
     files = {
-        f"articles/2024/01/a{i:03d}.md": article(title=f"記事{i:03d}", date=f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}", tags=["大"])
+        f"articles/2024/01/a{i:03d}.md": article(
+            title=f"記事{i:03d}", date=f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}", tags=["大"]
+        )
         for i in range(120)
     }
-    result = build(write_project(tmp_path, files, index=None) , confoverrides={"kb_page_size": 50, "root_doc": "articles/2024/01/a000"})
+    result = build(
+        write_project(tmp_path, files, index=None),
+        confoverrides={"kb_page_size": 50, "root_doc": "articles/2024/01/a000"},
+    )
     first = result.html("tags/大")
     assert len(first.select(".kb-item")) == 50
     assert first.select_one(".kb-item-title").get_text() == "記事119"
-    assert result.exists("tags/大/2") and result.exists("tags/大/3") and not result.exists("tags/大/4")
+    assert (
+        result.exists("tags/大/2") and result.exists("tags/大/3") and not result.exists("tags/大/4")
+    )
     assert len(result.html("tags/大/3").select(".kb-item")) == 20
     assert first.select_one(".kb-pagination")
 
@@ -166,11 +201,16 @@ def test_incremental_tag_change_rewrites_exactly_the_pages_concerned(tmp_path):
     }
     src = write_project(tmp_path, files)
     first = build(src)
-    stamps = {p: first.page_path(p).stat().st_mtime_ns for p in ["tags/別", "tags/残る", "tags/消える", "articles/2025/01/c"]}
+    stamps = {
+        p: first.page_path(p).stat().st_mtime_ns
+        for p in ["tags/別", "tags/残る", "tags/消える", "articles/2025/01/c"]
+    }
     assert first.exists("tags/消える")
     os.utime(first.page_path("tags/別"), ns=(1, 1))  # make rewrites visible
     stamps["tags/別"] = 1
-    (src / "articles/2025/01/a.md").write_text(article(title="A", tags=["残る", "新しい"]), encoding="utf-8")
+    (src / "articles/2025/01/a.md").write_text(
+        article(title="A", tags=["残る", "新しい"]), encoding="utf-8"
+    )
     second = build(src)
     assert "1 changed" in second.status or "0 added, 1 changed" in second.status
     assert not second.exists("tags/消える")  # no stale page
@@ -186,6 +226,7 @@ def test_incremental_tag_change_rewrites_exactly_the_pages_concerned(tmp_path):
 def test_noop_rebuild_writes_nothing(tmp_path):
     src = write_project(tmp_path, {"articles/2025/01/a.md": article(tags=["AI"])})
     first = build(src)
+
     def ours() -> dict[Path, int]:
         # Sphinx itself rewrites its search page, general index and inventory on
         # every run; every page and feed kb writes must stay untouched.
@@ -213,8 +254,12 @@ def _html_files(outdir: Path) -> dict[str, str]:
 def test_parallel_build_equals_serial(tmp_path):
     files = {
         f"articles/2025/{1 + i % 3:02d}/a{i}.md": article(
-            title=f"記事{i}", date=f"2025-{1 + i % 3:02d}-{1 + i:02d}", tags=[f"t{i % 4}", "共通"],
-            categories=[f"c{i % 2}"], author=f"著者{i % 3}")
+            title=f"記事{i}",
+            date=f"2025-{1 + i % 3:02d}-{1 + i:02d}",
+            tags=[f"t{i % 4}", "共通"],
+            categories=[f"c{i % 2}"],
+            author=f"著者{i % 3}",
+        )
         for i in range(12)
     }
     serial = build(write_project(tmp_path / "one", files), parallel=1)
@@ -230,10 +275,16 @@ def test_build_leaves_git_status_clean(tmp_path):
     (tmp_path / ".gitignore").write_text("_build/\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x"], cwd=tmp_path, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x"],
+        cwd=tmp_path,
+        check=True,
+    )
     build(src)
     build(src)
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert status.stdout == ""
 
 

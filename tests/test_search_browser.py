@@ -40,8 +40,14 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SEARCH_TIMEOUT_MS = 20_000
 
@@ -104,8 +110,12 @@ QUERIES = [
     Query("NvidiaのGPU", "mixed", parts=("Nvidia", "GPU")),
     Query("生成AI", "mixed"),
     # phrases with particles
-    Query("データセンターの電力", "particles", parts=("データセンター", "電力"),
-          top=(A + "a01-datacenter-power",)),
+    Query(
+        "データセンターの電力",
+        "particles",
+        parts=("データセンター", "電力"),
+        top=(A + "a01-datacenter-power",),
+    ),
     Query("半導体の輸出規制", "particles", parts=("半導体", "輸出規制"), top=(A + "a03-tsmc-2nm",)),
     Query("電力と冷却", "particles", parts=("電力", "冷却"), top=(A + "a01-datacenter-power",)),
     Query("OpenAIへの投資", "particles", parts=("OpenAI", "投資")),
@@ -115,8 +125,9 @@ QUERIES = [
     Query("30ギガワット", "number"),
     Query("5000億ドル", "number"),
     # front matter: tags, categories, authors, excerpts, glossary names and aliases
-    Query("エヌビディア", "front-matter",
-          top=(A + "a06-nvidia-earnings", "glossary/partners/nvidia")),
+    Query(
+        "エヌビディア", "front-matter", top=(A + "a06-nvidia-earnings", "glossary/partners/nvidia")
+    ),
     Query("半導体政策", "front-matter", top=(A + "a07-japan-investment",)),
     Query("ソブリンAI", "front-matter"),
     Query("山田太郎", "front-matter"),
@@ -149,8 +160,13 @@ def page_texts(site: Build) -> dict[str, str]:
         fields: list[str] = []
         article = site.domain.articles.get(docname)
         if article is not None:
-            fields += [article.title, *article.tags, *article.categories, *article.authors,
-                       article.excerpt]
+            fields += [
+                article.title,
+                *article.tags,
+                *article.categories,
+                *article.authors,
+                article.excerpt,
+            ]
         entry = site.domain.entries.get(docname)
         if entry is not None:
             fields += [entry.name, *entry.aliases, entry.summary]
@@ -231,8 +247,16 @@ def docname_of(href: str, dirhtml: bool) -> str:
     return path.removesuffix(".html")
 
 
-def ask(page: Any, base: str, text: str, *, box: str, start: str, stock: bool = False,
-        dirhtml: bool = False) -> Answer:
+def ask(
+    page: Any,
+    base: str,
+    text: str,
+    *,
+    box: str,
+    start: str,
+    stock: bool = False,
+    dirhtml: bool = False,
+) -> Answer:
     """Type ``text`` into the search box of ``start`` and read the results page."""
     page.goto(base + start)
     page.fill(box, text)
@@ -338,8 +362,7 @@ def test_basic_theme_and_dirhtml(tmp_path: Path, browser: Any) -> None:
             ("データセンターの電力", "articles/2025/a01-datacenter-power/index"),
             ("エヌビディア", "glossary/partners/nvidia/index"),
         ]:
-            answer = ask(page, base, text, box="form input[name=q]", start="search/",
-                         dirhtml=True)
+            answer = ask(page, base, text, box="form input[name=q]", start="search/", dirhtml=True)
             assert expected in answer.pages, (text, answer.pages)
             assert answer.summary.startswith("検索が完了し")
         # The links lead to the pages.
@@ -362,8 +385,9 @@ def recall(site: Build, texts: dict[str, str], *, stock: bool) -> dict[str, Any]
         page = browser.new_page()
         for query in QUERIES:
             expected = expected_pages(texts, query)
-            answer = ask(page, base, query.text, box="input.sidebar-search", start="index.html",
-                         stock=stock)
+            answer = ask(
+                page, base, query.text, box="input.sidebar-search", start="index.html", stock=stock
+            )
             if query.kind == "absent":
                 absent_with_results += bool(answer.pages)
                 continue
@@ -389,10 +413,15 @@ def main() -> None:
         fields = kb.outdir / "kb-searchfields.js"
         # One oracle for both: the pages' own text, generated lists of other pages aside.
         texts = page_texts(kb)
-        print(json.dumps({
-            "kb": {**recall(kb, texts, stock=False), "fields_bytes": fields.stat().st_size},
-            "sphinx": recall(stock, texts, stock=True),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "kb": {**recall(kb, texts, stock=False), "fields_bytes": fields.stat().st_size},
+                    "sphinx": recall(stock, texts, stock=True),
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,10 @@ def test_edge_tokens_of_a_part_may_be_inside_longer_words() -> None:
     assert [(t.text, t.partial) for t in part.tokens] == [("b20", True)]
     (part,) = query_parts("2024年9月")
     assert [(t.text, t.partial) for t in part.tokens] == [
-        ("2024", True), ("年", False), ("9", False), ("月", True),
+        ("2024", True),
+        ("年", False),
+        ("9", False),
+        ("月", True),
     ]
 
 
@@ -141,11 +144,32 @@ def test_packed_index_loads_back_as_sphinx_wrote_it() -> None:
 # --- the JavaScript twin ------------------------------------------------
 
 SAMPLES = [
-    "データセンター容量", "ＧＰＵ", "ｴｰｼﾞｪﾝﾄ", "GB200", "H100", "1.4兆ドル", "1,000億ドル",
-    "AWSとの提携", "AIチップ", "データセンターの電力", "汎用人工知能（AGI）", "OpenAIへの投資",
-    "2024年9月には", "できる", "投資の", "𠮷野家のGPU", "Ｈ１００とＢ２００", "Python 3.11.",
-    "ﾃﾞｰﾀｾﾝﾀｰ", "「計算資源」、つまりGPU", "a1.4兆", "ⅫとⅣ", "Straße ΣΑΣ", "。、・",
-    "AWS (Amazon Web Services)", "OpenAIの1.4兆ドル投資、その真意は？",
+    "データセンター容量",
+    "ＧＰＵ",
+    "ｴｰｼﾞｪﾝﾄ",
+    "GB200",
+    "H100",
+    "1.4兆ドル",
+    "1,000億ドル",
+    "AWSとの提携",
+    "AIチップ",
+    "データセンターの電力",
+    "汎用人工知能（AGI）",
+    "OpenAIへの投資",
+    "2024年9月には",
+    "できる",
+    "投資の",
+    "𠮷野家のGPU",
+    "Ｈ１００とＢ２００",
+    "Python 3.11.",
+    "ﾃﾞｰﾀｾﾝﾀｰ",
+    "「計算資源」、つまりGPU",
+    "a1.4兆",
+    "ⅫとⅣ",
+    "Straße ΣΑΣ",
+    "。、・",
+    "AWS (Amazon Web Services)",
+    "OpenAIの1.4兆ドル投資、その真意は？",
 ]
 
 
@@ -239,9 +263,32 @@ def test_javascript_engine_finds_every_page_containing_the_query() -> None:
     """
     rng = random.Random(7)
     words = [
-        "データセンター", "容量", "電力", "GB200", "H100", "ｴｰｼﾞｪﾝﾄ", "1.4兆ドル", "投資",
-        "AWS", "提携", "チップ", "汎用人工知能", "半導体", "の", "と", "との", "を", "、", "。",
-        "計算資源", "ＧＰＵ", "AI", "は", "が", "2024年", "9月",
+        "データセンター",
+        "容量",
+        "電力",
+        "GB200",
+        "H100",
+        "ｴｰｼﾞｪﾝﾄ",
+        "1.4兆ドル",
+        "投資",
+        "AWS",
+        "提携",
+        "チップ",
+        "汎用人工知能",
+        "半導体",
+        "の",
+        "と",
+        "との",
+        "を",
+        "、",
+        "。",
+        "計算資源",
+        "ＧＰＵ",
+        "AI",
+        "は",
+        "が",
+        "2024年",
+        "9月",
     ]
     pages = ["".join(rng.choice(words) for _ in range(rng.randint(3, 25))) for _ in range(60)]
     titles = ["".join(rng.choice(words) for _ in range(3)) for _ in pages]
@@ -262,7 +309,12 @@ def test_javascript_engine_finds_every_page_containing_the_query() -> None:
     }
     fields = {str(doc): [fold(keys), fold(excerpt)] for doc, (keys, excerpt) in field_texts.items()}
     queries = [
-        "データセンターの電力", "AWSとの提携", "エージェント", "gpu", "B20", "兆ド",
+        "データセンターの電力",
+        "AWSとの提携",
+        "エージェント",
+        "gpu",
+        "B20",
+        "兆ド",
         "量子コンピュータ",
     ]
     for page in rng.sample(pages, 20):
@@ -270,10 +322,15 @@ def test_javascript_engine_finds_every_page_containing_the_query() -> None:
         start = rng.randrange(len(folded))
         queries.append(folded[start : start + rng.randint(1, 8)])
     packed_lists = [sorted(rng.sample(range(400), rng.randint(1, 200))) for _ in range(30)]
-    out = _run_js(JS_SEARCH, {
-        "index": index, "fields": fields, "queries": queries,
-        "packed": [encode(pages) for pages in packed_lists],
-    })
+    out = _run_js(
+        JS_SEARCH,
+        {
+            "index": index,
+            "fields": fields,
+            "queries": queries,
+            "packed": [encode(pages) for pages in packed_lists],
+        },
+    )
     assert isinstance(out, dict)
     assert out["decoded"] == packed_lists
     for query, results in zip(queries, out["results"], strict=True):
@@ -288,7 +345,6 @@ def test_javascript_engine_finds_every_page_containing_the_query() -> None:
             if proven:
                 assert all(part in haystack for part in parts), (query, pages[doc])
     assert out["results"][queries.index("量子コンピュータ")] == []
-
 
 
 # --- the index Sphinx writes with kb's search ------------------------------
@@ -313,11 +369,18 @@ def test_index_holds_front_matter_and_joined_markup_and_survives_incremental_bui
 ) -> None:
     from kbtesting import article, build, write_project
 
-    src = write_project(tmp_path, {
-        "articles/a.md": article("**計算**資源と**GB**200の話。", title="一つ目",
-                                 tags=["半導体政策"], excerpt="ソブリンAIの要約。"),
-        "articles/b.md": article("データセンター容量の話。", title="二つ目"),
-    })
+    src = write_project(
+        tmp_path,
+        {
+            "articles/a.md": article(
+                "**計算**資源と**GB**200の話。",
+                title="一つ目",
+                tags=["半導体政策"],
+                excerpt="ソブリンAIの要約。",
+            ),
+            "articles/b.md": article("データセンター容量の話。", title="二つ目"),
+        },
+    )
     first = build(src, parallel=2)
     index = _index(first.outdir)
     assert _pages_with(index, "算資") == {"articles/a"}  # joined across **計算**資源
@@ -345,8 +408,9 @@ def test_index_holds_front_matter_and_joined_markup_and_survives_incremental_bui
 def test_kb_search_false_gives_sphinx_its_own_search_back(tmp_path: Path) -> None:
     from kbtesting import article, build, write_project
 
-    src = write_project(tmp_path, {"articles/a.md": article("データセンター容量の話。")},
-                        conf="kb_search = False\n")
+    src = write_project(
+        tmp_path, {"articles/a.md": article("データセンター容量の話。")}, conf="kb_search = False\n"
+    )
     site = build(src)
     text = (site.outdir / "searchindex.js").read_text(encoding="utf-8")
     assert "\\u" in text  # Sphinx's own writer escapes Japanese

@@ -6,8 +6,15 @@ from kbtesting import article, build, write_project
 def test_article_page_has_title_byline_and_badges(tmp_path):
     src = write_project(
         tmp_path,
-        {"articles/2025/11/a.md": article(tags=["AI", "投資"], categories=["投資分析"], author="編集部",
-                                          excerpt="要約です。", reading_time=8)},
+        {
+            "articles/2025/11/a.md": article(
+                tags=["AI", "投資"],
+                categories=["投資分析"],
+                author="編集部",
+                excerpt="要約です。",
+                reading_time=8,
+            )
+        },
     )
     result = build(src)
     page = result.html("articles/2025/11/a")

@@ -175,8 +175,17 @@ def has_title(document: nodes.document) -> bool:
 def _leading_end(document: nodes.document) -> int:
     """Index of the first body element; docinfo, targets and comments stay in front."""
     for index, child in enumerate(document.children):
-        if not isinstance(child, (nodes.docinfo, nodes.field_list, nodes.target, nodes.comment,
-                                  nodes.substitution_definition, nodes.meta)):
+        if not isinstance(
+            child,
+            (
+                nodes.docinfo,
+                nodes.field_list,
+                nodes.target,
+                nodes.comment,
+                nodes.substitution_definition,
+                nodes.meta,
+            ),
+        ):
             return index
     return len(document.children)
 
@@ -232,12 +241,16 @@ def byline(article: Article, config: KbConfig) -> nodes.container:
         badges = nodes.paragraph(classes=["kb-badges"])
         for name in article.categories:
             badges += page_xref(
-                f"category:{name}", name, ["sd-badge", "sd-bg-primary", "sd-bg-text-primary", "kb-category"]
+                f"category:{name}",
+                name,
+                ["sd-badge", "sd-bg-primary", "sd-bg-text-primary", "kb-category"],
             )
             badges += nodes.Text(" ")
         for name in article.tags:
             badges += page_xref(
-                f"tag:{name}", name, ["sd-badge", "sd-outline-secondary", "sd-text-secondary", "kb-tag"]
+                f"tag:{name}",
+                name,
+                ["sd-badge", "sd-outline-secondary", "sd-text-secondary", "kb-tag"],
             )
             badges += nodes.Text(" ")
         box += badges
@@ -332,7 +345,9 @@ def on_html_page_context(
     tags.append(f'<meta property="og:title" content="{html.escape(article.title)}">')
     tags.append('<meta property="og:type" content="article">')
     if article.date is not None:
-        tags.append(f'<meta property="article:published_time" content="{article.date.isoformat()}">')
+        tags.append(
+            f'<meta property="article:published_time" content="{article.date.isoformat()}">'
+        )
     for tag in article.tags:
         tags.append(f'<meta property="article:tag" content="{html.escape(tag)}">')
     base = app.config.html_baseurl

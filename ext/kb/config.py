@@ -64,14 +64,16 @@ class KbConfig:
 
     @classmethod
     def from_sphinx(cls, config: Config) -> KbConfig:
-        values: dict[str, Any] = {item.name: getattr(config, f"kb_{item.name}") for item in fields(cls)}
+        values: dict[str, Any] = {
+            item.name: getattr(config, f"kb_{item.name}") for item in fields(cls)
+        }
         return cls(**values)
 
 
 def register(app: Sphinx) -> None:
     """Declare every ``kb_*`` value with its type; changes re-read the whole project."""
     for item in fields(KbConfig):
-        default = item.default_factory() if callable(item.default_factory) else item.default  # type: ignore[misc]
+        default = item.default_factory() if callable(item.default_factory) else item.default
         app.add_config_value(f"kb_{item.name}", default, "env", types=(type(default),))
 
 

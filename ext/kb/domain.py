@@ -9,7 +9,7 @@ articles, backlinks) is recomputed from these records, never stored twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Set
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.domains import Domain, ObjType
@@ -63,8 +63,8 @@ class KbDomain(Domain):
     name = "kb"
     label = "Knowledge base"
     data_version = 1
-    object_types = {"entry": ObjType("entry", "entry")}
-    initial_data: dict[str, Any] = {
+    object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
+    initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article
         "articles": {},
         # docname -> Entry
@@ -198,7 +198,7 @@ class KbDomain(Domain):
 
             found = resolve_page_target(env, target)
             if found is None or not renders_extra_pages(builder):
-                return contnode  # type: ignore[return-value]
+                return contnode
             return make_refnode(builder, fromdocname, found[0], "", contnode)
         kind = "" if typ in ("entry", MENTION_REFTYPE) else self._kind_of_role(typ)
         entry = self.find_entry(target, kind)
@@ -210,10 +210,12 @@ class KbDomain(Domain):
                 subtype="unknown_entry",
                 location=node,
             )
-            return contnode  # type: ignore[return-value]
+            return contnode
         if entry.docname == fromdocname and typ == MENTION_REFTYPE:
-            return contnode  # type: ignore[return-value]
-        refnode = make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, entry.summary or entry.name)
+            return contnode
+        refnode = make_refnode(
+            builder, fromdocname, entry.docname, entry.anchor, contnode, entry.summary or entry.name
+        )
         refnode["classes"].append("kb-entry-link")
         return refnode
 
@@ -237,7 +239,9 @@ class KbDomain(Domain):
         entry = self.find_entry(target)
         if entry is None:
             return []
-        refnode = make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, entry.summary)
+        refnode = make_refnode(
+            builder, fromdocname, entry.docname, entry.anchor, contnode, entry.summary
+        )
         return [("kb:entry", refnode)]
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:

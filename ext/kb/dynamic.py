@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -56,7 +56,11 @@ def relations(env: BuildEnvironment) -> Relations:
 
 
 def options_of(node: kb_dynamic) -> dict[str, Any]:
-    return {key: value for key, value in node.attributes.items() if key not in nodes.Element.basic_attributes and key != "kind"}
+    return {
+        key: value
+        for key, value in node.attributes.items()
+        if key not in nodes.Element.basic_attributes and key != "kind"
+    }
 
 
 def render_node(env: BuildEnvironment, docname: str, node: kb_dynamic, to: render.Linker) -> str:
@@ -91,7 +95,9 @@ INPUTS["article-footer"] = _footer_inputs
 
 
 @renderer("article-footer")
-def _article_footer(env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker) -> str:
+def _article_footer(
+    env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker
+) -> str:
     domain = domain_of(env)
     if docname not in domain.articles:
         return ""
@@ -140,16 +146,22 @@ def _latest(env: BuildEnvironment, docname: str, options: dict[str, Any], to: re
 
 @renderer("list")
 def _list(env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker) -> str:
-    return render.article_list(_filtered(env, options), domain_of(env).taxonomy, to, kb_config(env).zone)
+    return render.article_list(
+        _filtered(env, options), domain_of(env).taxonomy, to, kb_config(env).zone
+    )
 
 
 @renderer("category-cards")
-def _category_cards(env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker) -> str:
+def _category_cards(
+    env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker
+) -> str:
     return render.term_cards(domain_of(env).taxonomy.sorted_terms("category", "count"), to)
 
 
 @renderer("tag-cloud")
-def _tag_cloud(env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker) -> str:
+def _tag_cloud(
+    env: BuildEnvironment, docname: str, options: dict[str, Any], to: render.Linker
+) -> str:
     terms = domain_of(env).taxonomy.sorted_terms("tag", "count")
     limit = options.get("limit")
     return render.tag_cloud(terms[: int(limit)] if limit else terms, to)
@@ -160,7 +172,7 @@ def _tag_cloud(env: BuildEnvironment, docname: str, options: dict[str, Any], to:
 
 class DynamicDirective(SphinxDirective):
     kind = ""
-    option_spec = {
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         "count": directives.positive_int,
         "limit": directives.positive_int,
         "tag": directives.unchanged,

@@ -108,11 +108,19 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     # changed, which keeps a one-article rebuild from rewriting every feed.
     plans: dict[str, tuple[str, str, list[Article]]] = {}
     site_uri = f"{config.feeds_path}/atom.xml"
-    plans[site_uri] = (site, app.builder.get_target_uri(app.config.root_doc), domain.listed_articles())
+    plans[site_uri] = (
+        site,
+        app.builder.get_target_uri(app.config.root_doc),
+        domain.listed_articles(),
+    )
     for kind in ("tag", "category"):
         for term in taxonomy.sorted_terms(kind):
             uri = f"{config.feeds_path}/{KIND_LABELS[kind]}/{term.slug}.xml"
-            plans[uri] = (f"{site}: {term.name}", app.builder.get_target_uri(term.pagename), term.articles)
+            plans[uri] = (
+                f"{site}: {term.name}",
+                app.builder.get_target_uri(term.pagename),
+                term.articles,
+            )
     previous: dict[str, str] = {}
     try:
         with open(manifest, encoding="utf-8") as handle:

@@ -48,7 +48,7 @@ class RawFrontMatter:
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _TextLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _TextLoader(_BaseLoader):
     """SafeLoader that leaves dates as text, so every date form goes through one parser."""
 
 
@@ -184,8 +184,8 @@ def _parse_date_text(text: str) -> dt.datetime:
         return _checked(year, month, day, hour, minute, second, text)
     slash = _SLASH_DATE.match(text)
     if slash:
-        year, month, day, rest = slash.groups()
-        text = f"{int(year):04d}-{int(month):02d}-{int(day):02d}{rest}"
+        year_text, month_text, day_text, rest = slash.groups()
+        text = f"{int(year_text):04d}-{int(month_text):02d}-{int(day_text):02d}{rest}"
     zone: dt.tzinfo | None = None
     offset = _OFFSET.search(text)
     if offset and re.search(r"\d", text[: offset.start()] or ""):
@@ -209,7 +209,9 @@ def _parse_date_text(text: str) -> dt.datetime:
     return parsed
 
 
-def _checked(year: int, month: int, day: int, hour: int, minute: int, second: int, text: str) -> dt.datetime:
+def _checked(
+    year: int, month: int, day: int, hour: int, minute: int, second: int, text: str
+) -> dt.datetime:
     try:
         return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as error:
@@ -298,7 +300,9 @@ def _text(value: Any) -> str | None:
     return str(value).strip()
 
 
-def _names(value: Any, key: str, line: int | None, problems: list[Problem], *, split: bool) -> list[str]:
+def _names(
+    value: Any, key: str, line: int | None, problems: list[Problem], *, split: bool
+) -> list[str]:
     """A list of names from a YAML list or (Jekyll) a space-separated string."""
     if value is None:
         return []
@@ -308,7 +312,9 @@ def _names(value: Any, key: str, line: int | None, problems: list[Problem], *, s
     elif isinstance(value, list):
         items = value
     elif isinstance(value, dict):
-        problems.append(Problem(f"{key}: expected a list of names, got a mapping; ignored", line, key))
+        problems.append(
+            Problem(f"{key}: expected a list of names, got a mapping; ignored", line, key)
+        )
         return []
     else:
         problems.append(
@@ -335,10 +341,13 @@ def _names(value: Any, key: str, line: int | None, problems: list[Problem], *, s
         problems.append(Problem(f"{key}: {shown(rejected[0])} is not a name; ignored", line, key))
     elif rejected:
         # One warning per key, however many items: a list can hold thousands.
-        problems.append(Problem(
-            f"{key}: {len(rejected)} items are not names ({shown(rejected[0])}, …); ignored",
-            line, key,
-        ))
+        problems.append(
+            Problem(
+                f"{key}: {len(rejected)} items are not names ({shown(rejected[0])}, …); ignored",
+                line,
+                key,
+            )
+        )
     return names
 
 
@@ -351,15 +360,20 @@ MAX_NAMES = 100
 def _capped(names: list[str], key: str, line: int | None, problems: list[Problem]) -> list[str]:
     if len(names) <= MAX_NAMES:
         return names
-    problems.append(Problem(
-        f"{key}: {len(names)} names, more than the {MAX_NAMES} an article may have; "
-        f"only the first {MAX_NAMES} are used",
-        line, key,
-    ))
+    problems.append(
+        Problem(
+            f"{key}: {len(names)} names, more than the {MAX_NAMES} an article may have; "
+            f"only the first {MAX_NAMES} are used",
+            line,
+            key,
+        )
+    )
     return names[:MAX_NAMES]
 
 
-def _boolean(value: Any, key: str, line: int | None, problems: list[Problem], default: bool) -> bool:
+def _boolean(
+    value: Any, key: str, line: int | None, problems: list[Problem], default: bool
+) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1"):
@@ -403,8 +417,12 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
             except ValueError as error:
                 problems.append(Problem(f"{key}: {error}", lines.get(key), key))
 
-    categories = _names(data.get("categories"), "categories", lines.get("categories"), problems, split=True)
-    for name in _names(data.get("category"), "category", lines.get("category"), problems, split=False):
+    categories = _names(
+        data.get("categories"), "categories", lines.get("categories"), problems, split=True
+    )
+    for name in _names(
+        data.get("category"), "category", lines.get("category"), problems, split=False
+    ):
         if name not in categories:
             categories.append(name)
     meta.categories = _capped(
@@ -420,7 +438,9 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
     author_key = "author" if "author" in data else "authors"
     meta.authors = _capped(
         _names(data.get(author_key), author_key, lines.get(author_key), problems, split=False),
-        author_key, lines.get(author_key), problems,
+        author_key,
+        lines.get(author_key),
+        problems,
     )
 
     if "excerpt" in data and data["excerpt"] is not None:

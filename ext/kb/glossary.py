@@ -59,8 +59,9 @@ TOGETHER_LIMIT = 10
 
 _ENTRY_KEYS = frozenset({"name", "aliases", "summary", "website", "related"})
 # Keys MyST and Sphinx read from front matter themselves; not typos.
-_SPHINX_KEYS = frozenset({"orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst",
-                          "substitutions", "layout"})
+_SPHINX_KEYS = frozenset(
+    {"orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst", "substitutions", "layout"}
+)
 
 
 # --- front matter ------------------------------------------------------------
@@ -85,22 +86,28 @@ class EntryMeta:
 
 def entry_meta(raw: RawFrontMatter) -> EntryMeta:
     """Validate ``raw`` as an entry's front matter; never raises."""
-    meta = EntryMeta(lines=dict(raw.lines), start_line=raw.start_line or 1,
-                     problems=list(raw.problems))
+    meta = EntryMeta(
+        lines=dict(raw.lines), start_line=raw.start_line or 1, problems=list(raw.problems)
+    )
     data, problems = raw.data, meta.problems
 
     name = _text(data.get("name"))
     if not name:
-        problems.append(Problem(
-            "glossary entry has no name: add 'name: ...' to its front matter; "
-            "it cannot be linked until it has one",
-            meta.line("name"), "name", "glossary",
-        ))
+        problems.append(
+            Problem(
+                "glossary entry has no name: add 'name: ...' to its front matter; "
+                "it cannot be linked until it has one",
+                meta.line("name"),
+                "name",
+                "glossary",
+            )
+        )
     meta.name = " ".join((name or "").split())
 
     aliases: list[str] = []
-    for alias in _names(data.get("aliases"), "aliases", meta.lines.get("aliases"), problems,
-                        split=False):
+    for alias in _names(
+        data.get("aliases"), "aliases", meta.lines.get("aliases"), problems, split=False
+    ):
         alias = " ".join(alias.split())
         # A spelling that only differs in case (NVIDIA for Nvidia) links nothing
         # new but is still shown and searched, so only exact repeats are dropped.
@@ -111,8 +118,9 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
     if data.get("summary") is not None:
         summary = _text(data["summary"])
         if summary is None:
-            problems.append(Problem("summary: expected text", meta.line("summary"), "summary",
-                                    "glossary"))
+            problems.append(
+                Problem("summary: expected text", meta.line("summary"), "summary", "glossary")
+            )
         else:
             meta.summary = " ".join(summary.split())
 
@@ -122,10 +130,14 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
         if website.startswith(("https://", "http://")) and not any(c.isspace() for c in website):
             meta.website = website
         else:
-            problems.append(Problem(
-                f"website: expected an http(s) address, got {shown(data['website'])}; not shown",
-                meta.line("website"), "website", "glossary",
-            ))
+            problems.append(
+                Problem(
+                    f"website: expected an http(s) address, got {shown(data['website'])}; not shown",
+                    meta.line("website"),
+                    "website",
+                    "glossary",
+                )
+            )
 
     meta.related = tuple(
         _names(data.get("related"), "related", meta.lines.get("related"), problems, split=False)
@@ -133,11 +145,15 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
 
     for key in data:
         if key not in _ENTRY_KEYS and key not in _SPHINX_KEYS:
-            problems.append(Problem(
-                f"unknown key {key!r} in a glossary entry (expected name, aliases, summary, "
-                "website, related); ignored",
-                meta.line(key), key, "glossary",
-            ))
+            problems.append(
+                Problem(
+                    f"unknown key {key!r} in a glossary entry (expected name, aliases, summary, "
+                    "website, related); ignored",
+                    meta.line(key),
+                    key,
+                    "glossary",
+                )
+            )
     return meta
 
 
@@ -193,9 +209,7 @@ class GlossaryTable:
                 if owner == entry.docname:
                     owned.append(text)
                 else:
-                    self.conflicts.setdefault(entry.docname, []).append(
-                        Conflict(text, key, owner)
-                    )
+                    self.conflicts.setdefault(entry.docname, []).append(Conflict(text, key, owner))
             self.owned[entry.docname] = tuple(owned)
             kind_index = self.by_kind.setdefault(entry.kind, {})
             # The domain indexes the name even when another kind owns it, so
@@ -235,8 +249,9 @@ def read_declarations(env: BuildEnvironment) -> list[Declared]:
         try:
             # Replacing bad bytes as the page itself is read (kb.article), so an
             # entry with one stray byte keeps its names.
-            with open(env.doc2path(docname), encoding=env.config.source_encoding,
-                      errors="replace") as handle:
+            with open(
+                env.doc2path(docname), encoding=env.config.source_encoding, errors="replace"
+            ) as handle:
                 text = handle.read()
         except (OSError, LookupError):
             continue  # reading the document reports it
@@ -449,8 +464,13 @@ def mention_xref(
     text: str, target: str, docname: str, parent: nodes.Element
 ) -> addnodes.pending_xref:
     xref = addnodes.pending_xref(
-        "", refdomain="kb", reftype="mention", reftarget=target, refexplicit=True,
-        refwarn=False, refdoc=docname,
+        "",
+        refdomain="kb",
+        reftype="mention",
+        reftarget=target,
+        refexplicit=True,
+        refwarn=False,
+        refdoc=docname,
     )
     xref.source, xref.line = parent.source, parent.line
     xref += nodes.inline(text, text, classes=["kb-mention"])
@@ -500,8 +520,9 @@ def link_mentions(
             linked.add(key)
             if mention.start > position:
                 pieces.append(nodes.Text(text[position : mention.start]))
-            pieces.append(mention_xref(text[mention.start : mention.end], mention.target,
-                                       docname, parent))
+            pieces.append(
+                mention_xref(text[mention.start : mention.end], mention.target, docname, parent)
+            )
             position = mention.end
         if pieces:
             if position < len(text):
@@ -584,8 +605,12 @@ class EntryTransform(SphinxTransform):
             logger.warning(
                 "glossary %s %r is already used by %s (%s), which sorts first and keeps it",
                 "name" if conflict.key == "name" else "alias",
-                conflict.text, conflict.owner, names.get(conflict.owner, ""),
-                type="kb", subtype="glossary", location=(docname, meta.line(conflict.key)),
+                conflict.text,
+                conflict.owner,
+                names.get(conflict.owner, ""),
+                type="kb",
+                subtype="glossary",
+                location=(docname, meta.line(conflict.key)),
             )
         anchor = entry_anchor(meta.name) if meta.name else "kb-entry"
         title = meta.name or docname.rsplit("/", 1)[-1]
@@ -604,10 +629,18 @@ class EntryTransform(SphinxTransform):
         if meta.name:
             box += self._index_node(meta.name, aliases, anchor, meta.line("name"))
             self._note_terms(owned, anchor, meta.line("name"))
-            domain_of(self.env).add_entry(Entry(
-                docname=docname, kind=kind, name=meta.name, anchor=anchor, aliases=aliases,
-                summary=meta.summary, website=meta.website, related=meta.related,
-            ))
+            domain_of(self.env).add_entry(
+                Entry(
+                    docname=docname,
+                    kind=kind,
+                    name=meta.name,
+                    anchor=anchor,
+                    aliases=aliases,
+                    summary=meta.summary,
+                    website=meta.website,
+                    related=meta.related,
+                )
+            )
         if meta.summary:
             box += nodes.paragraph(meta.summary, meta.summary, classes=["kb-entry-summary"])
         if aliases:
@@ -617,8 +650,9 @@ class EntryTransform(SphinxTransform):
             box += line
         if meta.website:
             line = _line("ウェブサイト", "kb-entry-website")
-            line += nodes.reference(meta.website, meta.website, refuri=meta.website,
-                                    classes=["kb-external"])
+            line += nodes.reference(
+                meta.website, meta.website, refuri=meta.website, classes=["kb-external"]
+            )
             box += line
         if meta.related:
             box += self._related(meta.related, meta.line("related"))
@@ -650,8 +684,13 @@ class EntryTransform(SphinxTransform):
             if index:
                 paragraph += nodes.Text("、")
             xref = addnodes.pending_xref(
-                "", refdomain="kb", reftype=RELATED_REFTYPE, reftarget=name, refexplicit=True,
-                refwarn=True, refdoc=self.env.docname,
+                "",
+                refdomain="kb",
+                reftype=RELATED_REFTYPE,
+                reftarget=name,
+                refexplicit=True,
+                refwarn=True,
+                refdoc=self.env.docname,
             )
             xref.source, xref.line = source, line
             xref += nodes.inline(name, name, classes=["kb-entry-related-name"])
@@ -684,7 +723,9 @@ def _backlink_inputs(env: BuildEnvironment, docname: str, options: dict[str, Any
         return None
     articles = mentioning_articles(env, docname)
     together = sorted(_together(env, docname, articles).items())
-    names = tuple((other, domain.entries[other].name, domain.entries[other].summary) for other, _ in together)
+    names = tuple(
+        (other, domain.entries[other].name, domain.entries[other].summary) for other, _ in together
+    )
     in_full = articles[: kb_config(env).page_size]
     return (domain.taxonomy.badges_of(in_full), tuple(articles), tuple(together), names)
 

@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sphinx
 from docutils import nodes
@@ -29,6 +29,7 @@ from kb.taxonomy import Taxonomy, Term, month_pagename, page_count
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.environment import BuildEnvironment
 
     from kb.domain import KbDomain
@@ -59,7 +60,11 @@ def domain_of(env: BuildEnvironment) -> KbDomain:
 
 
 def base_path(config: KbConfig, kind: str) -> str:
-    return {"tag": config.tags_path, "category": config.categories_path, "author": config.authors_path}[kind]
+    return {
+        "tag": config.tags_path,
+        "category": config.categories_path,
+        "author": config.authors_path,
+    }[kind]
 
 
 def overview_pagename(config: KbConfig, kind: str) -> str:
@@ -81,7 +86,9 @@ def resolve_page_target(env: BuildEnvironment, target: str) -> tuple[str, str] |
     if kind == "month":
         year, _, month = name.partition("-")
         if year.isdigit() and month.isdigit() and (int(year), int(month)) in taxonomy.months:
-            return month_pagename(config.archive_path, int(year), int(month)), f"{year}年{int(month)}月"
+            return month_pagename(
+                config.archive_path, int(year), int(month)
+            ), f"{year}年{int(month)}月"
         return None
     if kind == "page" and name in taxonomy.pages:
         return name, name
@@ -129,15 +136,19 @@ def all_pages(env: BuildEnvironment) -> list[Page]:
         pagename = month_pagename(config.archive_path, year, month)
         title = f"{year}年{month}月の記事"
 
-        def body(to: render.Linker, articles: list = articles) -> str:  # type: ignore[type-arg]
-            return (
-                f'<p class="kb-count">{len(articles)}件の記事</p>'
-                + render.article_list(articles, taxonomy, to, zone)
+        def body(to: render.Linker, articles: list = articles) -> str:
+            return f'<p class="kb-count">{len(articles)}件の記事</p>' + render.article_list(
+                articles, taxonomy, to, zone
             )
 
         pages.append(
-            Page(pagename, title, body, [f"kb-archive-{year:04d}-{month:02d}"],
-                 inputs=(taxonomy.badges_of(articles), tuple(articles)))
+            Page(
+                pagename,
+                title,
+                body,
+                [f"kb-archive-{year:04d}-{month:02d}"],
+                inputs=(taxonomy.badges_of(articles), tuple(articles)),
+            )
         )
     from kb.glossary import glossary_pages
 
@@ -150,13 +161,14 @@ def _overview(config: KbConfig, kind: str, terms: list[Term]) -> Page:
 
     def body(to: render.Linker) -> str:
         cloud = render.tag_cloud(terms, to) if kind == "tag" else ""
-        return (
-            f'<p class="kb-count">{len(terms)}件</p>{cloud}'
-            + render.term_table(terms, to, KIND_TITLES[kind])
+        return f'<p class="kb-count">{len(terms)}件</p>{cloud}' + render.term_table(
+            terms, to, KIND_TITLES[kind]
         )
 
     inputs = tuple((t.key, t.name, t.slug, len(t.articles)) for t in terms)
-    return Page(overview_pagename(config, kind), title, body, [f"kb-{KIND_LABELS[kind]}"], inputs=inputs)
+    return Page(
+        overview_pagename(config, kind), title, body, [f"kb-{KIND_LABELS[kind]}"], inputs=inputs
+    )
 
 
 def _term_page(
@@ -169,7 +181,9 @@ def _term_page(
 
     def body(to: render.Linker) -> str:
         description = (
-            f'<p class="kb-description">{render.e(term.description)}</p>' if term.description else ""
+            f'<p class="kb-description">{render.e(term.description)}</p>'
+            if term.description
+            else ""
         )
         feed = ""
         if term.kind in ("tag", "category"):
@@ -183,7 +197,14 @@ def _term_page(
         )
 
     labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
-    inputs = (taxonomy.badges_of(chunk), term.description, number, total, len(term.articles), tuple(chunk))
+    inputs = (
+        taxonomy.badges_of(chunk),
+        term.description,
+        number,
+        total,
+        len(term.articles),
+        tuple(chunk),
+    )
     return Page(term.page(number), title, body, labels, term.description, inputs)
 
 
@@ -205,11 +226,15 @@ def _archive_overview(config: KbConfig, taxonomy: Taxonomy) -> Page:
                 for m, count in months
             )
             total = sum(count for _, count in months)
-            parts.append(f'<h2>{year}年 <span class="kb-num">({total})</span></h2><ul class="kb-months">{items}</ul>')
+            parts.append(
+                f'<h2>{year}年 <span class="kb-num">({total})</span></h2><ul class="kb-months">{items}</ul>'
+            )
         return "".join(parts) or '<p class="kb-empty">記事はまだありません。</p>'
 
     counts = tuple(sorted((key, len(items)) for key, items in taxonomy.months.items()))
-    return Page(overview_pagename(config, "archive"), "アーカイブ", body, ["kb-archive"], inputs=counts)
+    return Page(
+        overview_pagename(config, "archive"), "アーカイブ", body, ["kb-archive"], inputs=counts
+    )
 
 
 # --- writing -------------------------------------------------------------
@@ -233,6 +258,11 @@ def linker_for(builder: Builder, pagename: str) -> render.Linker:
         return url
 
     return to
+
+
+def _html(builder: Builder) -> StandaloneHTMLBuilder:
+    """The builder as what :func:`renders_extra_pages` checked it to be."""
+    return cast("StandaloneHTMLBuilder", builder)
 
 
 def _manifest_path(builder: Builder) -> str:
@@ -268,8 +298,10 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     previous = _read_manifest(builder)
     stamp = _stamp(builder)
     current: dict[str, str] = {"": stamp}
-    if not records_changed(app.env) and previous.get("") == stamp and all(
-        builder.get_output_path(name).is_file() for name in previous if name
+    if (
+        not records_changed(app.env)
+        and previous.get("") == stamp
+        and all(_html(builder).get_output_path(name).is_file() for name in previous if name)
     ):
         # Nothing was read or removed and nothing that shapes a page changed:
         # every generated page on disk is current.
@@ -284,7 +316,10 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             material = f"{stamp}|{page.title}|{body}"
         digest = hashlib.sha256(material.encode()).hexdigest()[:20]
         current[page.pagename] = digest
-        if previous.get(page.pagename) == digest and builder.get_output_path(page.pagename).is_file():
+        if (
+            previous.get(page.pagename) == digest
+            and _html(builder).get_output_path(page.pagename).is_file()
+        ):
             continue
         if body is None:
             body = page.body(linker_for(builder, page.pagename))
@@ -300,7 +335,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "toc": "",
         }
         if page.description:
-            context["metatags"] = f'<meta name="description" content="{render.e(page.description)}">'
+            context["metatags"] = (
+                f'<meta name="description" content="{render.e(page.description)}">'
+            )
         yield page.pagename, context, "page.html"
     app.env.temp_data["kb_pages"] = (previous, current)
 
@@ -315,12 +352,13 @@ def finish_pages(app: Sphinx, exception: Exception | None) -> None:
     previous, current = state
     builder = app.builder
     for pagename in set(previous) - set(current) - {""}:
-        path = builder.get_output_path(pagename)
+        path = _html(builder).get_output_path(pagename)
         if path.is_file():
             path.unlink()
     if current != previous:
         _write_atomically(
-            _manifest_path(builder), json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True)
+            _manifest_path(builder),
+            json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True),
         )
 
 
@@ -341,7 +379,7 @@ def on_missing_reference(
     if found is None:
         return None
     if not renders_extra_pages(app.builder):
-        return contnode  # type: ignore[return-value]
+        return contnode
     pagename, title = found
     uri = app.builder.get_relative_uri(node["refdoc"], pagename)
     reference = nodes.reference("", "", internal=True, refuri=uri, classes=["kb-page-link"])
@@ -356,7 +394,10 @@ def sections(env: BuildEnvironment) -> list[tuple[str, str]]:
     """The sidebar's sections: generated overviews and the glossary kinds."""
     config = kb_config(env)
     items = [(overview_pagename(config, "archive"), "アーカイブ")]
-    items += [(overview_pagename(config, kind), KIND_TITLES[kind]) for kind in ("category", "tag", "author")]
+    items += [
+        (overview_pagename(config, kind), KIND_TITLES[kind])
+        for kind in ("category", "tag", "author")
+    ]
     for spec in config.glossary_kinds.values():
         items.append((f"{config.glossary_dir}/{spec.get('folder')}/index", spec.get("title", "")))
     return items
@@ -383,7 +424,10 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     """Report slug collisions and taxonomy-file problems once the records are complete."""
     taxonomy = domain_of(env).taxonomy
     for collision in taxonomy.collisions:
-        pairs = ", ".join(f"{name!r} → {slug!r}" for name, slug in zip(collision.names, collision.slugs))
+        pairs = ", ".join(
+            f"{name!r} → {slug!r}"
+            for name, slug in zip(collision.names, collision.slugs, strict=True)
+        )
         logger.warning(
             "%s names %s share one slug; each gets its own page: %s",
             KIND_TITLES[collision.kind],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from kb.names import fold
@@ -37,8 +38,10 @@ class Relations:
             for feature in own:
                 postings[feature].append(article.docname)
         total = max(1, len(listed))
-        weight = {f: math.log(1 + total / len(docs)) * (1.5 if f.startswith("e:") else 1.0)
-                  for f, docs in postings.items()}
+        weight = {
+            f: math.log(1 + total / len(docs)) * (1.5 if f.startswith("e:") else 1.0)
+            for f, docs in postings.items()
+        }
         by_name = {a.docname: a for a in listed}
         order = {a.docname: position for position, a in enumerate(listed)}
         related: dict[str, list[Article]] = {}
@@ -58,6 +61,6 @@ class Relations:
                         scores[other] += weight[feature]
             best = sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))[:count]
             related[article.docname] = [by_name[name] for name, _ in best]
-        older = {a.docname: b for a, b in zip(listed, listed[1:])}
-        newer = {b.docname: a for a, b in zip(listed, listed[1:])}
+        older = {a.docname: b for a, b in pairwise(listed)}
+        newer = {b.docname: a for a, b in pairwise(listed)}
         return cls(related, older, newer)

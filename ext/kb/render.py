@@ -49,9 +49,7 @@ def badge(url: str | None, text: str, kind: str) -> str:
 LIST_BADGES = 20
 
 
-def term_badges(
-    article: Article, taxonomy: Taxonomy, to: Linker, skip: Term | None = None
-) -> str:
+def term_badges(article: Article, taxonomy: Taxonomy, to: Linker, skip: Term | None = None) -> str:
     parts: list[str] = []
     hidden = 0
     skipped = False
@@ -104,7 +102,11 @@ def article_list(
     skip: Term | None = None,
 ) -> str:
     items = "".join(article_item(a, taxonomy, to, zone, skip) for a in articles)
-    return f'<ul class="kb-list">{items}</ul>' if items else '<p class="kb-empty">記事はまだありません。</p>'
+    return (
+        f'<ul class="kb-list">{items}</ul>'
+        if items
+        else '<p class="kb-empty">記事はまだありません。</p>'
+    )
 
 
 def compact_list(articles: list[Article], to: Linker, zone: dt.tzinfo) -> str:

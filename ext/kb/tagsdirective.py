@@ -63,7 +63,11 @@ class TagsDirective(SphinxDirective):
         for position, tag in enumerate(tags):
             if config.tags_create_badges:
                 color = next(
-                    (c for pattern, c in (config.tags_badge_colors or {}).items() if fnmatch(tag, pattern)),
+                    (
+                        c
+                        for pattern, c in (config.tags_badge_colors or {}).items()
+                        if fnmatch(tag, pattern)
+                    ),
                     "primary",
                 )
                 classes = ["sd-badge", f"sd-bg-{color}", f"sd-bg-text-{color}", "kb-tag"]

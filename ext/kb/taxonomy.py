@@ -10,7 +10,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -95,9 +95,15 @@ def load_overrides(path: str) -> Overrides:
             if isinstance(spec, str):
                 spec = {"description": spec}
             if not isinstance(spec, dict):
-                overrides.problems.append((f"{section}.{name}: expected slug/name/description", None))
+                overrides.problems.append(
+                    (f"{section}.{name}: expected slug/name/description", None)
+                )
                 continue
-            clean = {k: str(v) for k, v in spec.items() if k in ("slug", "name", "description") and v is not None}
+            clean = {
+                k: str(v)
+                for k, v in spec.items()
+                if k in ("slug", "name", "description") and v is not None
+            }
             if "slug" in clean and not is_safe_slug(clean["slug"]):
                 safe = slugify(clean["slug"])
                 overrides.problems.append(
@@ -142,7 +148,11 @@ class Taxonomy:
         config = kb_config(env)
         zone = config.zone
         overrides = load_overrides(os.path.join(env.srcdir, config.taxonomy_file))
-        paths = {"tag": config.tags_path, "category": config.categories_path, "author": config.authors_path}
+        paths = {
+            "tag": config.tags_path,
+            "category": config.categories_path,
+            "author": config.authors_path,
+        }
         listed = domain.listed_articles()
         terms: dict[str, dict[str, Term]] = {}
         collisions: list[Collision] = []
@@ -184,9 +194,10 @@ class Taxonomy:
                         taken.add(final)
                     assigned.append(final)
                     spec = kind_overrides.get(key, {})
-                    name = spec.get("name") or min(
-                        spellings[key].items(), key=lambda item: (-item[1], item[0])
-                    )[0]
+                    name = (
+                        spec.get("name")
+                        or min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+                    )
                     term = Term(
                         kind=kind,
                         key=key,
@@ -239,4 +250,3 @@ def month_pagename(archive_path: str, year: int, month: int) -> str:
 
 def page_count(items: int, page_size: int) -> int:
     return max(1, -(-items // max(1, page_size)))
-

@@ -207,7 +207,7 @@ def write_fields(app: Sphinx, exception: Exception | None) -> None:
             # A control character between fields, so no query matches across two of them.
             docs[docname] = [fold("\x1f".join(keys)), fold("\x1f".join(longer))]
     payload = json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    content = f"KbSearch.setFields({payload})"
+    content = f"KbSearch.setFields({payload.replace('<', chr(92) + 'u003c')})"
     target = Path(app.outdir) / FIELDS_FILENAME
     # A build that changed nothing writes nothing (deploys and file watchers rely on it).
     if target.is_file() and target.read_text(encoding="utf-8") == content:

@@ -99,7 +99,9 @@ class KbIndexFormat:
         for key in POSTING_KEYS:
             packed[key] = {term: encode(decode(pages)) for term, pages in data.get(key, {}).items()}
         text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        return self.PREFIX + text + self.SUFFIX
+        # JSON allows "<" raw; escaped, no front matter value can ever read as
+        # markup, wherever the script's text ends up.
+        return self.PREFIX + text.replace("<", "\\u003c") + self.SUFFIX
 
     def loads(self, text: str) -> Any:
         if not text.startswith(self.PREFIX) or not text.endswith(self.SUFFIX):

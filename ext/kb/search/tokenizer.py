@@ -40,9 +40,7 @@ CJK_RANGES = (
 _CJK = f"[{CJK_RANGES}]"
 # A letter or digit that is not Japanese; Python's [^\W_] is JavaScript's [\p{L}\p{N}].
 _WORD = rf"(?:(?!{_CJK})[^\W_])"
-_TOKEN = re.compile(
-    rf"(?P<cjk>{_CJK}+)|(?P<word>{_WORD}+(?:(?<=[0-9])[.,](?=[0-9]){_WORD}+)*)"
-)
+_TOKEN = re.compile(rf"(?P<cjk>{_CJK}+)|(?P<word>{_WORD}+(?:(?<=[0-9])[.,](?=[0-9]){_WORD}+)*)")
 _HIRAGANA = "\u3041-\u309f"
 #: Particles a query is cut at when they join two content words (データセンターの電力).
 PARTICLES = ("から", "まで", "との", "の", "と", "を", "に", "は", "が", "で", "や", "へ")

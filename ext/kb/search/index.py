@@ -83,21 +83,33 @@ def decode(value: int | str | list[int]) -> list[int]:
     return pages
 
 
-def _unpacked(value: int | str | list[int]) -> int | list[int]:
-    pages = decode(value)
-    return pages[0] if len(pages) == 1 else pages
-
-
 class KbIndexFormat:
     """Drop-in for ``sphinx.search.js_index`` (the builder's ``indexer_format``)."""
 
     PREFIX = "Search.setIndex("
     SUFFIX = ")"
 
+    def __init__(self) -> None:
+        # page list -> its packed form, remembered from the index this build
+        # loaded: most terms keep their pages between builds, and packing every
+        # list again was most of a no-op rebuild's cost.
+        self._packed: dict[tuple[int, ...], int | str] = {}
+
+    def _pack(self, pages: int | str | list[int]) -> int | str:
+        key = tuple(pages) if isinstance(pages, list) else None
+        if key is not None:
+            known = self._packed.get(key)
+            if known is not None:
+                return known
+        packed = encode(decode(pages))
+        if key is not None:
+            self._packed[key] = packed
+        return packed
+
     def dumps(self, data: dict[str, Any]) -> str:
         packed = dict(data)
         for key in POSTING_KEYS:
-            packed[key] = {term: encode(decode(pages)) for term, pages in data.get(key, {}).items()}
+            packed[key] = {term: self._pack(pages) for term, pages in data.get(key, {}).items()}
         text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         # JSON allows "<" raw; escaped, no front matter value can ever read as
         # markup, wherever the script's text ends up.
@@ -110,8 +122,14 @@ class KbIndexFormat:
         data = json.loads(text[len(self.PREFIX) : -len(self.SUFFIX)])
         for key in POSTING_KEYS:
             if isinstance(data.get(key), dict):
-                data[key] = {term: _unpacked(pages) for term, pages in data[key].items()}
+                data[key] = {term: self._unpack(pages) for term, pages in data[key].items()}
         return data
+
+    def _unpack(self, value: int | str | list[int]) -> int | list[int]:
+        pages = decode(value)
+        if not isinstance(value, list):
+            self._packed[tuple(pages)] = value
+        return pages[0] if len(pages) == 1 else pages
 
     def dump(self, data: Any, stream: Any) -> None:
         stream.write(self.dumps(data))

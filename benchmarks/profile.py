@@ -102,8 +102,7 @@ def profile_build(src: Path, build: Path, title: str) -> tuple[str, float]:
         profiler.stop()
         wall = time.perf_counter() - start
     warnings = sum(
-        1 for line in log_path.read_text(encoding="utf-8").splitlines()
-        if "WARNING" in line
+        1 for line in log_path.read_text(encoding="utf-8").splitlines() if "WARNING" in line
     )
     if status != 0:
         raise SystemExit(f"sphinx-build failed with status {status}")
@@ -119,9 +118,7 @@ def profile_build(src: Path, build: Path, title: str) -> tuple[str, float]:
         kb_summary(root, total) if root is not None else "(no samples)",
         "",
         "functions by self time, all code (top 40):",
-        "\n".join(
-            profiler.output_text(flat=True, unicode=True, color=False).splitlines()[:48]
-        ),
+        "\n".join(profiler.output_text(flat=True, unicode=True, color=False).splitlines()[:48]),
         "",
         "call tree (frames under 1% hidden, library frames grouped):",
         profiler.output_text(unicode=True, color=False),

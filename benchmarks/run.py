@@ -133,8 +133,15 @@ def sphinx_build(src: Path, build: Path, *, jobs: int = 1, quiet: bool = True) -
     """
     src, build = src.resolve(), build.resolve()
     command = [
-        sys.executable, "-m", "sphinx", "-b", "html",
-        "-d", str(build / "doctrees"), str(src), str(build / "html"),
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-d",
+        str(build / "doctrees"),
+        str(src),
+        str(build / "html"),
     ]
     if quiet:
         command.append("-q")
@@ -189,7 +196,10 @@ def search_ms(html: Path, timeout: float = 600) -> float | None:
     try:
         done = subprocess.run(
             [sys.executable, str(SEARCH_TIMING), str(html)],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         print(f"  search timing failed: {error}", flush=True)
@@ -250,7 +260,13 @@ class FlavourRuns:
 
 
 def measure_once(
-    src: Path, build: Path, runs: FlavourRuns, run: int, *, first: bool, timing: bool,
+    src: Path,
+    build: Path,
+    runs: FlavourRuns,
+    run: int,
+    *,
+    first: bool,
+    timing: bool,
     log: Callable[[str], None],
 ) -> None:
     articles = article_paths(src)
@@ -321,20 +337,24 @@ def ratios(plain: dict[str, Any], kb: dict[str, Any]) -> dict[str, float | None]
     return result
 
 
-def measure_size(
-    n: int, runs: int, seed: int, work: Path, *, timing: bool
-) -> dict[str, Any]:
+def measure_size(n: int, runs: int, seed: int, work: Path, *, timing: bool) -> dict[str, Any]:
     corpus = work / f"n{n}"
     sources = generate(corpus, n, seed)
     collected = {flavour: FlavourRuns() for flavour in FLAVOURS}
     for run in range(runs):
         for flavour in FLAVOURS:
+
             def log(message: str, flavour: str = flavour, run: int = run) -> None:
                 print(f"N={n} run {run + 1}/{runs} {flavour:5}: {message}", flush=True)
 
             measure_once(
-                sources[flavour], corpus / "build" / flavour, collected[flavour], run,
-                first=run == 0, timing=timing, log=log,
+                sources[flavour],
+                corpus / "build" / flavour,
+                collected[flavour],
+                run,
+                first=run == 0,
+                timing=timing,
+                log=log,
             )
     plain, kb = collected["plain"].summary(), collected["kb"].summary()
     return {"n": n, "plain": plain, "kb": kb, "ratio": ratios(plain, kb)}
@@ -374,7 +394,8 @@ def check_targets(
         value, status = _ratio(ratio["body_edit_wall_s"], 1.5)
         edited = kb.get("body_edit_edited_doc")
         others = sorted(
-            doc for doc in kb.get("body_edit_reread_docs") or []
+            doc
+            for doc in kb.get("body_edit_reread_docs") or []
             if doc.startswith("articles/") and doc != edited
         )
         if not kb.get("body_edit_reread_docs") and kb.get("body_edit_reread", 0) > 1:
@@ -394,7 +415,9 @@ def check_targets(
         limit = growth["limit"]
         value = growth["kb"]
         add(
-            f"kb({growth['large']})/kb({growth['small']}) full build", value, f"≤ {limit}",
+            f"kb({growth['large']})/kb({growth['small']}) full build",
+            value,
+            f"≤ {limit}",
             "met" if value is not None and value <= limit else "missed",
         )
     else:
@@ -474,7 +497,9 @@ def markdown(results: dict[str, Any]) -> str:
 def _sphinx_version() -> str:
     done = subprocess.run(
         [sys.executable, "-c", "import sphinx; print(sphinx.__version__)"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.stdout.strip()
 
@@ -487,8 +512,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Compare kb with plain Sphinx.")
     parser.add_argument("--sizes", default=None, help="comma-separated article counts (500,2000)")
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (3; --quick: 1)")
-    parser.add_argument("--quick", action="store_true",
-                        help="one run and no search timing, for a smoke test (sizes default to 20)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one run and no search timing, for a smoke test (sizes default to 20)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and builds")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="results folder")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -45,21 +46,21 @@ class Relations:
         by_name = {a.docname: a for a in listed}
         order = {a.docname: position for position, a in enumerate(listed)}
         related: dict[str, list[Article]] = {}
+        common = {f for f, docs in postings.items() if len(docs) > CANDIDATE_LIMIT}
         for article in listed:
             scores: dict[str, float] = defaultdict(float)
             own = features[article.docname]
-            for feature in own:
-                docs = postings[feature]
-                if len(docs) > CANDIDATE_LIMIT:
-                    continue
-                for other in docs:
-                    if other != article.docname:
+            for feature in own - common:
+                feature_weight = weight[feature]
+                for other in postings[feature]:
+                    scores[other] += feature_weight
+            scores.pop(article.docname, None)
+            own_common = own & common
+            if own_common:
+                for other in scores:
+                    for feature in own_common & features[other]:
                         scores[other] += weight[feature]
-            for other in list(scores):
-                for feature in own & features[other]:
-                    if len(postings[feature]) > CANDIDATE_LIMIT:
-                        scores[other] += weight[feature]
-            best = sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))[:count]
+            best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], order[item[0]]))
             related[article.docname] = [by_name[name] for name, _ in best]
         older = {a.docname: b for a, b in pairwise(listed)}
         newer = {b.docname: a for a, b in pairwise(listed)}

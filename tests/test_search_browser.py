@@ -14,12 +14,9 @@ time with Sphinx's own Japanese search and prints the recall of both.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import os
 import sys
-import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,8 +30,13 @@ from bs4 import BeautifulSoup
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ext"))
 
-from kbtesting import Build, build
+from kbtesting import REPO, Build, build
 from search_corpus.corpus import write_corpus
+
+# One static server for the benchmark and the tests: a plain file server, as
+# Read the Docs or `python -m http.server` would serve the site.
+sys.path.append(str(REPO / "benchmarks"))
+from search_timing import serve
 
 pytestmark = pytest.mark.browser
 
@@ -189,33 +191,6 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A browser that leaves a page drops the requests still in flight; that is no error.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-@contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """A plain static file server on 127.0.0.1, as Read the Docs or `python -m http.server`."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @contextlib.contextmanager

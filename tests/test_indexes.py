@@ -319,3 +319,24 @@ def test_sphinx_tags_directive_keeps_working(tmp_path):
     assert "記事" in text_of(result.html("tags/追加"), ".kb-item-title")
     badges = result.html("page").select("p.tags a .sd-badge")
     assert [b.get_text() for b in badges] == ["Python", "設計"]
+
+
+def test_related_articles_follow_tag_changes_on_incremental_builds(tmp_path):
+    files = {
+        "articles/2025/01/a.md": article(title="A", date="2025-01-03", tags=["共有"]),
+        "articles/2025/01/b.md": article(title="B", date="2025-01-02", tags=["共有"]),
+        "articles/2025/01/c.md": article(title="C", date="2025-01-01", tags=["別"]),
+    }
+    src = write_project(tmp_path, files)
+    first = build(src)
+    assert text_of(first.html("articles/2025/01/a"), ".kb-related .kb-item-title") == ["B"]
+    (src / "articles/2025/01/c.md").write_text(
+        article(title="C", date="2025-01-01", tags=["共有"]), encoding="utf-8"
+    )
+    second = build(src)
+    assert text_of(second.html("articles/2025/01/a"), ".kb-related .kb-item-title") == ["B", "C"]
+    (src / "articles/2025/01/c.md").write_text(
+        article(title="C", date="2025-01-01", tags=["共有"], body="本文だけ変えた。"), encoding="utf-8"
+    )
+    third = build(src)
+    assert text_of(third.html("articles/2025/01/a"), ".kb-related .kb-item-title") == ["B", "C"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import defaultdict
@@ -38,12 +39,26 @@ class Relations:
             features[article.docname] = own
             for feature in own:
                 postings[feature].append(article.docname)
+        by_name = {a.docname: a for a in listed}
+        older = {a.docname: b for a, b in pairwise(listed)}
+        newer = {b.docname: a for a, b in pairwise(listed)}
+        # Most rebuilds change an article's text, not its tags or mentions: the
+        # scores depend only on these features and the order, so the last
+        # result is kept in the domain and reused while they are unchanged.
+        key = hashlib.sha256(
+            repr((count, [(a.docname, sorted(features[a.docname])) for a in listed])).encode()
+        ).hexdigest()
+        cached = domain.data.get("relations_cache")
+        if cached and cached[0] == key:
+            reused = {
+                name: [by_name[other] for other in others] for name, others in cached[1].items()
+            }
+            return cls(reused, older, newer)
         total = max(1, len(listed))
         weight = {
             f: math.log(1 + total / len(docs)) * (1.5 if f.startswith("e:") else 1.0)
             for f, docs in postings.items()
         }
-        by_name = {a.docname: a for a in listed}
         order = {a.docname: position for position, a in enumerate(listed)}
         related: dict[str, list[Article]] = {}
         common = {f for f, docs in postings.items() if len(docs) > CANDIDATE_LIMIT}
@@ -60,8 +75,12 @@ class Relations:
                 for other in scores:
                     for feature in own_common & features[other]:
                         scores[other] += weight[feature]
-            best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], order[item[0]]))
+            best = heapq.nsmallest(
+                count, scores.items(), key=lambda item: (-item[1], order[item[0]])
+            )
             related[article.docname] = [by_name[name] for name, _ in best]
-        older = {a.docname: b for a, b in pairwise(listed)}
-        newer = {b.docname: a for a, b in pairwise(listed)}
+        domain.data["relations_cache"] = (
+            key,
+            {name: [a.docname for a in articles] for name, articles in related.items()},
+        )
         return cls(related, older, newer)

@@ -24,6 +24,7 @@ from kb.frontmatter import (
 )
 from kb.nodes import kb_dynamic
 from kb.records import Article
+from kb.render import BADGE_CLASSES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -239,20 +240,10 @@ def byline(article: Article, config: KbConfig) -> nodes.container:
     box += line
     if article.categories or article.tags:
         badges = nodes.paragraph(classes=["kb-badges"])
-        for name in article.categories:
-            badges += page_xref(
-                f"category:{name}",
-                name,
-                ["sd-badge", "sd-bg-primary", "sd-bg-text-primary", "kb-category"],
-            )
-            badges += nodes.Text(" ")
-        for name in article.tags:
-            badges += page_xref(
-                f"tag:{name}",
-                name,
-                ["sd-badge", "sd-outline-secondary", "sd-text-secondary", "kb-tag"],
-            )
-            badges += nodes.Text(" ")
+        for kind, names in (("category", article.categories), ("tag", article.tags)):
+            for name in names:
+                badges += page_xref(f"{kind}:{name}", name, list(BADGE_CLASSES[kind]))
+                badges += nodes.Text(" ")
         box += badges
     return box
 

@@ -17,7 +17,8 @@ from sphinx.util import logging
 
 from kb.config import kb_config
 from kb.domain import renders_extra_pages
-from kb.pages import KIND_LABELS, domain_of
+from kb.pages import domain_of
+from kb.taxonomy import SECTIONS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -115,7 +116,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     )
     for kind in ("tag", "category"):
         for term in taxonomy.sorted_terms(kind):
-            uri = f"{config.feeds_path}/{KIND_LABELS[kind]}/{term.slug}.xml"
+            uri = f"{config.feeds_path}/{SECTIONS[kind]}/{term.slug}.xml"
             plans[uri] = (
                 f"{site}: {term.name}",
                 app.builder.get_target_uri(term.pagename),

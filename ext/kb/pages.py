@@ -24,7 +24,15 @@ from sphinx.util import logging
 from kb import render
 from kb.config import KbConfig, kb_config
 from kb.domain import renders_extra_pages
-from kb.taxonomy import Taxonomy, Term, month_pagename, page_count
+from kb.taxonomy import (
+    KIND_TITLES,
+    SECTIONS,
+    Taxonomy,
+    Term,
+    base_path,
+    month_pagename,
+    page_count,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -37,8 +45,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MANIFEST = ".kb-pages.json"
-KIND_TITLES = {"tag": "タグ", "category": "カテゴリ", "author": "著者"}
-KIND_LABELS = {"tag": "tags", "category": "categories", "author": "authors"}
 
 
 @dataclass
@@ -57,14 +63,6 @@ class Page:
 
 def domain_of(env: BuildEnvironment) -> KbDomain:
     return env.get_domain("kb")  # type: ignore[return-value]
-
-
-def base_path(config: KbConfig, kind: str) -> str:
-    return {
-        "tag": config.tags_path,
-        "category": config.categories_path,
-        "author": config.authors_path,
-    }[kind]
 
 
 def overview_pagename(config: KbConfig, kind: str) -> str:
@@ -167,7 +165,7 @@ def _overview(config: KbConfig, kind: str, terms: list[Term]) -> Page:
 
     inputs = tuple((t.key, t.name, t.slug, len(t.articles)) for t in terms)
     return Page(
-        overview_pagename(config, kind), title, body, [f"kb-{KIND_LABELS[kind]}"], inputs=inputs
+        overview_pagename(config, kind), title, body, [f"kb-{SECTIONS[kind]}"], inputs=inputs
     )
 
 
@@ -176,7 +174,7 @@ def _term_page(
 ) -> Page:
     start = (number - 1) * config.page_size
     chunk = term.articles[start : start + config.page_size]
-    prefix = {"tag": "タグ", "category": "カテゴリ", "author": "著者"}[term.kind]
+    prefix = KIND_TITLES[term.kind]
     title = f"{prefix}: {term.name}" + (f"（{number}ページ目）" if number > 1 else "")
 
     def body(to: render.Linker) -> str:
@@ -210,7 +208,7 @@ def _term_page(
 
 def feed_target(config: KbConfig, term: Term) -> str:
     """Feeds are files, not pages; this marks them for the linker."""
-    return f"@feed:{config.feeds_path}/{KIND_LABELS[term.kind]}/{term.slug}.xml"
+    return f"@feed:{config.feeds_path}/{SECTIONS[term.kind]}/{term.slug}.xml"
 
 
 def _archive_overview(config: KbConfig, taxonomy: Taxonomy) -> Page:

@@ -31,13 +31,15 @@ def link(url: str, text: str, classes: str = "") -> str:
     return f'<a{cls} href="{e(url)}">{e(text)}</a>'
 
 
+#: sphinx-design badge classes of each kind, for the byline and every list.
+BADGE_CLASSES = {
+    "category": ("sd-badge", "sd-bg-primary", "sd-bg-text-primary", "kb-category"),
+    "tag": ("sd-badge", "sd-outline-secondary", "sd-text-secondary", "kb-tag"),
+}
+
+
 def badge(url: str | None, text: str, kind: str) -> str:
-    style = (
-        "sd-badge sd-bg-primary sd-bg-text-primary"
-        if kind == "category"
-        else "sd-badge sd-outline-secondary sd-text-secondary"
-    )
-    inner = f'<span class="{style} kb-{kind}">{e(text)}</span>'
+    inner = f'<span class="{" ".join(BADGE_CLASSES[kind])}">{e(text)}</span>'
     if url is None:
         return inner
     return f'<a class="reference internal" href="{e(url)}">{inner}</a>'

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from kb.config import kb_config
+from kb.config import KbConfig, kb_config
 from kb.names import fold, is_safe_slug, slugify
 
 if TYPE_CHECKING:
@@ -25,7 +25,21 @@ if TYPE_CHECKING:
 
 KINDS = ("tag", "category", "author")
 #: Front matter field and taxonomy file section of each kind.
-_SECTION = {"tag": "tags", "category": "categories", "author": "authors"}
+#: Plural of each kind: taxonomy file section, {ref} label and feed folder.
+SECTIONS = {"tag": "tags", "category": "categories", "author": "authors"}
+#: Reader-facing name of each kind.
+KIND_TITLES = {"tag": "タグ", "category": "カテゴリ", "author": "著者"}
+
+
+def base_path(config: KbConfig, kind: str) -> str:
+    """Output folder of the pages of ``kind`` (``kb_tags_path`` and friends)."""
+    return {
+        "tag": config.tags_path,
+        "category": config.categories_path,
+        "author": config.authors_path,
+    }[kind]
+
+
 _RESERVED_SLUGS = frozenset({"index", "genindex", "search", "feed"})
 
 
@@ -85,7 +99,7 @@ def load_overrides(path: str) -> Overrides:
     if not isinstance(data, dict):
         overrides.problems.append(("expected sections tags:, categories:, authors:", 1))
         return overrides
-    for kind, section in _SECTION.items():
+    for kind, section in SECTIONS.items():
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
             overrides.problems.append((f"{section}: expected a mapping of names", None))
@@ -148,11 +162,6 @@ class Taxonomy:
         config = kb_config(env)
         zone = config.zone
         overrides = load_overrides(os.path.join(env.srcdir, config.taxonomy_file))
-        paths = {
-            "tag": config.tags_path,
-            "category": config.categories_path,
-            "author": config.authors_path,
-        }
         listed = domain.listed_articles()
         terms: dict[str, dict[str, Term]] = {}
         collisions: list[Collision] = []
@@ -203,7 +212,7 @@ class Taxonomy:
                         key=key,
                         name=name,
                         slug=final,
-                        base_path=paths[kind],
+                        base_path=base_path(config, kind),
                         description=spec.get("description", ""),
                         articles=members[key],
                     )
@@ -219,7 +228,7 @@ class Taxonomy:
                         )
                     )
             terms[kind] = kind_terms
-            pages.add(f"{paths[kind]}/index")
+            pages.add(f"{base_path(config, kind)}/index")
             for term in kind_terms.values():
                 for number in range(1, page_count(len(term.articles), config.page_size) + 1):
                     pages.add(term.page(number))

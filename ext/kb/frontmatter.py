@@ -289,7 +289,7 @@ def shown(value: Any) -> str:
     return _SHORT.repr(value)
 
 
-def _text(value: Any) -> str | None:
+def scalar_text(value: Any) -> str | None:
     """A scalar as text; ``None`` for lists, mappings and nulls."""
     if value is None or isinstance(value, (list, dict)):
         return None
@@ -300,7 +300,7 @@ def _text(value: Any) -> str | None:
     return str(value).strip()
 
 
-def _names(
+def name_list(
     value: Any, key: str, line: int | None, problems: list[Problem], *, split: bool
 ) -> list[str]:
     """A list of names from a YAML list or (Jekyll) a space-separated string."""
@@ -329,7 +329,7 @@ def _names(
     seen: set[str] = set()
     rejected: list[Any] = []
     for item in items:
-        text = _text(item)
+        text = scalar_text(item)
         if text is None:
             rejected.append(item)
             continue
@@ -392,7 +392,7 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
     meta = ArticleMeta(lines=dict(raw.lines), problems=list(raw.problems))
     data, lines, problems = raw.data, raw.lines, meta.problems
 
-    title = _text(data.get("title"))
+    title = scalar_text(data.get("title"))
     if "title" not in data:
         problems.append(Problem("title is required", raw.start_line, "title"))
     elif isinstance(data["title"], (list, dict)):
@@ -417,10 +417,10 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
             except ValueError as error:
                 problems.append(Problem(f"{key}: {error}", lines.get(key), key))
 
-    categories = _names(
+    categories = name_list(
         data.get("categories"), "categories", lines.get("categories"), problems, split=True
     )
-    for name in _names(
+    for name in name_list(
         data.get("category"), "category", lines.get("category"), problems, split=False
     ):
         if name not in categories:
@@ -429,22 +429,22 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
         categories, "categories", lines.get("categories") or lines.get("category"), problems
     )
 
-    tags = _names(data.get("tags"), "tags", lines.get("tags"), problems, split=True)
-    for name in _names(data.get("tag"), "tag", lines.get("tag"), problems, split=False):
+    tags = name_list(data.get("tags"), "tags", lines.get("tags"), problems, split=True)
+    for name in name_list(data.get("tag"), "tag", lines.get("tag"), problems, split=False):
         if name not in tags:
             tags.append(name)
     meta.tags = _capped(tags, "tags", lines.get("tags") or lines.get("tag"), problems)
 
     author_key = "author" if "author" in data else "authors"
     meta.authors = _capped(
-        _names(data.get(author_key), author_key, lines.get(author_key), problems, split=False),
+        name_list(data.get(author_key), author_key, lines.get(author_key), problems, split=False),
         author_key,
         lines.get(author_key),
         problems,
     )
 
     if "excerpt" in data and data["excerpt"] is not None:
-        excerpt = _text(data["excerpt"])
+        excerpt = scalar_text(data["excerpt"])
         if excerpt is None:
             problems.append(Problem("excerpt: expected text", lines.get("excerpt"), "excerpt"))
         else:
@@ -466,7 +466,7 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
             )
 
     if "slug" in data and data["slug"] is not None:
-        slug = _text(data["slug"])
+        slug = scalar_text(data["slug"])
         if not slug:
             problems.append(Problem("slug: expected text", lines.get("slug"), "slug"))
         else:

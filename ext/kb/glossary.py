@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,8 +37,15 @@ from kb.article import (
 )
 from kb.config import AUTOLINK_MODES, KbConfig, kb_config
 from kb.dynamic import INPUTS, note_dynamic, renderer
-from kb.frontmatter import Problem, RawFrontMatter, _names, _text, read_front_matter, shown
-from kb.names import fold, slugify
+from kb.frontmatter import (
+    Problem,
+    RawFrontMatter,
+    name_list,
+    read_front_matter,
+    scalar_text,
+    shown,
+)
+from kb.names import fold, is_latin, slugify
 from kb.nodes import kb_dynamic
 from kb.pages import Page, domain_of
 from kb.records import Entry
@@ -91,7 +97,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
     )
     data, problems = raw.data, meta.problems
 
-    name = _text(data.get("name"))
+    name = scalar_text(data.get("name"))
     if not name:
         problems.append(
             Problem(
@@ -105,7 +111,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
     meta.name = " ".join((name or "").split())
 
     aliases: list[str] = []
-    for alias in _names(
+    for alias in name_list(
         data.get("aliases"), "aliases", meta.lines.get("aliases"), problems, split=False
     ):
         alias = " ".join(alias.split())
@@ -116,7 +122,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
     meta.aliases = tuple(aliases)
 
     if data.get("summary") is not None:
-        summary = _text(data["summary"])
+        summary = scalar_text(data["summary"])
         if summary is None:
             problems.append(
                 Problem("summary: expected text", meta.line("summary"), "summary", "glossary")
@@ -125,7 +131,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
             meta.summary = " ".join(summary.split())
 
     if data.get("website") is not None:
-        website = _text(data["website"]) or ""
+        website = scalar_text(data["website"]) or ""
         # Only web addresses: a javascript: or file: URL must never become a link.
         if website.startswith(("https://", "http://")) and not any(c.isspace() for c in website):
             meta.website = website
@@ -140,7 +146,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
             )
 
     meta.related = tuple(
-        _names(data.get("related"), "related", meta.lines.get("related"), problems, split=False)
+        name_list(data.get("related"), "related", meta.lines.get("related"), problems, split=False)
     )
 
     for key in data:
@@ -318,7 +324,7 @@ class _CharFold(dict[int, str]):
             folded = char
             if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII
                 folded = chr(code - 0xFEE0)
-            if _is_latin(folded):
+            if is_latin(folded):
                 lower = folded.lower()
                 if len(lower) == 1:
                     folded = lower
@@ -334,13 +340,9 @@ def fold_chars(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _is_latin(char: str) -> bool:
-    return char.isascii() or unicodedata.name(char, "").startswith("LATIN")
-
-
 def is_word_char(char: str) -> bool:
     """Latin letters and digits: the characters a Latin name must not be glued to."""
-    return char.isalnum() and _is_latin(char)
+    return char.isalnum() and is_latin(char)
 
 
 @dataclass(frozen=True)

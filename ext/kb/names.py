@@ -31,7 +31,8 @@ _DASHES = re.compile(r"-{2,}")
 _SPOKEN_SYMBOLS = {"+": "plus", "#": "sharp", "&": "and", "@": "at"}
 
 
-def _is_latin(char: str) -> bool:
+def is_latin(char: str) -> bool:
+    """Latin letters (with or without marks), ASCII digits and symbols."""
     return char.isascii() or unicodedata.name(char, "").startswith("LATIN")
 
 
@@ -43,7 +44,7 @@ def fold(name: str) -> str:
     already maps half-width katakana to full width without touching dakuten).
     """
     text = unicodedata.normalize("NFKC", name)
-    text = "".join(char.casefold() if _is_latin(char) else char for char in text)
+    text = "".join(char.casefold() if is_latin(char) else char for char in text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -78,6 +78,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_entry_roles)
 
     app.connect("source-read", article.on_source_read)
+    app.connect("env-before-read-docs", article.use_lenient_decoding)
     app.add_transform(article.ArticleTransform)
     from kb.cjk import CjkStrongTransform
 

@@ -116,41 +116,51 @@ def _lenient_codec(name: str) -> codecs.CodecInfo | None:
 codecs.register(_lenient_codec)
 
 
-def check_source_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Report every source about to be read that does not decode, and read it anyway.
+def use_lenient_decoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Read every source with bad bytes replaced, so one file cannot stop the build.
 
-    The warning names the file and the line of the first bad byte; the page is
-    built with U+FFFD in place of the bad bytes, and every other page as usual.
+    A file that holds no bad byte decodes exactly as before; for one that does,
+    :func:`report_undecodable` names the file and line when its text arrives.
     """
     encoding = app.config.source_encoding
     try:
-        label = "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
+        codecs.lookup(encoding)
     except LookupError:
         return  # Sphinx itself reports an unknown source_encoding
-    lenient = False
-    for docname in docnames:
-        try:
-            data = env.doc2path(docname).read_bytes()
-            data.decode(encoding)
-        except OSError:
-            continue  # reading the document reports it
-        except UnicodeDecodeError as error:
-            lenient = True
-            logger.warning(
-                "not %s text (byte 0x%02x): read with \ufffd in place of each bad byte; "
-                "save the file as %s",
-                label,
-                data[error.start],
-                label,
-                type="kb",
-                subtype="encoding",
-                location=(docname, data.count(b"\n", 0, error.start) + 1),
-            )
-    env.settings["input_encoding"] = LENIENT_CODEC_PREFIX + encoding if lenient else encoding
+    env.settings["input_encoding"] = LENIENT_CODEC_PREFIX + encoding
+
+
+def report_undecodable(app: Sphinx, docname: str, text: str) -> None:
+    """Warn with the line of the first bad byte when ``text`` holds replacements.
+
+    Only a text with U+FFFD is checked against its bytes, so a well-formed
+    project never reads a source twice.
+    """
+    if "\ufffd" not in text:
+        return
+    encoding = app.config.source_encoding
+    try:
+        data = app.env.doc2path(docname).read_bytes()
+        data.decode(encoding)
+    except (OSError, LookupError):
+        return  # reading the document reports it
+    except UnicodeDecodeError as error:
+        label = "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
+        logger.warning(
+            "not %s text (byte 0x%02x): read with \ufffd in place of each bad byte; "
+            "save the file as %s",
+            label,
+            data[error.start],
+            label,
+            type="kb",
+            subtype="encoding",
+            location=(docname, data.count(b"\n", 0, error.start) + 1),
+        )
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the parsed front matter of articles and entries for the transforms."""
+    report_undecodable(app, docname, source[0])
     config = kb_config(app)
     if is_article(docname, config) or entry_kind(docname, config):
         raw = read_front_matter(source[0])

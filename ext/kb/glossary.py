@@ -831,10 +831,6 @@ def glossary_pages(env: BuildEnvironment) -> list[Page]:
 
 def setup(app: Sphinx) -> None:
     app.connect("env-before-read-docs", on_env_before_read_docs)
-    from kb.article import check_source_encoding
-
-    # Late, so the articles queued for re-reading above are checked as well.
-    app.connect("env-before-read-docs", check_source_encoding, priority=900)
     app.add_transform(EntryTransform)
     app.add_transform(MentionTransform)
     app.add_css_file("kb-glossary.css")

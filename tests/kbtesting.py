@@ -12,6 +12,8 @@ from typing import Any
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
+from kb.glossary import fold_chars, is_word_char
+
 REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_CONF = """
@@ -135,3 +137,24 @@ def build(
 
 def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
     return [element.get_text(" ", strip=True) for element in soup.select(selector)]
+
+
+def leftmost_longest(linker: Any, text: str) -> list[tuple[int, int, str]]:
+    """The specification of find(): try every span, leftmost first, longest first."""
+    folded = fold_chars(text)
+    found, position = [], 0
+    while position < len(text):
+        for end in range(len(text), position, -1):
+            span = folded[position:end]
+            if span not in linker.words:
+                continue
+            if is_word_char(span[0]) and position > 0 and is_word_char(folded[position - 1]):
+                continue
+            if is_word_char(span[-1]) and end < len(text) and is_word_char(folded[end]):
+                continue
+            found.append((position, end, linker.words[span][0]))
+            position = end
+            break
+        else:
+            position += 1
+    return found

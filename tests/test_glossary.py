@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx import addnodes
 
-from kb.glossary import Declared, GlossaryTable, MentionLinker, fold_chars, link_mentions
-from kbtesting import REPO, Build, article, build, write_project
+from kb.glossary import Declared, GlossaryTable, fold_chars, link_mentions
+from kbtesting import REPO, Build, article, build, leftmost_longest, write_project
 
 SEED = "articles/2025/11/seed"
 
@@ -522,37 +522,12 @@ ALPHABET = [
 texts = st.lists(st.sampled_from(ALPHABET), max_size=12).map("".join)
 
 
-def _brute_force(linker: MentionLinker, text: str) -> list[tuple[int, int, str]]:
-    """Leftmost-longest matching by trying every span; the specification of find()."""
-    folded = fold_chars(text)
-
-    def word(char: str) -> bool:
-        return char.isascii() and char.isalnum()
-
-    result, position = [], 0
-    while position < len(text):
-        for end in range(len(text), position, -1):
-            span = folded[position:end]
-            if span not in linker.words:
-                continue
-            if word(span[0]) and position > 0 and word(folded[position - 1]):
-                continue
-            if word(span[-1]) and end < len(text) and word(folded[end]):
-                continue
-            result.append((position, end, linker.words[span][0]))
-            position = end
-            break
-        else:
-            position += 1
-    return result
-
-
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_linker_is_leftmost_longest_on_latin_boundaries(text: str) -> None:
     linker = TABLE.linker
     found = [(m.start, m.end, m.docname) for m in linker.find(text)]
-    assert found == _brute_force(linker, text)
+    assert found == leftmost_longest(linker, text)
     assert len(fold_chars(text)) == len(text)
 
 

@@ -336,7 +336,8 @@ def test_related_articles_follow_tag_changes_on_incremental_builds(tmp_path):
     second = build(src)
     assert text_of(second.html("articles/2025/01/a"), ".kb-related .kb-item-title") == ["B", "C"]
     (src / "articles/2025/01/c.md").write_text(
-        article(title="C", date="2025-01-01", tags=["共有"], body="本文だけ変えた。"), encoding="utf-8"
+        article(title="C", date="2025-01-01", tags=["共有"], body="本文だけ変えた。"),
+        encoding="utf-8",
     )
     third = build(src)
     assert text_of(third.html("articles/2025/01/a"), ".kb-related .kb-item-title") == ["B", "C"]

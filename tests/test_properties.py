@@ -26,14 +26,13 @@ from kb.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matte
 from kb.glossary import (
     Declared,
     GlossaryTable,
-    MentionLinker,
     fold_chars,
-    is_word_char,
     link_mentions,
 )
 from kb.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, fold, is_safe_slug, slugify
 from kb.records import Article
 from kb.taxonomy import Taxonomy
+from kbtesting import leftmost_longest
 
 TOKYO = zone_named("Asia/Tokyo")
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -331,34 +330,13 @@ link_texts = st.one_of(
 )
 
 
-def _leftmost_longest(linker: MentionLinker, text: str) -> list[tuple[int, int, str]]:
-    """The specification of find(): try every span, leftmost first, longest first."""
-    folded = fold_chars(text)
-    found, position = [], 0
-    while position < len(text):
-        for end in range(len(text), position, -1):
-            span = folded[position:end]
-            if span not in linker.words:
-                continue
-            if is_word_char(span[0]) and position > 0 and is_word_char(folded[position - 1]):
-                continue
-            if is_word_char(span[-1]) and end < len(text) and is_word_char(folded[end]):
-                continue
-            found.append((position, end, linker.words[span][0]))
-            position = end
-            break
-        else:
-            position += 1
-    return found
-
-
 @SETTINGS
 @given(tables, link_texts)
 def test_linker_finds_leftmost_longest_for_any_names(table: GlossaryTable, text: str) -> None:
     linker = table.linker
     assert len(fold_chars(text)) == len(text)
     found = [(m.start, m.end, m.docname) for m in linker.find(text)]
-    assert found == _leftmost_longest(linker, text)
+    assert found == leftmost_longest(linker, text)
     for mention in linker.find(text):
         # The target resolves to the entry that was found, through the domain's look-up.
         assert table.find(mention.target) == mention.docname

@@ -36,21 +36,13 @@ from search_corpus.corpus import write_corpus
 # One static server for the benchmark and the tests: a plain file server, as
 # Read the Docs or `python -m http.server` would serve the site.
 sys.path.append(str(REPO / "benchmarks"))
-from search_timing import serve
+from search_timing import CHROMIUM as CHROMIUM_PATH
+from search_timing import CHROMIUM_ARGS, serve
+
+CHROMIUM = Path(CHROMIUM_PATH)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SEARCH_TIMEOUT_MS = 20_000
 
 

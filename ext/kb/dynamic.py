@@ -265,7 +265,7 @@ class FillDynamic(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         builder = self.env._app.builder
-        html_output = builder.format == "html" and hasattr(builder, "get_relative_uri")
+        html_output = builder.format == "html"
         docname = self.env.docname
         for node in list(self.document.findall(kb_dynamic)):
             if not html_output:

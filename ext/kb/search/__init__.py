@@ -197,6 +197,11 @@ def write_fields(app: Sphinx, exception: Exception | None) -> None:
     """``kb-searchfields.js``: folded front-matter fields of every searchable page."""
     if exception is not None or not _enabled(app):
         return
+    from kb.dynamic import records_changed
+
+    target = Path(app.outdir) / FIELDS_FILENAME
+    if not records_changed(app.env) and target.is_file():
+        return  # nothing read or removed: the fields on disk are current
     docs: dict[str, list[str]] = {}
     for docname in sorted(app.env.found_docs):
         metadata = app.env.metadata.get(docname, {})
@@ -208,7 +213,6 @@ def write_fields(app: Sphinx, exception: Exception | None) -> None:
             docs[docname] = [fold("\x1f".join(keys)), fold("\x1f".join(longer))]
     payload = json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     content = f"KbSearch.setFields({payload.replace('<', chr(92) + 'u003c')})"
-    target = Path(app.outdir) / FIELDS_FILENAME
     # A build that changed nothing writes nothing (deploys and file watchers rely on it).
     if target.is_file() and target.read_text(encoding="utf-8") == content:
         return

@@ -12,7 +12,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from kb.glossary import fold_chars, is_word_char
+from kb.glossarytable import fold_chars, is_word_char
 
 REPO = Path(__file__).resolve().parent.parent
 

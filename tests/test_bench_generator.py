@@ -12,7 +12,8 @@ from types import ModuleType
 
 import pytest
 
-from kb.frontmatter import article_meta, read_front_matter, zone_named
+from kb.dates import zone_named
+from kb.frontmatter import article_meta, read_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"

@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx import addnodes
 
-from kb.glossary import Declared, GlossaryTable, fold_chars, link_mentions
+from kb.glossary import link_mentions
+from kb.glossarytable import Declared, GlossaryTable, fold_chars
 from kbtesting import REPO, Build, article, build, leftmost_longest, write_project
 
 SEED = "articles/2025/11/seed"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from kb import importer
 from kb.cli import main
-from kb.frontmatter import zone_named
+from kb.dates import zone_named
 from kb.importer import (
     Severity,
     convert_post,

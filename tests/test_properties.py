@@ -21,16 +21,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sphinx import addnodes
 
-from kb.config import KbConfig
-from kb.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matter, zone_named
-from kb.glossary import (
-    Declared,
-    GlossaryTable,
-    fold_chars,
-    link_mentions,
-)
+from kb.dates import zone_named
+from kb.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matter
+from kb.glossary import link_mentions
+from kb.glossarytable import Declared, GlossaryTable, fold_chars
 from kb.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, fold, is_safe_slug, slugify
 from kb.records import Article
+from kb.settings import KbConfig
 from kb.taxonomy import Taxonomy
 from kbtesting import leftmost_longest
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _check_config(app: Sphinx, config: Config) -> None:
     from sphinx.util import logging
 
-    from kb.config import AUTOLINK_MODES
+    from kb.settings import AUTOLINK_MODES
 
     logger = logging.getLogger(__name__)
     if config.kb_autolink not in AUTOLINK_MODES:
@@ -33,7 +33,7 @@ def _check_config(app: Sphinx, config: Config) -> None:
         )
         config.kb_autolink = "first"
     try:
-        from kb.frontmatter import zone_named
+        from kb.dates import zone_named
 
         zone_named(config.kb_timezone)
     except Exception:
@@ -107,9 +107,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     glossary.setup(app)
 
     app.connect("config-inited", _add_paths)
-    from kb import search
+    from kb import searching
 
-    search.setup(app)
+    searching.setup(app)
     app.connect("build-finished", _copy_static)
     app.add_css_file("kb.css")
     app.add_js_file("kb.js", defer="defer")

@@ -13,18 +13,19 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from kb.config import KbConfig, kb_config
+from kb.config import kb_config
+from kb.dates import format_japanese_date
 from kb.frontmatter import (
     Problem,
     RawFrontMatter,
     article_meta,
-    format_japanese_date,
     read_front_matter,
     reading_minutes,
 )
 from kb.nodes import kb_dynamic
 from kb.records import Article
 from kb.render import BADGE_CLASSES
+from kb.settings import KbConfig
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

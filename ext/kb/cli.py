@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from kb.frontmatter import zone_named
+from kb.dates import zone_named
 from kb.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
 
 #: Exit status for a command line the user has to fix (as argparse uses).

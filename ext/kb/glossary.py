@@ -14,8 +14,6 @@ same table, and when the table changes every article and entry is re-read.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,23 +33,19 @@ from kb.article import (
     is_article,
     report,
 )
-from kb.config import AUTOLINK_MODES, KbConfig, kb_config
+from kb.config import kb_config
 from kb.dynamic import INPUTS, note_dynamic, renderer
-from kb.frontmatter import (
-    Problem,
-    RawFrontMatter,
-    name_list,
-    read_front_matter,
-    scalar_text,
-    shown,
-)
-from kb.names import fold, is_latin, slugify
+from kb.entrymeta import entry_meta
+from kb.frontmatter import RawFrontMatter, read_front_matter
+from kb.glossarytable import Declared, GlossaryTable, MentionLinker
+from kb.names import fold, slugify
 from kb.nodes import kb_dynamic
 from kb.pages import Page, domain_of
 from kb.records import Entry
+from kb.settings import AUTOLINK_MODES, KbConfig
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -63,185 +57,7 @@ RELATED_REFTYPE = "entry"
 #: How many co-mentioned entries an entry page shows.
 TOGETHER_LIMIT = 10
 
-_ENTRY_KEYS = frozenset({"name", "aliases", "summary", "website", "related"})
-# Keys MyST and Sphinx read from front matter themselves; not typos.
-_SPHINX_KEYS = frozenset(
-    {"orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst", "substitutions", "layout"}
-)
-
-
-# --- front matter ------------------------------------------------------------
-
-
-@dataclass
-class EntryMeta:
-    """A glossary entry's front matter as typed values; problems collected on the way."""
-
-    name: str = ""
-    aliases: tuple[str, ...] = ()
-    summary: str = ""
-    website: str = ""
-    related: tuple[str, ...] = ()
-    lines: dict[str, int] = field(default_factory=dict)
-    start_line: int = 1
-    problems: list[Problem] = field(default_factory=list)
-
-    def line(self, key: str) -> int:
-        return self.lines.get(key) or self.start_line
-
-
-def entry_meta(raw: RawFrontMatter) -> EntryMeta:
-    """Validate ``raw`` as an entry's front matter; never raises."""
-    meta = EntryMeta(
-        lines=dict(raw.lines), start_line=raw.start_line or 1, problems=list(raw.problems)
-    )
-    data, problems = raw.data, meta.problems
-
-    name = scalar_text(data.get("name"))
-    if not name:
-        problems.append(
-            Problem(
-                "glossary entry has no name: add 'name: ...' to its front matter; "
-                "it cannot be linked until it has one",
-                meta.line("name"),
-                "name",
-                "glossary",
-            )
-        )
-    meta.name = " ".join((name or "").split())
-
-    aliases: list[str] = []
-    for alias in name_list(
-        data.get("aliases"), "aliases", meta.lines.get("aliases"), problems, split=False
-    ):
-        alias = " ".join(alias.split())
-        # A spelling that only differs in case (NVIDIA for Nvidia) links nothing
-        # new but is still shown and searched, so only exact repeats are dropped.
-        if alias != meta.name and alias not in aliases:
-            aliases.append(alias)
-    meta.aliases = tuple(aliases)
-
-    if data.get("summary") is not None:
-        summary = scalar_text(data["summary"])
-        if summary is None:
-            problems.append(
-                Problem("summary: expected text", meta.line("summary"), "summary", "glossary")
-            )
-        else:
-            meta.summary = " ".join(summary.split())
-
-    if data.get("website") is not None:
-        website = scalar_text(data["website"]) or ""
-        # Only web addresses: a javascript: or file: URL must never become a link.
-        if website.startswith(("https://", "http://")) and not any(c.isspace() for c in website):
-            meta.website = website
-        else:
-            problems.append(
-                Problem(
-                    f"website: expected an http(s) address, got {shown(data['website'])}; not shown",
-                    meta.line("website"),
-                    "website",
-                    "glossary",
-                )
-            )
-
-    meta.related = tuple(
-        name_list(data.get("related"), "related", meta.lines.get("related"), problems, split=False)
-    )
-
-    for key in data:
-        if key not in _ENTRY_KEYS and key not in _SPHINX_KEYS:
-            problems.append(
-                Problem(
-                    f"unknown key {key!r} in a glossary entry (expected name, aliases, summary, "
-                    "website, related); ignored",
-                    meta.line(key),
-                    key,
-                    "glossary",
-                )
-            )
-    return meta
-
-
 # --- the table of names ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Declared:
-    """What one entry file declares, as far as other pages depend on it."""
-
-    docname: str
-    kind: str
-    name: str
-    aliases: tuple[str, ...]
-    summary: str
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A name or alias an entry declares but an entry sorted before it already claims."""
-
-    text: str
-    key: str  # "name" or "aliases"
-    owner: str  # docname of the entry that keeps it
-
-
-class GlossaryTable:
-    """Who owns which name: the one source for term targets, mentions and warnings.
-
-    Ownership follows the domain's own look-up (:meth:`KbDomain.entry_index`):
-    entries sorted by docname, each name or alias going to the first entry
-    that declares it (compared with :func:`kb.names.fold`).
-    """
-
-    def __init__(self, declared: Iterable[Declared]) -> None:
-        self.declared = tuple(sorted(declared, key=lambda d: d.docname))
-        payload = [[d.docname, d.kind, d.name, list(d.aliases), d.summary] for d in self.declared]
-        self.fingerprint = hashlib.sha256(
-            json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        ).hexdigest()[:20]
-        #: fold key -> docname of the entry that owns it, over every kind.
-        self.owners: dict[str, str] = {}
-        #: kind -> fold key -> docname, as domain.entry_index builds it.
-        self.by_kind: dict[str, dict[str, str]] = {}
-        #: docname -> the names and aliases it owns (declared spelling).
-        self.owned: dict[str, tuple[str, ...]] = {}
-        self.conflicts: dict[str, list[Conflict]] = {}
-        for entry in self.declared:
-            owned: list[str] = []
-            for key, text in [("name", entry.name), *(("aliases", a) for a in entry.aliases)]:
-                folded = fold(text)
-                owner = self.owners.setdefault(folded, entry.docname)
-                if owner == entry.docname:
-                    owned.append(text)
-                else:
-                    self.conflicts.setdefault(entry.docname, []).append(Conflict(text, key, owner))
-            self.owned[entry.docname] = tuple(owned)
-            kind_index = self.by_kind.setdefault(entry.kind, {})
-            # The domain indexes the name even when another kind owns it, so
-            # an explicit {partner}/{tech} role prefers its own kind.
-            for text in (entry.name, *(a for a in owned if a != entry.name)):
-                kind_index.setdefault(fold(text), entry.docname)
-        self._linker: MentionLinker | None = None
-
-    def find(self, name: str, kind: str = "") -> str | None:
-        """Docname :meth:`KbDomain.find_entry` resolves ``name`` to, read from front matter."""
-        key = fold(name)
-        return self.by_kind.get(kind, {}).get(key) or self.owners.get(key)
-
-    @property
-    def linker(self) -> MentionLinker:
-        if self._linker is None:
-            words: dict[str, tuple[str, str]] = {}
-            for entry in self.declared:
-                owned = self.owned[entry.docname]
-                # The target must resolve to this entry through find_entry: its
-                # name when it owns that, else the alias it does own.
-                for text in owned:
-                    target = entry.name if entry.name in owned else text
-                    words.setdefault(fold_chars(text), (entry.docname, target))
-            self._linker = MentionLinker(words)
-        return self._linker
 
 
 def read_declarations(env: BuildEnvironment) -> list[Declared]:
@@ -304,98 +120,6 @@ def on_env_before_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[s
         if docname not in queued and (is_article(docname, config) or entry_kind(docname, config)):
             docnames.append(docname)
             queued.add(docname)
-
-
-# --- matching ----------------------------------------------------------------
-
-
-class _CharFold(dict[int, str]):
-    """str.translate table folding case and width of Latin letters and digits.
-
-    Every character maps to exactly one character, so a position in the folded
-    text is the same position in the original.
-    """
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char.isspace():
-            folded = " "
-        else:
-            folded = char
-            if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII
-                folded = chr(code - 0xFEE0)
-            if is_latin(folded):
-                lower = folded.lower()
-                if len(lower) == 1:
-                    folded = lower
-        self[code] = folded
-        return folded
-
-
-_FOLD = _CharFold()
-
-
-def fold_chars(text: str) -> str:
-    """``text`` with Latin letters and digits folded, one character for one."""
-    return text.translate(_FOLD)
-
-
-def is_word_char(char: str) -> bool:
-    """Latin letters and digits: the characters a Latin name must not be glued to."""
-    return char.isalnum() and is_latin(char)
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    #: docname of the entry.
-    docname: str
-    #: A name or alias the entry owns; the xref target.
-    target: str
-
-
-class MentionLinker:
-    """Finds glossary names in text: leftmost-longest, Latin names on word boundaries."""
-
-    def __init__(self, words: dict[str, tuple[str, str]]) -> None:
-        import ahocorasick
-
-        self.words = dict(words)
-        self._automaton: Any = None
-        if words:
-            automaton = ahocorasick.Automaton()
-            for key, (docname, target) in words.items():
-                automaton.add_word(key, (len(key), docname, target))
-            automaton.make_automaton()
-            self._automaton = automaton
-
-    def find(self, text: str) -> list[Mention]:
-        if self._automaton is None or not text:
-            return []
-        folded = fold_chars(text)
-        size = len(folded)
-        # One pass of the automaton gives every match; keep the longest
-        # acceptable one per start, then take them left to right.
-        best: dict[int, tuple[int, str, str]] = {}
-        for end, (length, docname, target) in self._automaton.iter(folded):
-            start = end - length + 1
-            if is_word_char(folded[start]) and start > 0 and is_word_char(folded[start - 1]):
-                continue
-            if is_word_char(folded[end]) and end + 1 < size and is_word_char(folded[end + 1]):
-                continue
-            current = best.get(start)
-            if current is None or length > current[0]:
-                best[start] = (length, docname, target)
-        mentions: list[Mention] = []
-        position = 0
-        for start in sorted(best):
-            if start < position:
-                continue
-            length, docname, target = best[start]
-            mentions.append(Mention(start, start + length, docname, target))
-            position = start + length
-        return mentions
 
 
 # --- linking a doctree ---------------------------------------------------------

@@ -22,8 +22,9 @@ from docutils import nodes
 from sphinx.util import logging
 
 from kb import render
-from kb.config import KbConfig, kb_config
+from kb.config import kb_config
 from kb.domain import renders_extra_pages
+from kb.settings import KbConfig
 from kb.taxonomy import (
     KIND_TITLES,
     SECTIONS,

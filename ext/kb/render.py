@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from kb.frontmatter import format_japanese_date
+from kb.dates import format_japanese_date
 
 if TYPE_CHECKING:
     import datetime as dt

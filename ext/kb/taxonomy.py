@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from kb.config import KbConfig, kb_config
+from kb.config import kb_config
 from kb.names import fold, is_safe_slug, slugify
+from kb.settings import KbConfig
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment

@@ -31,7 +31,31 @@ def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime:
         raise ValueError(f"expected a date such as 2025-11-07, got {type(value).__name__}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=zone)
-    return result
+    return normalised(result, zone)
+
+
+def normalised(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``moment`` made safe to show, sort and write: ``ValueError`` when it cannot be.
+
+    A date is shown in ``zone`` and written in UTC (feeds, sitemaps), so one
+    that has no place on the calendar there (``9999-12-31 23:00 +0000`` is
+    year 10000 in Tokyo) is refused here instead of crashing the page that
+    shows it. An offset with seconds (``+09:18:59``, Tokyo's local mean time
+    before 1888) is valid in Python but not in Atom or RFC 3339, so such a
+    moment is kept in UTC instead, the same instant.
+    """
+    try:
+        moment.astimezone(dt.timezone.utc)
+        moment.astimezone(zone)
+        offset = moment.utcoffset()
+    except (OverflowError, ValueError):
+        raise ValueError(
+            f"{moment.isoformat()} is too close to the edge of the calendar to show; "
+            "use a date between the years 1 and 9999 in every time zone"
+        ) from None
+    if offset is None or offset % dt.timedelta(minutes=1):
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment
 
 
 def _parse_date_text(text: str) -> dt.datetime:
@@ -52,8 +76,13 @@ def _parse_date_text(text: str) -> dt.datetime:
             zone = dt.timezone.utc
         else:
             sign = -1 if offset.group(2) == "-" else 1
-            delta = dt.timedelta(hours=int(offset.group(3)), minutes=int(offset.group(4)))
-            zone = dt.timezone(sign * delta)
+            hours, minutes = int(offset.group(3)), int(offset.group(4))
+            if hours > 23 or minutes > 59:
+                raise ValueError(
+                    f"cannot read {shown(text)} as a date: the offset "
+                    f"{text[offset.start() :].strip()} is not a time zone (at most ±23:59)"
+                )
+            zone = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
         text = text[: offset.start()].strip()
     text = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+", r"\1T", text)
     try:

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from kb.frontmatter import Problem, RawFrontMatter, name_list
-from kb.values import scalar_text, shown
+from kb.names import fold
+from kb.values import name_text, scalar_text, shown
 
 _ENTRY_KEYS = frozenset({"name", "aliases", "summary", "website", "related"})
 # Keys MyST and Sphinx read from front matter themselves; not typos.
 _SPHINX_KEYS = frozenset(
     {"orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst", "substitutions", "layout"}
 )
+
+#: Particles and function words that appear in nearly every Japanese sentence.
+#: As an alias, each would link (and list as a mention) every article.
+PARTICLES = frozenset(
+    {
+        *("から", "まで", "より", "など", "との", "には", "では", "とは", "への", "での"),
+        *("ので", "のに", "けど", "けれど", "だけ", "しか", "ほど", "くらい", "ぐらい"),
+        *("ばかり", "こと", "もの", "ため", "です", "ます", "する", "した", "して", "ない"),
+        *("ある", "いる", "これ", "それ", "あれ", "この", "その", "あの"),
+    }
+)
+
+
+def _is_ideograph(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK")
+
+
+def alias_refusal(alias: str) -> str | None:
+    """Why ``alias`` would link too much to be an alias, or ``None`` when it is fine.
+
+    One kana (``の``), one Latin letter (``A``) or any other single character
+    that is not a kanji, and a common particle (``から``), occur in nearly every
+    article: the entry would link and list all of them.
+    """
+    key = fold(alias)
+    if len(key) == 1 and not _is_ideograph(key):
+        return "one character that is not a kanji"
+    if key in PARTICLES:
+        return "a particle or word found in nearly every sentence"
+    return None
 
 
 @dataclass
@@ -38,7 +70,7 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
     )
     data, problems = raw.data, meta.problems
 
-    name = scalar_text(data.get("name"))
+    name = name_text(data.get("name"))
     if not name:
         problems.append(
             Problem(
@@ -56,6 +88,18 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
         data.get("aliases"), "aliases", meta.lines.get("aliases"), problems, split=False
     ):
         alias = " ".join(alias.split())
+        reason = alias_refusal(alias)
+        if reason is not None:
+            problems.append(
+                Problem(
+                    f"alias {shown(alias)} is {reason}: it would link nearly every article; "
+                    "ignored",
+                    meta.line("aliases"),
+                    "aliases",
+                    "glossary",
+                )
+            )
+            continue
         # A spelling that only differs in case (NVIDIA for Nvidia) links nothing
         # new but is still shown and searched, so only exact repeats are dropped.
         if alias != meta.name and alias not in aliases:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from kb.dates import parse_date
-from kb.values import scalar_text, shown
+from kb.values import name_text, scalar_text, shown, too_long_int
 
 FENCE = "---"
 
@@ -42,10 +42,14 @@ class RawFrontMatter:
     body_line: int = 1
     body: str = ""
     problems: list[Problem] = field(default_factory=list)
+    #: For keys whose value is a mapping: the file line of each of its keys.
+    item_lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 # libyaml's parser when PyYAML was built with it: composing front matter is
 # the largest per-article cost of reading, and the C parser keeps line marks.
+# libyaml also refuses nesting deeper than 1,000 levels with a plain error,
+# where PyYAML's Python parser recurses until Python gives up.
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -57,6 +61,29 @@ _TextLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _timestamp_as_text(loader: Any, node: yaml.ScalarNode) -> str:
+    # An explicit !!timestamp goes through the one date parser as well; PyYAML's
+    # own raises a bare ValueError for 2025-13-45.
+    return str(loader.construct_scalar(node))
+
+
+def _checked_int(loader: Any, node: yaml.ScalarNode) -> int:
+    # Python refuses to convert decimal text of more than 4,300 digits, and a
+    # hexadecimal or sexagesimal number it does convert could not be printed.
+    digits = sum(char.isalnum() for char in str(node.value))
+    if digits <= 4300:
+        value = yaml.SafeLoader.construct_yaml_int(loader, node)
+        if not too_long_int(value):
+            return int(value)
+    raise yaml.constructor.ConstructorError(
+        None, None, f"a number of {digits:,} digits is longer than kb reads (4,300)", None
+    )
+
+
+_TextLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_TextLoader.add_constructor("tag:yaml.org,2002:int", _checked_int)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -87,6 +114,24 @@ def read_front_matter(text: str) -> RawFrontMatter:
     raw.start_line = 1
     yaml_text = yaml_text.replace("\r\n", "\n").replace("\r", "\n")
     raw.body_line = first_line + yaml_text.count("\n") + 1
+    read_yaml_mapping(yaml_text, first_line, raw, what="front matter")
+    return raw
+
+
+def read_yaml_mapping(
+    yaml_text: str, first_line: int, raw: RawFrontMatter, *, what: str, sections: bool = False
+) -> RawFrontMatter:
+    """Read ``yaml_text`` (a mapping) into ``raw``: values, key lines and problems.
+
+    The one YAML reader of kb: article and glossary front matter and the
+    taxonomy file all come through here. Nothing it is given can make it
+    raise: broken syntax, nesting deeper than the parser allows, numbers
+    Python cannot convert and any other failure become problems with the file
+    line, and a bad value costs only its own key. ``first_line`` is the file
+    line of the YAML's first line; ``what`` names the text in messages. With
+    ``sections``, a value that is a mapping is read item by item, so one bad
+    item of a section costs that item only.
+    """
     try:
         loader = _TextLoader(yaml_text)
         try:
@@ -94,41 +139,86 @@ def read_front_matter(text: str) -> RawFrontMatter:
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
-        raw.problems.append(_yaml_problem(error, yaml_text, first_line))
+        raw.problems.append(_yaml_problem(error, yaml_text, first_line, what))
+        return raw
+    except RecursionError:
+        raw.problems.append(Problem(f"{what} is nested too deeply to read", first_line))
+        return raw
+    except Exception as error:  # one file must never stop the build
+        raw.problems.append(Problem(f"{what} cannot be read: {_reason(error)}", first_line))
         return raw
     if root is None:
         return raw
     if not isinstance(root, yaml.MappingNode):
-        raw.problems.append(Problem("front matter must be a mapping of keys to values", first_line))
+        raw.problems.append(Problem(f"{what} must be a mapping of keys to values", first_line))
         return raw
     constructor = _TextLoader("")
     for key_node, value_node in root.value:
         line = _file_line(yaml_text, key_node.start_mark, first_line)
         if not isinstance(key_node, yaml.ScalarNode):
             # str() of a list or mapping node would make up a key nobody wrote.
-            raw.problems.append(
-                Problem("front matter keys must be text; this key is ignored", line)
-            )
+            raw.problems.append(Problem(f"{what} keys must be text; this key is ignored", line))
             continue
         key = str(key_node.value)
         if key in raw.data:
             raw.problems.append(
-                Problem(f"key {key!r} appears twice; the later value is used", line, key)
+                Problem(f"key {shown(key)} appears twice; the later value is used", line, key)
             )
-        try:
-            value = constructor.construct_object(value_node, deep=True)
-        except yaml.YAMLError as error:
-            # The problem alone: str(error) quotes the snippet with lines
-            # counted from the front matter, not from the file.
-            reason = getattr(error, "problem", None) or str(error)
-            raw.problems.append(Problem(f"{key}: cannot read value: {reason}", line, key))
+        if sections and isinstance(value_node, yaml.MappingNode):
+            items: dict[str, Any] = {}
+            item_lines: dict[str, int] = {}
+            for item_node, item_value in value_node.value:
+                item_line = _file_line(yaml_text, item_node.start_mark, first_line)
+                if not isinstance(item_node, yaml.ScalarNode):
+                    raw.problems.append(
+                        Problem(f"{key}: names must be text; this one is ignored", item_line, key)
+                    )
+                    continue
+                name = str(item_node.value)
+                read, item = _construct(constructor, item_value, f"{key}.{name}", item_line, raw)
+                if read:
+                    items[name] = item
+                    item_lines[name] = item_line
+            raw.data[key], raw.lines[key], raw.item_lines[key] = items, line, item_lines
             continue
-        raw.data[key] = value
-        raw.lines[key] = line
+        read, value = _construct(constructor, value_node, key, line, raw)
+        if read:
+            raw.data[key] = value
+            raw.lines[key] = line
     return raw
 
 
-def _yaml_problem(error: yaml.YAMLError, yaml_text: str, first_line: int) -> Problem:
+def _construct(
+    constructor: Any, node: yaml.Node, key: str, line: int, raw: RawFrontMatter
+) -> tuple[bool, Any]:
+    """(True, the value of ``node``), or (False, None) with the failure in ``raw.problems``."""
+    label = shown(key) if len(key) > 80 else key
+    try:
+        return True, constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as error:
+        # The problem alone: str(error) quotes the snippet with lines
+        # counted from the front matter, not from the file.
+        reason = getattr(error, "problem", None) or str(error)
+        raw.problems.append(Problem(f"{label}: cannot read value: {reason}", line, key))
+    except RecursionError:
+        raw.problems.append(Problem(f"{label}: nested too deeply to read", line, key))
+    except Exception as error:  # one value must never stop the build
+        raw.problems.append(Problem(f"{label}: cannot read value: {_reason(error)}", line, key))
+    finally:
+        # A failed value leaves half-built objects behind that the next
+        # key's aliases would otherwise pick up.
+        constructor.constructed_objects.clear()
+        constructor.recursive_objects.clear()
+    return False, None
+
+
+def _reason(error: BaseException) -> str:
+    """An exception as one short line for a message."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _yaml_problem(error: yaml.YAMLError, yaml_text: str, first_line: int, what: str) -> Problem:
     """A YAML syntax error as a problem on the file line where the parser gave up."""
     mark = getattr(error, "problem_mark", None)
     line = _file_line(yaml_text, mark, first_line) if mark is not None else first_line
@@ -146,7 +236,7 @@ def _yaml_problem(error: yaml.YAMLError, yaml_text: str, first_line: int) -> Pro
         end = yaml_text.find("\n", mark.index)
         if "\t" in yaml_text[start : end if end >= 0 else None]:
             reason += "; YAML does not allow a tab there: use spaces"
-    return Problem(f"front matter is not valid YAML: {reason}", line)
+    return Problem(f"{what} is not valid YAML: {reason}", line)
 
 
 # --- typed article metadata -----------------------------------------------
@@ -224,7 +314,7 @@ def name_list(
     seen: set[str] = set()
     rejected: list[Any] = []
     for item in items:
-        text = scalar_text(item)
+        text = name_text(item)
         if text is None:
             rejected.append(item)
             continue

@@ -13,6 +13,8 @@ import hashlib
 import re
 import unicodedata
 
+from kb.values import clean_text, strip_invisible
+
 #: Longest slug written to disk, in characters; long names get a hash suffix.
 MAX_SLUG_LENGTH = 80
 #: Longest slug in UTF-8 bytes: most file systems allow 255 bytes per name, and
@@ -42,8 +44,10 @@ def fold(name: str) -> str:
 
     ``AI``, ``ai`` and ``ＡＩ`` share a key; Japanese is left as it is (NFKC
     already maps half-width katakana to full width without touching dakuten).
+    Zero-width, direction and control characters go first: ``A\u200dI`` is
+    ``AI``, and an invisible mark cannot make a second page for one name.
     """
-    text = unicodedata.normalize("NFKC", name)
+    text = unicodedata.normalize("NFKC", strip_invisible(clean_text(name)))
     text = "".join(char.casefold() if is_latin(char) else char for char in text)
     return _SPACES.sub(" ", text).strip()
 

@@ -1,0 +1,422 @@
+"""A Jekyll site's settings and the URL Jekyll gave each post (no Sphinx here).
+
+``kb import`` records each post's old URL as ``redirect_from:`` so the build
+can leave a redirect page where the Jekyll site had the post. The URL has to
+be the one Jekyll really produced, so this module follows Jekyll 4's code
+rather than its documentation where the two differ:
+
+- the post's own ``permalink:`` wins, with its placeholders expanded;
+- else ``collections.posts.permalink``, else the site's ``permalink:`` (a
+  built-in style or a pattern), default ``date``;
+- ``:title`` is the ``slug:`` of the front matter, else the file name without
+  its date and extension, slugified in Jekyll's "pretty" mode keeping case;
+  ``:slug`` the same in the default mode;
+- ``:categories`` are the folders above ``_posts`` and the ``categories`` and
+  ``category`` values, lower-cased, without repeats, joined with ``/``;
+- dates are read in the site's ``timezone:`` (UTC when it has none, as
+  GitHub Pages builds);
+- the result is sanitised as Jekyll's ``URL#sanitize_url`` does; ``baseurl``
+  is never part of it (it is where the site was mounted, not the post's path).
+
+URLs are kept unescaped (``/2025/11/07/日本語.html``): that is the file name
+Jekyll wrote (``URL.unescape_path``), so it is also where a redirect page goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote, unquote
+
+import yaml
+
+from kb.dates import parse_date, zone_named
+from kb.values import scalar_text
+
+#: Jekyll's built-in permalink styles (``Utils#style_to_permalink``).
+STYLES: dict[str, str] = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+
+#: Jekyll's default ``permalink`` setting.
+DEFAULT_STYLE = "date"
+
+#: Jekyll's default ``markdown_ext``: these posts become ``.html``.
+DEFAULT_MARKDOWN_EXT = ("markdown", "mkdown", "mkdn", "mkd", "md")
+
+# Jekyll's DATE_FILENAME_MATCHER: a post's name is its date, a dash, its slug
+# and an extension.
+_DATE_FILE_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^./]+)$")
+_DATELESS_FILE_NAME = re.compile(r"^([^/]*)(\.[^./]+)$")
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_SAFE_AS_IS = re.compile(r"^[a-zA-Z0-9./-]+$")
+
+# Jekyll formats months and weekdays with Ruby's strftime, always in English;
+# Python's %b and %a follow the locale.
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+# Characters Jekyll's "pretty" slug mode keeps besides letters, marks and digits.
+_PRETTY_KEPT = frozenset("._~!$&'()+,;=@")
+
+
+class PermalinkError(ValueError):
+    """A pattern Jekyll itself would refuse (an unknown placeholder)."""
+
+
+# --- slugs ------------------------------------------------------------------------
+
+
+def _is_word(char: str) -> bool:
+    # Ruby's \p{M}\p{L}\p{Nd}: marks, letters and decimal digits of any script.
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category == "Nd"
+
+
+def jekyll_slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
+    """``Utils.slugify(text, mode: "pretty" if pretty else "default", cased:)``."""
+    out: list[str] = []
+    in_run = False
+    for char in text:
+        if _is_word(char) or (pretty and char in _PRETTY_KEPT):
+            out.append(char)
+            in_run = False
+        elif not in_run:
+            out.append("-")
+            in_run = True
+    slug = "".join(out)
+    # Ruby's gsub(/^-|-$/, "") takes one dash off each end; runs are one dash already.
+    slug = slug.removeprefix("-").removesuffix("-")
+    return slug if cased else slug.lower()
+
+
+# --- the site -------------------------------------------------------------------
+
+
+@dataclass
+class JekyllSite:
+    """What kb needs from a Jekyll ``_config.yml``."""
+
+    #: The pattern for posts (a style already turned into its pattern).
+    permalink: str = STYLES[DEFAULT_STYLE]
+    #: IANA zone of ``timezone:``; ``None`` when the site names none.
+    timezone: str | None = None
+    baseurl: str = ""
+    url: str = ""
+    title: str = ""
+    #: Where jekyll-feed wrote the site feed, relative to the site root.
+    feed_path: str = "feed.xml"
+    markdown_ext: tuple[str, ...] = DEFAULT_MARKDOWN_EXT
+    #: Problems with the settings: (1-based line or None, message).
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return zone_named(self.timezone) if self.timezone else dt.timezone.utc
+
+
+def pattern_for(style: str) -> str:
+    """The pattern of a built-in style name, or ``style`` itself when it is a pattern."""
+    return STYLES.get(style.strip().lstrip(":"), style)
+
+
+def read_site_config(text: str) -> JekyllSite:
+    """The settings kb uses from the text of a ``_config.yml``; problems are collected."""
+    site = JekyllSite()
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        site.problems.append((line, f"not valid YAML: {getattr(error, 'problem', error)}"))
+        return site
+    if data is None:
+        return site
+    if not isinstance(data, Mapping):
+        site.problems.append((1, "_config.yml must be a mapping of settings"))
+        return site
+
+    def text_of(key: str) -> str:
+        value = scalar_text(data.get(key))
+        return value.strip() if value else ""
+
+    style = text_of("permalink") or DEFAULT_STYLE
+    site.permalink = pattern_for(style)
+    collections = data.get("collections")
+    posts = collections.get("posts") if isinstance(collections, Mapping) else None
+    if isinstance(posts, Mapping) and scalar_text(posts.get("permalink")):
+        site.permalink = pattern_for(str(posts["permalink"]))
+    zone = text_of("timezone")
+    if zone:
+        try:
+            zone_named(zone)
+            site.timezone = zone
+        except (ValueError, LookupError, OSError):
+            site.problems.append((None, f"timezone: {zone!r} is not a known zone; using UTC"))
+    site.baseurl = text_of("baseurl").rstrip("/")
+    site.url = text_of("url").rstrip("/")
+    site.title = text_of("title")
+    feed = data.get("feed")
+    if isinstance(feed, Mapping) and scalar_text(feed.get("path")):
+        site.feed_path = str(feed["path"]).strip().lstrip("/")
+    markdown_ext = text_of("markdown_ext")
+    if markdown_ext:
+        site.markdown_ext = tuple(
+            part.strip().lower().lstrip(".") for part in markdown_ext.split(",") if part.strip()
+        )
+    return site
+
+
+# --- one post ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostName:
+    """A post's file name split the way Jekyll's ``populate_title`` does."""
+
+    #: ``YYYY-MM-DD`` from the name, or ``None`` for a dateless name.
+    date: str | None
+    slug: str
+    ext: str
+
+
+def split_post_name(file_name: str) -> PostName:
+    """The date, slug and extension Jekyll reads from a post's file name."""
+    name = PurePosixPath(file_name).name
+    match = _DATE_FILE_NAME.match(name)
+    if match:
+        date, slug, ext = match.groups()
+    else:
+        dateless = _DATELESS_FILE_NAME.match(name)
+        date = None
+        slug, ext = dateless.groups() if dateless else (name, "")
+    # "slugs shouldn't end with a period"
+    return PostName(date, slug.rstrip("."), ext)
+
+
+def is_jekyll_post_name(file_name: str) -> bool:
+    """True for ``YYYY-MM-DD-title.ext``, the only names Jekyll publishes from ``_posts``."""
+    return split_post_name(file_name).date is not None
+
+
+def output_ext(ext: str, markdown_ext: Sequence[str] = DEFAULT_MARKDOWN_EXT) -> str:
+    """The extension Jekyll gives the output of a file with extension ``ext``."""
+    bare = ext.lower().lstrip(".")
+    if bare in markdown_ext:
+        return ".html"
+    # Jekyll's Identity converter keeps the extension (.html stays .html).
+    return ext
+
+
+def _listed(value: Any, *, split: bool) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split() if split else [value]
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value if item is not None]
+    return [str(value)]
+
+
+def post_categories(data: Mapping[str, Any], path_categories: Sequence[str] = ()) -> list[str]:
+    """Categories as Jekyll merges them: folders, then ``categories``, then ``category``."""
+    merged: list[str] = []
+    for name in (
+        *path_categories,
+        *_listed(data.get("categories"), split=True),
+        # pluralized_array_from_hash: a singular `category` is taken whole.
+        *(
+            _listed(data.get("category"), split=False)
+            if data.get("category") is not None
+            else _listed(data.get("categories"), split=True)
+        ),
+    ):
+        if name not in merged:
+            merged.append(name)
+    return merged
+
+
+def post_date(data: Mapping[str, Any], file_name: str, zone: dt.tzinfo) -> dt.datetime | None:
+    """The post's date in the site's zone: ``date:``, else the file name's date."""
+    value = data.get("date")
+    if value is not None:
+        try:
+            return parse_date(value, zone).astimezone(zone)
+        except ValueError:
+            pass
+    name = split_post_name(file_name)
+    if name.date is None:
+        return None
+    year, month, day = (int(part) for part in name.date.split("-"))
+    try:
+        return dt.datetime(year, month, day, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def placeholders(
+    data: Mapping[str, Any],
+    file_name: str,
+    date: dt.datetime,
+    *,
+    path_categories: Sequence[str] = (),
+    markdown_ext: Sequence[str] = DEFAULT_MARKDOWN_EXT,
+) -> dict[str, str]:
+    """Every value Jekyll's ``UrlDrop`` offers a post's pattern."""
+    name = split_post_name(file_name)
+    front_slug = scalar_text(data.get("slug"))
+    slug_source = front_slug if front_slug else name.slug
+    stem = PurePosixPath(file_name).name
+    stem = stem[: len(stem) - len(name.ext)] if name.ext else stem
+    categories: list[str] = []
+    for category in post_categories(data, path_categories):
+        lowered = category.lower()
+        if lowered not in categories:
+            categories.append(lowered)
+    iso_year, iso_week, iso_day = date.isocalendar()
+    return {
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}",
+        "hour": f"{date.hour:02d}",
+        "minute": f"{date.minute:02d}",
+        "second": f"{date.second:02d}",
+        "i_day": str(date.day),
+        "i_month": str(date.month),
+        "short_month": _MONTHS[date.month - 1][:3].upper(),
+        "long_month": _MONTHS[date.month - 1],
+        "short_year": f"{date.year % 100:02d}",
+        "w_year": f"{iso_year:04d}",
+        "week": f"{iso_week:02d}",
+        "w_day": str(iso_day),
+        "short_day": _WEEKDAYS[date.weekday()][:3].upper(),
+        "long_day": _WEEKDAYS[date.weekday()],
+        "y_day": f"{date.timetuple().tm_yday:03d}",
+        "title": jekyll_slugify(slug_source, pretty=True, cased=True),
+        "slug": jekyll_slugify(slug_source),
+        "name": jekyll_slugify(stem),
+        "categories": "/".join(categories),
+        "slugified_categories": "/".join(jekyll_slugify(c) for c in categories),
+        "collection": "posts",
+        "path": "/" + stem,
+        "output_ext": output_ext(name.ext, markdown_ext),
+    }
+
+
+def expand(pattern: str, values: Mapping[str, str]) -> str:
+    """``pattern`` with its placeholders replaced and sanitised, as ``URL#to_s`` does."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        # ":month_:day" means :month then "_": Jekyll tries the name without a
+        # trailing underscore too.
+        pool = [name, name.rstrip("_")] if name.endswith("_") else [name]
+        winner = next((key for key in pool if key in values), None)
+        if winner is None:
+            raise PermalinkError(
+                f"the permalink pattern {pattern!r} has the unknown placeholder :{pool[-1]}"
+            )
+        return values[winner] + match.group(0)[1 + len(winner) :]
+
+    return sanitize_url(_PLACEHOLDER.sub(replace, pattern))
+
+
+def sanitize_url(url: str) -> str:
+    """Jekyll's ``sanitize_url``: one leading slash, no ``..``, no ``./``, no ``//``."""
+    result = f"/{url}".replace("..", "/").replace("./", "")
+    return re.sub(r"/{2,}", "/", result)
+
+
+def post_url(
+    data: Mapping[str, Any],
+    file_name: str,
+    pattern: str,
+    zone: dt.tzinfo,
+    *,
+    path_categories: Sequence[str] = (),
+    markdown_ext: Sequence[str] = DEFAULT_MARKDOWN_EXT,
+) -> str | None:
+    """The URL (unescaped, from the site root) Jekyll gave this post; ``None`` without a date.
+
+    ``data`` is the post's front matter, ``file_name`` its name (a path is
+    fine; only the last part counts), ``pattern`` the site's pattern or style.
+    Raises :class:`PermalinkError` for a pattern with an unknown placeholder.
+    """
+    date = post_date(data, file_name, zone)
+    if date is None:
+        return None
+    values = placeholders(
+        data, file_name, date, path_categories=path_categories, markdown_ext=markdown_ext
+    )
+    own = scalar_text(data.get("permalink"))
+    return expand(own.strip() if own and own.strip() else pattern_for(pattern), values)
+
+
+# --- URLs and files ------------------------------------------------------------------
+
+
+def escaped(url: str) -> str:
+    """``url`` percent-encoded for an ``href`` (what Jekyll's ``escape_path`` yields)."""
+    if not url or _SAFE_AS_IS.match(url):
+        return url
+    return quote(url, safe="/:@!$&'()*+,;=-._~")
+
+
+def redirect_files(url: str) -> list[str]:
+    """Output files (POSIX, relative to the site root) that answer a request for ``url``.
+
+    ``/a/b/`` is ``a/b/index.html``; ``/a/b.html`` is itself; an extensionless
+    ``/a/b`` is ``a/b.html`` (as Jekyll wrote it, and as GitHub Pages serves it)
+    and ``a/b/index.html`` (as a plain static server such as Read the Docs finds
+    it). Percent escapes are decoded: the server decodes the request first.
+    """
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+    if not path or path.endswith("/"):
+        return [f"{path}index.html"]
+    last = path.rsplit("/", 1)[-1]
+    if "." in last.lstrip("."):
+        return [path]
+    return [f"{path}.html", f"{path}/index.html"]
+
+
+def is_safe_output_path(relative: str) -> bool:
+    """True when ``relative`` stays inside the output folder and names a plain file."""
+    if not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative:
+        return False
+    parts = relative.split("/")
+    return all(part not in ("", ".", "..") for part in parts)
+
+
+def normalise_redirects(values: Iterable[Any]) -> list[str]:
+    """``redirect_from`` values as site-root URLs with a leading slash, without repeats."""
+    urls: list[str] = []
+    for value in values:
+        text = scalar_text(value)
+        if not text or not text.strip():
+            continue
+        url = "/" + text.strip().lstrip("/")
+        if url not in urls:
+            urls.append(url)
+    return urls

@@ -42,8 +42,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="turn Jekyll posts into MyST articles",
         description=(
             "Turn Jekyll posts into MyST articles at INTO/YYYY/MM/<slug>.md. Folders are "
-            "searched for *.md, *.markdown, *.txt and *.html. Existing articles are never "
-            "overwritten without --force; source files are never changed."
+            "searched for *.md, *.markdown, *.txt and *.html; a Jekyll site folder (with "
+            "_config.yml and _posts/) is read with its permalink settings. Each post's old "
+            "URL is recorded as redirect_from. Existing articles are never overwritten "
+            "without --force; source files are never changed."
         ),
     )
     importer.add_argument(
@@ -60,6 +62,15 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--dry-run", action="store_true", help="write nothing; print what would happen"
+    )
+    importer.add_argument(
+        "--permalink",
+        metavar="PATTERN",
+        help=(
+            "Jekyll permalink style (date, pretty, ordinal, weekdate, none) or pattern "
+            "(/:year/:month/:day/:title:output_ext) that made the old URLs, recorded as "
+            "redirect_from (default: a site folder's _config.yml, else date)"
+        ),
     )
     importer.add_argument(
         "--timezone",
@@ -120,8 +131,17 @@ def _run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--timezone {args.timezone}: unknown time zone; use an IANA name such as Asia/Tokyo"
         ) from None
     into = _articles_folder(args.into)
-    report = import_posts(args.paths, into, zone, force=args.force, dry_run=args.dry_run)
+    report = import_posts(
+        args.paths, into, zone, force=args.force, dry_run=args.dry_run, permalink=args.permalink
+    )
     _print_report(report, out, err)
+    for root, site in report.sites.items():
+        # The feed keeps its subscribers only if the build serves it at the old path.
+        print(
+            f"{_display(root)}: the site feed was at /{site.feed_path}; "
+            f'set kb_feed_alias = "{site.feed_path}" in conf.py to keep serving it there',
+            file=out,
+        )
     return 1 if report.failed else 0
 
 

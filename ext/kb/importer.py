@@ -23,6 +23,16 @@ from pathlib import Path
 
 from kb.frontmatter import ArticleMeta, Problem, article_meta, read_front_matter, split_front_matter
 from kb.names import slugify
+from kb.permalinks import (
+    JekyllSite,
+    OldUrlRule,
+    PermalinkError,
+    add_redirect,
+    is_site_folder,
+    old_url,
+    read_site,
+    site_posts,
+)
 
 #: File name endings searched for when a folder is given.
 POST_SUFFIXES = (".md", ".markdown", ".txt", ".html")
@@ -279,12 +289,20 @@ def _content_line_numbers(text: str) -> list[int]:
     ]
 
 
-def convert_post(text: str, source: Path, zone: dt.tzinfo) -> Conversion:
+#: Loose files: Jekyll's default ``date`` style, dates read in UTC.
+LOOSE_FILES = OldUrlRule()
+
+
+def convert_post(
+    text: str, source: Path, zone: dt.tzinfo, old_urls: OldUrlRule | None = LOOSE_FILES
+) -> Conversion:
     """Turn the Jekyll post ``text`` read from ``source`` into a MyST article.
 
     ``source`` is only used to name the post in diagnostics and to read a slug
-    from a Jekyll file name. The user's front matter is copied verbatim, never
-    re-serialised, so comments, quoting and key order survive.
+    and the old URL from a Jekyll file name. The user's front matter is copied
+    verbatim, never re-serialised, so comments, quoting and key order survive;
+    the URL the post had under ``old_urls`` is added as ``redirect_from``
+    (``None``: no old URL is recorded).
     """
     text = normalise_text(text)
     diagnostics: list[Diagnostic] = []
@@ -342,11 +360,35 @@ def convert_post(text: str, source: Path, zone: dt.tzinfo) -> Conversion:
             )
         )
 
+    if old_urls is not None:
+        yaml_text = _with_old_url(yaml_text, raw.data, raw.lines, source, old_urls, diagnostics)
+
     local = meta.date.astimezone(zone)
     slug = post_slug(meta, source.name)
     relative_path = f"{local.year:04d}/{local.month:02d}/{slug}.md"
     article = f"---\n{yaml_text}---\n\n{joined}\n" if joined else f"---\n{yaml_text}---\n"
     return Conversion(article, relative_path, meta, diagnostics)
+
+
+def _with_old_url(
+    yaml_text: str,
+    data: dict[str, object],
+    lines: dict[str, int],
+    source: Path,
+    rule: OldUrlRule,
+    diagnostics: list[Diagnostic],
+) -> str:
+    try:
+        url = old_url(data, source.name, rule)
+    except PermalinkError as error:
+        line = lines.get("permalink") if "permalink" in data else None
+        diagnostics.append(
+            Diagnostic(source, line, f"{error}; no redirect_from added for the old URL")
+        )
+        return yaml_text
+    if url is None:
+        return yaml_text
+    return add_redirect(yaml_text, data, lines, url)
 
 
 # --- finding posts -------------------------------------------------------------
@@ -400,6 +442,8 @@ class ImportReport:
     results: list[PostResult] = field(default_factory=list)
     #: Diagnostics about arguments rather than posts (an empty folder, a missing path).
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The Jekyll sites imported, by root folder: their feed path matters to the build.
+    sites: dict[Path, JekyllSite] = field(default_factory=dict)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -517,9 +561,13 @@ class _Importer:
     force: bool
     dry_run: bool
     report: ImportReport
+    #: The permalink pattern for loose files (and, when given, for sites too).
+    permalink: str | None = None
     sources: set[Path] = field(default_factory=set)
     #: Target (resolved) -> the source that took it in this run.
     claimed: dict[Path, Path] = field(default_factory=dict)
+    #: Source -> how its old URL is computed.
+    rules: dict[Path, OldUrlRule] = field(default_factory=dict)
 
     def run(self, paths: Iterable[Path]) -> None:
         posts = list(self._collect(paths))
@@ -527,10 +575,23 @@ class _Importer:
         for post in posts:
             self.report.results.append(self._import_one(post))
 
+    def _site_posts(self, root: Path) -> list[Path]:
+        site = read_site(root)
+        self.report.sites[root] = site
+        for line, message in site.problems:
+            self.report.diagnostics.append(Diagnostic(root / "_config.yml", line, message))
+        found: list[Path] = []
+        for post, categories in site_posts(root, POST_SUFFIXES, skip=self.into):
+            self.rules[post] = OldUrlRule.for_site(site, categories, self.permalink)
+            found.append(post)
+        return found
+
     def _collect(self, paths: Iterable[Path]) -> Iterator[Path]:
         seen: set[Path] = set()
         for path in paths:
-            if path.is_dir():
+            if path.is_dir() and is_site_folder(path):
+                found = self._site_posts(path)
+            elif path.is_dir():
                 found = list(find_posts(path, skip=self.into))
                 if not found:
                     self.report.diagnostics.append(
@@ -562,7 +623,8 @@ class _Importer:
         except OSError as error:
             problem = Diagnostic(source, None, f"cannot read: {error.strerror}", Severity.ERROR)
             return PostResult(source, Outcome.FAILED, diagnostics=[problem])
-        conversion = convert_post(text, source, self.zone)
+        rule = self.rules.get(source) or OldUrlRule(self.permalink or LOOSE_FILES.pattern)
+        conversion = convert_post(text, source, self.zone, rule)
         result = PostResult(source, Outcome.FAILED, diagnostics=conversion.diagnostics)
         if conversion.article is None or conversion.relative_path is None:
             return result
@@ -678,14 +740,17 @@ def import_posts(
     *,
     force: bool = False,
     dry_run: bool = False,
+    permalink: str | None = None,
 ) -> ImportReport:
-    """Import the posts at ``paths`` (files or folders) into ``into``.
+    """Import the posts at ``paths`` (files, folders or Jekyll site folders) into ``into``.
 
     Goes on past broken posts; every problem ends up in the report. With
-    ``dry_run`` nothing is written, not even folders.
+    ``dry_run`` nothing is written, not even folders. ``permalink`` is the
+    Jekyll pattern or style that made the old URLs: loose files default to
+    ``date``, a site folder to its ``_config.yml``.
     """
     report = ImportReport(dry_run=dry_run)
-    _Importer(into, zone, force, dry_run, report).run(paths)
+    _Importer(into, zone, force, dry_run, report, permalink).run(paths)
     return report
 
 

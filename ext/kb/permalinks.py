@@ -25,11 +25,13 @@ Jekyll wrote (``URL.unescape_path``), so it is also where a redirect page goes.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -420,3 +422,128 @@ def normalise_redirects(values: Iterable[Any]) -> list[str]:
         if url not in urls:
             urls.append(url)
     return urls
+
+
+# --- what kb import needs -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OldUrlRule:
+    """How the Jekyll site a post comes from made its URL."""
+
+    #: A style name or a pattern; the post's own ``permalink:`` still wins.
+    pattern: str = DEFAULT_STYLE
+    #: The site's ``timezone:``; UTC (as GitHub Pages builds) for loose files.
+    zone: dt.tzinfo = dt.timezone.utc
+    #: Folders between the site root and ``_posts``: Jekyll's path categories.
+    path_categories: tuple[str, ...] = ()
+    markdown_ext: tuple[str, ...] = DEFAULT_MARKDOWN_EXT
+
+    @classmethod
+    def for_site(
+        cls, site: JekyllSite, path_categories: Sequence[str] = (), pattern: str | None = None
+    ) -> OldUrlRule:
+        return cls(pattern or site.permalink, site.zone, tuple(path_categories), site.markdown_ext)
+
+
+def old_url(data: Mapping[str, Any], file_name: str, rule: OldUrlRule) -> str | None:
+    """The URL the post had, or ``None`` when Jekyll would not have published it.
+
+    Jekyll only publishes ``YYYY-MM-DD-title.ext`` files from ``_posts``; any
+    other name has a URL only through its own ``permalink:``, and a post with
+    ``published: false`` has none. Raises
+    :class:`PermalinkError` for a pattern Jekyll would refuse.
+    """
+    own = scalar_text(data.get("permalink"))
+    if not is_jekyll_post_name(file_name) and not (own and own.strip()):
+        return None
+    if str(data.get("published", True)).strip().lower() == "false":
+        return None
+    return post_url(
+        data,
+        file_name,
+        rule.pattern,
+        rule.zone,
+        path_categories=rule.path_categories,
+        markdown_ext=rule.markdown_ext,
+    )
+
+
+def _yaml_string(text: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, escapes included.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def add_redirect(
+    yaml_text: str, data: Mapping[str, Any], lines: Mapping[str, int], url: str
+) -> str:
+    """``yaml_text`` (a front matter block) with ``url`` listed under ``redirect_from``.
+
+    The rest of the text is kept byte for byte, comments and quoting included.
+    When the key exists and already lists ``url`` (as ``/x`` or ``x``), nothing
+    changes, so importing twice gives the same article; when it lists other
+    paths, its block is rewritten as one list holding them and ``url``.
+    ``lines`` are the file lines of the keys; the block starts on file line 2.
+    """
+    if "redirect_from" not in data:
+        block = yaml_text if not yaml_text or yaml_text.endswith("\n") else yaml_text + "\n"
+        return f"{block}redirect_from:\n  - {_yaml_string(url)}\n"
+    existing = data.get("redirect_from")
+    values = existing if isinstance(existing, list) else [existing]
+    urls = normalise_redirects(values)
+    if url in urls:
+        return yaml_text
+    urls.append(url)
+    text_lines = yaml_text.splitlines(keepends=True)
+    start = lines["redirect_from"] - 2
+    later = sorted(line - 2 for line in lines.values() if line - 2 > start)
+    end = later[0] if later else len(text_lines)
+    block = "redirect_from:\n" + "".join(f"  - {_yaml_string(item)}\n" for item in urls)
+    return "".join(text_lines[:start]) + block + "".join(text_lines[end:])
+
+
+#: Folders of a Jekyll site that never hold posts to import.
+_NOT_POSTS = frozenset({"_site", "node_modules", "vendor", "_drafts", ".jekyll-cache"})
+
+
+def is_site_folder(path: Path) -> bool:
+    """True for the root of a Jekyll site: a ``_config.yml`` beside a ``_posts`` folder."""
+    return (path / "_config.yml").is_file() and (path / "_posts").is_dir()
+
+
+def site_posts(
+    root: Path, suffixes: Sequence[str], skip: Path | None = None
+) -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """Each post of the site at ``root`` with its path categories, in a stable order.
+
+    Posts are the files under any ``_posts`` folder (``blog/_posts`` gives the
+    category ``blog``, as in Jekyll); hidden folders, ``_site`` and ``skip``
+    (the articles folder) are passed over.
+    """
+    skip_resolved = skip.resolve() if skip is not None else None
+    for folder, folder_names, file_names in os.walk(root):
+        folder_names[:] = sorted(
+            name
+            for name in folder_names
+            if not name.startswith(".")
+            and name not in _NOT_POSTS
+            and Path(folder, name).resolve() != skip_resolved
+        )
+        parts = Path(folder).relative_to(root).parts
+        if "_posts" not in parts:
+            continue
+        categories = tuple(parts[: parts.index("_posts")])
+        for name in sorted(file_names):
+            if not name.startswith(".") and name.lower().endswith(tuple(suffixes)):
+                yield Path(folder, name), categories
+
+
+def read_site(root: Path) -> JekyllSite:
+    """The settings of the Jekyll site at ``root`` (problems collected, never raised)."""
+    try:
+        text = (root / "_config.yml").read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        site = JekyllSite()
+        site.problems.append((None, f"cannot read _config.yml: {error}"))
+        return site
+    return read_site_config(text)

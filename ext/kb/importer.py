@@ -40,6 +40,10 @@ POST_SUFFIXES = (".md", ".markdown", ".txt", ".html")
 #: Longest slug made from a title; long Japanese titles make unwieldy URLs.
 TITLE_SLUG_LENGTH = 60
 
+#: Seams reported one by one; a post cut into thousands of parts would
+#: otherwise bury every other message.
+MAX_SEAM_WARNINGS = 20
+
 _PART_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$")
 _JEKYLL_FILE_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t\u3000]*\n)+")
@@ -56,7 +60,9 @@ _FINAL_CHARACTERS = _SENTENCE_ENDS | _CLOSERS | frozenset(".…‥〜～")
 # Trailing inline markup that hides the real last character: **重要です。**
 _TRAILING_MARKUP = "*_~"
 # Lines that end a block which legitimately has no sentence punctuation.
-_BLOCK_ENDING = re.compile(r"^(?:#{1,6}\s|```|~~~|:::|\||<|\[[^\]]+\]:\s|(?:[-*_]\s*){3,}$)|\|$|>$")
+# (Tables and HTML may also end a line with | or >.)
+_BLOCK_START = re.compile(r"#{1,6}\s|```|~~~|:::|\||<|\[[^\]]+\]:\s")
+_THEMATIC_BREAK = re.compile(r"(?:[-*_]\s*){3,}")
 
 
 # --- joining parts -----------------------------------------------------------
@@ -97,46 +103,114 @@ def _is_sentence_end(text: str, index: int) -> bool:
     return char == "." and (index + 1 == len(text) or text[index + 1].isspace())
 
 
+def _fragment_start(text: str, end: int) -> int | None:
+    """Where the unfinished sentence ending at ``end`` starts in ``text``.
+
+    Scans backwards, so the cost is the length of the fragment, not of the
+    text: joining 8,000 parts must not rescan the whole post at each seam.
+    ``None`` when ``text`` holds neither a sentence end nor a line break
+    before ``end``: the fragment may go on in text before this one.
+    """
+    index = end - 1
+    while index >= 0:
+        if text[index] == "\n":
+            return index + 1
+        if _is_sentence_end(text, index):
+            # Closing quotes after the sentence end belong to the sentence: 「そうだ。」
+            index += 1
+            while index < end and text[index] in _CLOSERS:
+                index += 1
+            return index
+        index -= 1
+    return None
+
+
+def _content_end(text: str) -> int:
+    """``len(text.rstrip())`` without copying ``text``."""
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def trailing_fragment(text: str) -> str:
     """The unfinished sentence ``text`` ends with; ``""`` when it ends a sentence.
 
     That is the text after the last sentence end (。！？!? or a full stop
     before a space) or line break, without surrounding whitespace.
     """
-    stripped = text.rstrip()
-    last_line = stripped[stripped.rfind("\n") + 1 :]
-    cut = 0
-    index = 0
-    while index < len(last_line):
-        if _is_sentence_end(last_line, index):
-            index += 1
-            while index < len(last_line) and (
-                last_line[index] in _CLOSERS or _is_sentence_end(last_line, index)
-            ):
-                index += 1
-            cut = index
-        else:
-            index += 1
-    return last_line[cut:].strip()
+    end = _content_end(text)
+    start = _fragment_start(text, end)
+    return text[start or 0 : end].strip()
 
 
-def _join_two(before: str, after: str) -> tuple[str, str | None]:
-    """``before`` and ``after`` as one text, and the fragment that was kept once.
+#: How far back a line's start is looked for. Headings, fences, tables and
+#: link definitions announce themselves in their first characters; a line
+#: longer than this is prose whatever it starts with.
+_LINE_LOOKBACK = 4096
 
-    The fragment is ``None`` when ``after`` does not start by repeating the
-    unfinished sentence of ``before``; the parts are then kept whole and joined
-    with a paragraph break, so nothing is dropped on a guess.
+
+class _Joined:
+    """The text joined so far, as pieces: each seam costs the size of its part.
+
+    Concatenating a growing string at every seam, and rescanning it for the
+    last sentence, made 1,000 parts take over a minute.
     """
-    head = before.rstrip()
-    tail = _LEADING_BLANK_LINES.sub("", after)
-    fragment = trailing_fragment(head)
-    if fragment:
-        tail_text = tail.lstrip()
-        if tail_text.startswith(fragment):
-            return head[: len(head) - len(fragment)] + tail_text, fragment
-    if not head:
-        return tail, None
-    return f"{head}\n\n{tail}", None
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def rstrip(self) -> None:
+        while self.pieces:
+            last = self.pieces[-1]
+            end = _content_end(last)
+            if end:
+                if end < len(last):
+                    self.pieces[-1] = last[:end]
+                return
+            self.pieces.pop()
+
+    def drop_end(self, count: int) -> None:
+        while count and self.pieces:
+            last = self.pieces.pop()
+            if len(last) > count:
+                self.pieces.append(last[: len(last) - count])
+                return
+            count -= len(last)
+
+    def fragment(self) -> str:
+        """:func:`trailing_fragment` of the text, which :meth:`rstrip` has ended."""
+        taken: list[str] = []
+        for piece in reversed(self.pieces):
+            start = _fragment_start(piece, len(piece))
+            if start is not None:
+                taken.append(piece[start:])
+                break
+            taken.append(piece)
+        return "".join(reversed(taken)).strip()
+
+    def last_line(self) -> tuple[str, bool]:
+        """The last line (at most its last ``_LINE_LOOKBACK`` characters); True when whole."""
+        taken: list[str] = []
+        size = 0
+        for piece in reversed(self.pieces):
+            newline = piece.rfind("\n", max(0, len(piece) - (_LINE_LOOKBACK - size)))
+            if newline >= 0:
+                taken.append(piece[newline + 1 :])
+                return "".join(reversed(taken)), True
+            taken.append(piece[-(_LINE_LOOKBACK - size) :])
+            size += len(taken[-1])
+            if size >= _LINE_LOOKBACK:
+                return "".join(reversed(taken)), False
+        return "".join(reversed(taken)), True
+
+    def ends_mid_sentence(self) -> bool:
+        """:func:`ends_mid_sentence` of the text, which :meth:`rstrip` has ended."""
+        line, whole = self.last_line()
+        return _line_ends_mid_sentence(line.strip(), whole)
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def join_parts(parts: Sequence[str]) -> str:
@@ -149,23 +223,48 @@ def join_parts(parts: Sequence[str]) -> str:
     return join_parts_noting_seams(parts)[0]
 
 
-def join_parts_noting_seams(parts: Sequence[str]) -> tuple[str, list[int]]:
-    """Like :func:`join_parts`, plus the indexes of the parts that start uncleanly.
+@dataclass(frozen=True)
+class Seam:
+    """A part that starts uncleanly: the one before stops mid-sentence and is not repeated."""
 
-    An index ``i`` is listed when part ``i - 1`` stops mid-sentence and part
-    ``i`` does not repeat the fragment: the text there probably lost words.
+    #: Index of the part after the seam.
+    index: int
+    #: The end of the text before the seam, for a message (see :func:`quote_ending`).
+    ending: str
+
+
+def join_parts_noting_seams(parts: Sequence[str]) -> tuple[str, list[Seam]]:
+    """Like :func:`join_parts`, plus the seams where text was probably lost.
+
+    A seam is listed when part ``i - 1`` stops mid-sentence and part ``i``
+    does not repeat the fragment; the parts are then kept whole and joined
+    with a paragraph break, so nothing is dropped on a guess. Linear in the
+    size of the parts.
     """
-    text = ""
-    broken_seams: list[int] = []
+    joined = _Joined()
+    broken: list[Seam] = []
     for index, part in enumerate(parts):
         if index == 0:
-            text = part
+            joined.pieces.append(part)
             continue
-        text_before = text
-        text, fragment = _join_two(text, part)
-        if fragment is None and ends_mid_sentence(text_before):
-            broken_seams.append(index)
-    return text, broken_seams
+        joined.rstrip()
+        tail = _LEADING_BLANK_LINES.sub("", part)
+        fragment = joined.fragment() if joined.pieces else ""
+        if fragment:
+            tail_text = tail.lstrip()
+            if tail_text.startswith(fragment):
+                joined.drop_end(len(fragment))
+                joined.pieces.append(tail_text)
+                continue
+        if not joined.pieces:
+            joined.pieces.append(tail)
+            continue
+        if joined.ends_mid_sentence():
+            line, _ = joined.last_line()
+            broken.append(Seam(index, quote_ending(line)))
+        joined.pieces.append("\n\n")
+        joined.pieces.append(tail)
+    return joined.text(), broken
 
 
 def join_body(body: str) -> str:
@@ -174,10 +273,29 @@ def join_body(body: str) -> str:
 
 
 def _last_prose_line(text: str) -> str | None:
-    for line in reversed(text.rstrip().split("\n")):
-        if line.strip():
-            return line.strip()
-    return None
+    end = _content_end(text)
+    if not end:
+        return None
+    return text[text.rfind("\n", 0, end) + 1 : end].strip()
+
+
+def _line_ends_mid_sentence(line: str, whole: bool) -> bool:
+    """Whether the stripped last ``line`` of a text stops mid-sentence.
+
+    ``whole`` is False when only the end of a very long line is given: its
+    start is then prose, not a heading or a fence.
+    """
+    if not line:
+        return False
+    if line.endswith(("|", ">")):
+        return False
+    if whole and (_BLOCK_START.match(line) or _THEMATIC_BREAK.fullmatch(line)):
+        return False
+    visible = line.rstrip(_TRAILING_MARKUP).rstrip() or line
+    last_char = visible[-1]
+    if last_char in _FINAL_CHARACTERS:
+        return False
+    return not unicodedata.category(last_char).startswith("S")
 
 
 def ends_mid_sentence(text: str) -> bool:
@@ -187,13 +305,7 @@ def ends_mid_sentence(text: str) -> bool:
     and are not counted as cut off.
     """
     last_line = _last_prose_line(text)
-    if last_line is None or _BLOCK_ENDING.search(last_line):
-        return False
-    visible = last_line.rstrip(_TRAILING_MARKUP).rstrip() or last_line
-    last_char = visible[-1]
-    if last_char in _FINAL_CHARACTERS:
-        return False
-    return not unicodedata.category(last_char).startswith("S")
+    return last_line is not None and _line_ends_mid_sentence(last_line, True)
 
 
 def quote_ending(text: str, length: int = 20) -> str:
@@ -334,16 +446,24 @@ def convert_post(
     parts = split_parts(body)
     joined, broken_seams = join_parts_noting_seams([part.text for part in parts])
     joined = _LEADING_BLANK_LINES.sub("", joined).rstrip()
-    for index in broken_seams:
-        marker_line = raw.body_line + parts[index].line - 2
-        before = join_parts([part.text for part in parts[:index]])
+    for seam in broken_seams[:MAX_SEAM_WARNINGS]:
+        marker_line = raw.body_line + parts[seam.index].line - 2
         diagnostics.append(
             Diagnostic(
                 source,
                 marker_line,
-                f'the part before this ---END--- stops mid-sentence ("{quote_ending(before)}") '
+                f'the part before this ---END--- stops mid-sentence ("{seam.ending}") '
                 "and the next part does not repeat it; joined with a paragraph break, "
                 "check for missing words",
+            )
+        )
+    if len(broken_seams) > MAX_SEAM_WARNINGS:
+        diagnostics.append(
+            Diagnostic(
+                source,
+                raw.body_line + parts[broken_seams[MAX_SEAM_WARNINGS].index].line - 2,
+                f"{len(broken_seams) - MAX_SEAM_WARNINGS} more ---END--- lines from here on "
+                "follow a part that stops mid-sentence; joined with paragraph breaks",
             )
         )
     if not joined:

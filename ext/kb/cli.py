@@ -277,3 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"kb {args.command}: interrupted; articles written so far are complete", file=sys.stderr
         )
         return 130
+    except Exception as error:
+        # Posts are imported one by one and each failure is reported with its
+        # file; what reaches here is outside any post, and still no traceback.
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"kb {args.command}: error: {type(error).__name__}: {message}", file=sys.stderr)
+        return 1

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import errno
+import itertools
 import os
 import re
 import tempfile
@@ -594,7 +596,14 @@ def write_atomically(target: Path, content: str, *, replace: bool) -> None:
     which fails rather than clobber a file that appeared in the meantime.
     Raises ``FileExistsError`` in that case.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        # Something that is not a folder is in the way; FileExistsError from
+        # here must not read as "the article exists" to the caller.
+        raise NotADirectoryError(
+            errno.ENOTDIR, "something that is not a folder is in the way", str(target.parent)
+        ) from None
     mode = (
         target.stat().st_mode & 0o777 if replace and target.exists() else 0o666 & ~_current_umask()
     )
@@ -650,6 +659,27 @@ def _read_text(path: Path) -> str:
         raise NotUtf8Error(data[error.start], data.count(b"\n", 0, error.start) + 1) from None
 
 
+def _blocked_folder(folder: Path, into: Path) -> str | None:
+    """Why ``folder`` (inside ``into``) cannot be created or used, or ``None``.
+
+    A file or a link to nothing where a month folder should be is an error,
+    never an article that "exists".
+    """
+    for path in (folder, *folder.parents):
+        if os.path.lexists(path) and not path.is_dir():
+            what = "a link to nothing" if path.is_symlink() else "a file"
+            return f"cannot create the folder {path}: {what} is in its place"
+        if path == into or not _is_within(path, into):
+            break
+    return None
+
+
+def _short(error: BaseException) -> str:
+    """An exception's message on one short line."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _is_within(path: Path, folder: Path) -> bool:
     try:
         path.relative_to(folder)
@@ -688,12 +718,27 @@ class _Importer:
     claimed: dict[Path, Path] = field(default_factory=dict)
     #: Source -> how its old URL is computed.
     rules: dict[Path, OldUrlRule] = field(default_factory=dict)
+    #: Planned path -> (first number not known to be taken, what took the first).
+    #: Posts sharing a slug start where the last one stopped: 1,200 posts with
+    #: one slug read each existing article once instead of 720,000 times.
+    taken: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
     def run(self, paths: Iterable[Path]) -> None:
         posts = list(self._collect(paths))
         self.sources = {post.resolve() for post in posts}
         for post in posts:
-            self.report.results.append(self._import_one(post))
+            try:
+                result = self._import_one(post)
+            except Exception as error:  # one post must never stop the others
+                problem = Diagnostic(
+                    post,
+                    None,
+                    f"could not be imported: {type(error).__name__}: {_short(error)}; "
+                    "the other posts were imported (please report this post)",
+                    Severity.ERROR,
+                )
+                result = PostResult(post, Outcome.FAILED, diagnostics=[problem])
+            self.report.results.append(result)
 
     def _site_posts(self, root: Path) -> list[Path]:
         site = read_site(root)
@@ -773,8 +818,10 @@ class _Importer:
         stem, suffix = planned.stem, planned.suffix
         into_resolved = self.into.resolve()
         slug_line = meta.lines.get("slug") or meta.lines.get("title") or 1
-        first_taken_by = ""
-        for number in range(1, 1000):
+        start, first_taken_by = self.taken.get(planned, (1, ""))
+        # Without an upper bound: every number tried is an article already
+        # there or claimed in this run, so the search ends.
+        for number in itertools.count(start):
             candidate = planned if number == 1 else planned.with_name(f"{stem}-{number}{suffix}")
             resolved = candidate.resolve()
             if not _is_within(resolved, into_resolved):
@@ -803,8 +850,8 @@ class _Importer:
                 return candidate
             if number == 1:
                 first_taken_by = taken_by
-        self._error(result, f"no free file name near {planned}", slug_line)
-        return None
+            self.taken[planned] = (number + 1, first_taken_by)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _holds_other_article(self, candidate: Path, meta: ArticleMeta) -> bool:
         if not candidate.is_file():
@@ -818,6 +865,10 @@ class _Importer:
         return _is_other_article(existing_text, meta, self.zone)
 
     def _place(self, target: Path, article: str, result: PostResult) -> None:
+        blocked = _blocked_folder(target.parent, self.into)
+        if blocked is not None:
+            self._error(result, blocked)
+            return
         if target.exists() and not target.is_file():
             self._error(
                 result, f"refusing to write {target}: something that is not a file is there"

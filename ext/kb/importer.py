@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.frontmatter import ArticleMeta, Problem, article_meta, read_front_matter, split_front_matter
+from kb.liquid import convert_liquid
 from kb.names import slugify
 from kb.permalinks import (
     JekyllSite,
@@ -42,8 +43,8 @@ POST_SUFFIXES = (".md", ".markdown", ".txt", ".html")
 #: Longest slug made from a title; long Japanese titles make unwieldy URLs.
 TITLE_SLUG_LENGTH = 60
 
-#: Seams reported one by one; a post cut into thousands of parts would
-#: otherwise bury every other message.
+#: Seams (and Liquid tags) reported one by one per post; a post cut into
+#: thousands of parts would otherwise bury every other message.
 MAX_SEAM_WARNINGS = 20
 
 _PART_MARKER = re.compile(r"^[ \t]*---END---[ \t]*$")
@@ -445,6 +446,18 @@ def convert_post(
         return Conversion(None, None, meta, diagnostics)
     assert meta.date is not None  # a missing date is fatal above
 
+    body, liquid_notes = convert_liquid(body, raw.body_line)
+    for note in liquid_notes[:MAX_SEAM_WARNINGS]:
+        diagnostics.append(Diagnostic(source, note.line, note.message))
+    if len(liquid_notes) > MAX_SEAM_WARNINGS:
+        diagnostics.append(
+            Diagnostic(
+                source,
+                liquid_notes[MAX_SEAM_WARNINGS].line,
+                f"{len(liquid_notes) - MAX_SEAM_WARNINGS} more Liquid tags from here on; "
+                "kept as text",
+            )
+        )
     parts = split_parts(body)
     joined, broken_seams = join_parts_noting_seams([part.text for part in parts])
     joined = _LEADING_BLANK_LINES.sub("", joined).rstrip()

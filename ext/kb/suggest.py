@@ -36,7 +36,8 @@ MIN_RECURRENCE = 2
 MAX_NAME_LENGTH = 40
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+# Inline code (group 1 set), or a {role}`name`, which is prose and kept.
+_CODE_OR_ROLE = re.compile(r"\{[A-Za-z][\w:-]*\}`[^`]+`|(`+)(?!`).*?(?<!`)\1(?!`)")
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _COMMENT = re.compile(r"<!--.*?-->")
@@ -115,9 +116,10 @@ def _prose_lines(text: str) -> Iterable[tuple[int, str]]:
         if match:
             fence = match.group(1)
             continue
-        for pattern in (_COMMENT, _INLINE_CODE, _URL, _LINK_TARGET):
+        for pattern in (_COMMENT, _CODE_OR_ROLE, _URL, _LINK_TARGET):
             for found in reversed(list(pattern.finditer(line))):
-                line = _blank(line, found.start(), found.end())
+                if pattern is not _CODE_OR_ROLE or found.group(1):
+                    line = _blank(line, found.start(), found.end())
         yield number, line
 
 
@@ -236,16 +238,24 @@ def suggest(
         lines = []
         for number, line in _prose_lines(article.text):
             for match in reversed(list(_ROLE.finditer(line))):
-                line = _blank(line, match.start(), match.end())
+                # A role's own name is a mention like any other; its markup is not.
+                content = match.group(2)
+                if _ROLE_TARGET.search(content) or _role_name(content) != content:
+                    line = _blank(line, match.start(), match.end())
+                else:
+                    line = _blank(line, match.end() - 1, match.end())
+                    line = _blank(line, match.start(), match.start(2))
             lines.append((number, line))
+            masked = line
             for match in _BOLD.finditer(line):
                 if _is_heading_line(line, match.start(), match.end()):
                     continue
                 parts = _name_parts(match.group(1) or match.group(2))
                 if parts is not None:
                     propose(parts[0], "bold", long_form=parts[1])
-            masked = line
-            for mention in known.find(line):
+                    # Found as bold: not counted again as a Latin token.
+                    masked = _blank(masked, match.start(), match.end())
+            for mention in known.find(masked):
                 masked = _blank(masked, mention.start, mention.end)
             for name in _latin_names(masked):
                 propose(name, "latin")
@@ -266,9 +276,10 @@ def suggest(
                 suggestion = candidates[mention.docname[1:]]
                 suggestion.count += 1
                 suggestion.articles.setdefault(article.path, number)
-                spellings.setdefault(suggestion.key, Counter())[
-                    _narrow(line[mention.start : mention.end])
-                ] += 1
+                if fold(mention.target) == suggestion.key:  # not a long form
+                    spellings.setdefault(suggestion.key, Counter())[
+                        _narrow(line[mention.start : mention.end])
+                    ] += 1
 
     result = []
     for key, suggestion in candidates.items():

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import yaml
+
 #: Liquid tags (``{% … %}``) and outputs (``{{ … }}``), with Liquid's
 #: whitespace-trimming dashes.
 _LIQUID = re.compile(r"\{%-?\s*(?P<tag>\w*)(?P<args>.*?)-?%\}|\{\{-?(?P<output>.*?)-?\}\}", re.S)
@@ -130,3 +132,68 @@ def _on_own_line(out: list[str], fence: str) -> str:
         if stripped and not stripped.endswith("\n"):
             return "\n" + fence
     return fence
+
+
+# --- per-file switches that would make an article a template -------------------
+
+#: Front matter keys MyST merges into its configuration for one file. Under
+#: ``myst:`` an article could switch ``substitution`` back on for itself and
+#: have its text rendered by an unsandboxed Jinja: ``{{ 7*7 }}`` would be 49.
+_SWITCH_KEYS = ("myst", "substitutions")
+
+
+def disarm_front_matter(source: str) -> tuple[str, list[LiquidNote]]:
+    """``source`` with the front matter keys ``myst:`` and ``substitutions:`` commented out.
+
+    The block is found as MyST finds it (from a first line starting with
+    ``---`` to the next line starting with ``---`` or ``...``), so what MyST
+    reads is what is disarmed. Each line of a removed key becomes a YAML
+    comment: line numbers do not move. Read the front matter before calling
+    this; the text it returns is only for MyST.
+    """
+    lines = source.splitlines(keepends=True)
+    if not lines or not lines[0].startswith("---"):
+        return source, []
+    end = next(
+        (i for i in range(1, len(lines)) if lines[i].startswith(("---", "..."))), len(lines)
+    )
+    block = "".join(line.rstrip() + "\n" for line in lines[1:end])
+    if not any(key in block for key in _SWITCH_KEYS):
+        return source, []
+    loader_class: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loader = loader_class(block)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except Exception:  # MyST cannot read it either, so it merges nothing
+        return source, []
+    if not isinstance(root, yaml.MappingNode):
+        return source, []
+    doomed: set[int] = set()
+    notes: list[LiquidNote] = []
+    for key_node, value_node in root.value:
+        if not (isinstance(key_node, yaml.ScalarNode) and key_node.value in _SWITCH_KEYS):
+            continue
+        first = key_node.start_mark.line
+        last = value_node.end_mark.line
+        if value_node.end_mark.column == 0 and last > first:
+            last -= 1
+        if root.flow_style:
+            first, last = 0, block.count("\n") - 1
+        doomed.update(range(first + 1, last + 2))  # +1: the opening fence line
+        notes.append(
+            LiquidNote(
+                first + 2,
+                f"front matter key {key_node.value!r} is ignored: per-file MyST settings "
+                "could make the article text a template",
+            )
+        )
+    if not doomed:
+        return source, []
+    for index in sorted(doomed):
+        if index < end:
+            ending = lines[index][len(lines[index].rstrip("\r\n")) :]
+            lines[index] = "#" + ending
+    return "".join(lines), notes

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -22,8 +25,11 @@ from kb.permalinks import (
     read_site_config,
     redirect_files,
 )
+from kbtesting import build, write_project
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "jekyll_site"
+#: Until kb's setup registers the sharing phase itself, the tests name it.
+SHARING_CONF = 'extensions.append("kb.sharing")\n'
 UTC = dt.timezone.utc
 TOKYO = zone_named("Asia/Tokyo")
 
@@ -235,3 +241,49 @@ def test_permalink_option_overrides(tmp_path: Path) -> None:
     assert redirects_of(into / "2025" / "11" / "openai-investment.md") == [
         "/2025/11/07/openai-investment.html"
     ]
+
+
+# --- the old URLs in a browser ------------------------------------------------------------
+
+
+sys.path.append(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from search_timing import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+
+#: Every URL the fixture site had, and the article each must end on.
+OLD_URLS = {
+    "2025/11/07/openai-investment.html": "openai-investment",
+    "analysis/cloud-capex/": "custom-permalink",
+    "2025/11/09/%E5%8D%8A%E5%B0%8E%E4%BD%93%E3%81%AE%E4%BE%9B%E7%B5%A6%E7%B6%B2.html": "半導体の供給網",
+}
+
+
+def imported_project(root: Path) -> Path:
+    src = write_project(root, {}, conf=SHARING_CONF)
+    report = import_posts([SITE], src / "articles", TOKYO)
+    assert not report.failed
+    return src
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_every_old_url_ends_on_its_article(tmp_path: Path, builder: str) -> None:
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is required under CI")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    result = build(imported_project(tmp_path), builder=builder)
+    assert "redirect" not in result.warnings
+    with serve(result.outdir) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            for old, slug in OLD_URLS.items():
+                page.goto(base + old)
+                page.wait_for_url("**/articles/2025/11/**", timeout=10_000)
+                landed = unquote(page.url)
+                assert f"/articles/2025/11/{slug}" in landed, (old, landed)
+                assert page.locator("h1").first.inner_text().strip() != ""
+        finally:
+            browser.close()

@@ -1,0 +1,440 @@
+"""The sharing phase: old URLs, crawlers, social cards, feed alias, drafts.
+
+* ``config-inited``: unless ``kb_drafts = "build"``, drafts (``draft: true``
+  or ``published: false``) are added to ``exclude_patterns``, so Sphinx never
+  reads or writes them and nothing (lists, feeds, search, related articles,
+  backlinks) can show them;
+* ``html-page-context``: Open Graph and Twitter tags, JSON-LD (``BlogPosting``
+  for articles, ``DefinedTerm`` for glossary entries) and the Atom
+  ``alternate`` links, from ``kb/share-meta.html``;
+* ``build-finished``: a redirect page at every ``redirect_from`` path, the
+  social cards, ``sitemap.xml`` and ``robots.txt``, and the site feed copied
+  to ``kb_feed_alias``, all through the build's :class:`kb.outputs.Outputs`
+  (written only when changed, removed when no longer made).
+
+Without ``html_baseurl`` the features that need absolute URLs (sitemap,
+``og:image``, ``og:url``) are left out with one warning; nothing invents a
+host name.
+
+sphinx-sitemap was not used: it lists only the pages written in the current
+build (an incremental build gives a partial sitemap), takes ``lastmod`` from
+git rather than front matter, and rewrites the file on every build.
+sphinxext-opengraph was not used: it has one ``og:type`` for all pages, takes
+the description from the body text rather than the excerpt, and draws its
+cards with matplotlib without a pinned CJK font; kb's ``head-meta.html``
+already carries the tags it would add.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from kb import cards
+from kb.config import kb_config
+from kb.dates import format_japanese_date
+from kb.domain import KbDomain, domain_of, renders_extra_pages
+from kb.frontmatter import read_front_matter
+from kb.outputs import Outputs, OutsideOutput
+from kb.permalinks import is_safe_output_path, normalise_redirects, redirect_files
+from kb.records import Article
+from kb.render import Templates, templates_for
+from kb.targets import entry_kind, feed_path
+
+logger = logging.getLogger(__name__)
+
+REDIRECTS = "redirects"
+CARDS = "cards"
+CRAWLERS = "crawlers"
+FEED_ALIAS = "feed-alias"
+#: Where the cards go in the output folder.
+CARDS_PATH = "_kb/cards"
+DRAFT_MODES = ("skip", "build")
+
+# A cheap look before parsing: most articles say nothing about drafts.
+_DRAFT_HINT = re.compile(r"^(?:draft|published)\s*:", re.MULTILINE)
+
+
+def _templates(app: Sphinx) -> Templates:
+    return templates_for(app.confdir, list(app.config.templates_path))
+
+
+def _warn(message: str, *args: Any, subtype: str, location: Any = None) -> None:
+    logger.warning(message, *args, type="kb", subtype=subtype, location=location)
+
+
+def _base_url(app: Sphinx) -> str:
+    base = app.config.html_baseurl or ""
+    return base if base.endswith("/") or not base else base + "/"
+
+
+def _absolute(app: Sphinx, uri: str) -> str:
+    """The absolute URL of ``uri`` (relative to the site root), percent-encoded."""
+    return _base_url(app) + quote(uri, safe="/#%:@!$&'()*+,;=-._~")
+
+
+def site_name(app: Sphinx) -> str:
+    return app.config.kb_site_name or app.config.project
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+def _is_draft(path: Path, zone: dt.tzinfo) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    if not text.startswith("---") or not _DRAFT_HINT.search(text, 0, text.find("\n---", 3) + 1):
+        return False
+    raw = read_front_matter(text)
+    draft = str(raw.data.get("draft", "")).strip().lower() in ("true", "yes", "on", "1")
+    unpublished = str(raw.data.get("published", "")).strip().lower() in ("false", "no", "off", "0")
+    return draft or unpublished
+
+
+def exclude_drafts(app: Sphinx, config: Config) -> None:
+    """Drafts are not read at all unless ``kb_drafts = "build"`` (for previews)."""
+    mode = config.kb_drafts
+    if mode not in DRAFT_MODES:
+        _warn("kb_drafts must be 'skip' or 'build', not %r; using 'skip'", mode, subtype="config")
+        config.kb_drafts = mode = "skip"
+    if mode == "build":
+        return
+    folder = Path(app.srcdir) / config.kb_articles_dir
+    zone = kb_config(app).zone
+    drafts = sorted(
+        path.relative_to(app.srcdir).as_posix()
+        for path in folder.rglob("*.md")
+        if _is_draft(path, zone)
+    )
+    # A change to this list changes exclude_patterns, which Sphinx answers by
+    # re-reading everything; that happens only when a draft is added,
+    # published or removed, and keeps every reader (lists, search, related
+    # articles, backlinks) from ever seeing a draft.
+    for pattern in drafts:
+        if pattern not in config.exclude_patterns:
+            config.exclude_patterns.append(pattern)
+
+
+# --- head tags -----------------------------------------------------------------------------
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+def _feeds(app: Sphinx, pagename: str, domain: KbDomain) -> list[tuple[str, str]]:
+    config = kb_config(app)
+    here = app.builder.get_target_uri(pagename)
+    title = config.feed_title or site_name(app)
+    found = [(title, relative_uri(here, feed_path(config)))]
+    for kind in ("tag", "category"):
+        for term in domain.taxonomy.terms.get(kind, {}).values():
+            if term.pagename == pagename:
+                found.append((f"{title}: {term.name}", relative_uri(here, feed_path(config, term))))
+    return found
+
+
+def _article_json(
+    app: Sphinx, domain: KbDomain, article: Article, url: str, card: str
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": article.title,
+        "datePublished": _iso(article.date),
+        "dateModified": _iso(article.updated or article.date),
+        "author": [
+            {"@type": "Person", "name": name} for name in domain.display_names(article, "author")
+        ],
+        "keywords": list(domain.display_names(article, "tag")),
+        "articleSection": list(domain.display_names(article, "category")),
+        "publisher": {"@type": "Organization", "name": site_name(app)},
+        "inLanguage": app.config.language or "ja",
+    }
+    if article.excerpt:
+        data["description"] = article.excerpt
+    if url:
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    if card:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": card,
+            "width": cards.WIDTH,
+            "height": cards.HEIGHT,
+        }
+    return {key: value for key, value in data.items() if value not in ("", [])}
+
+
+def card_path(docname: str) -> str:
+    return f"{CARDS_PATH}/{docname}.png"
+
+
+def on_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if not renders_extra_pages(app.builder):
+        return
+    domain = domain_of(app.env)
+    base = _base_url(app)
+    url = _absolute(app, app.builder.get_target_uri(pagename)) if base else ""
+    article = domain.articles.get(pagename)
+    values: dict[str, Any] = {
+        "site_name": site_name(app),
+        "feeds": _feeds(app, pagename, domain),
+        "card": "",
+        "card_alt": "",
+        "card_width": cards.WIDTH,
+        "card_height": cards.HEIGHT,
+        "modified": "",
+        "json_ld": None,
+    }
+    if article is not None and article.is_article:
+        card = ""
+        if base and app.config.kb_cards and not article.draft:
+            card = _absolute(app, card_path(pagename))
+        values["card"] = card
+        values["card_alt"] = article.title
+        values["modified"] = _iso(article.updated or article.date)
+        values["json_ld"] = _article_json(app, domain, article, url, card)
+    else:
+        entry = domain.entries.get(pagename)
+        if entry is not None and entry_kind(pagename, kb_config(app)) is not None:
+            term: dict[str, Any] = {
+                "@context": "https://schema.org",
+                "@type": "DefinedTerm",
+                "name": entry.name,
+                "termCode": entry.anchor,
+            }
+            if entry.aliases:
+                term["alternateName"] = list(entry.aliases)
+            if entry.summary:
+                term["description"] = entry.summary
+            if url:
+                term["url"] = url
+            values["json_ld"] = term
+    meta = _templates(app).render("kb/share-meta.html", **values)
+    context["metatags"] = context.get("metatags", "") + "\n" + meta
+
+
+# --- files at the end of the build -------------------------------------------------------------
+
+
+def _line_of(env: BuildEnvironment, docname: str, key: str) -> int | None:
+    try:
+        text = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return read_front_matter(text).lines.get(key)
+
+
+def _redirects_of(env: BuildEnvironment, docname: str) -> list[str]:
+    value = env.metadata.get(docname, {}).get("redirect_from")
+    if value is None:
+        return []
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        # MyST hands lists over as JSON text.
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    return normalise_redirects(value if isinstance(value, list) else [value])
+
+
+def write_redirects(app: Sphinx, outputs: Outputs) -> None:
+    env = app.env
+    domain = domain_of(env)
+    builder = app.builder
+    templates = _templates(app)
+    ours = set(outputs.previous_files(REDIRECTS))
+    html_builder = cast("StandaloneHTMLBuilder", builder)  # renders_extra_pages checked it
+    pages = {outputs.relative(html_builder.get_output_path(doc)) for doc in env.found_docs}
+    taken: dict[str, str] = {}
+    for docname in sorted(env.found_docs):
+        article = domain.articles.get(docname)
+        if article is not None and article.draft:
+            continue
+        for url in _redirects_of(env, docname):
+            location = (docname, _line_of(env, docname, "redirect_from"))
+            for relative in redirect_files(url):
+                problem = ""
+                if not is_safe_output_path(relative):
+                    problem = "it would leave the output folder"
+                elif relative in pages:
+                    problem = "a page of this site is there"
+                elif relative in taken:
+                    problem = f"{taken[relative]} redirects from it too"
+                elif relative not in ours and (
+                    relative in outputs.current or (outputs.outdir / relative).exists()
+                ):
+                    problem = "another file is there"
+                if problem:
+                    _warn(
+                        "redirect_from %s: not written at %s, %s",
+                        url,
+                        relative,
+                        problem,
+                        subtype="redirect",
+                        location=location,
+                    )
+                    continue
+                target_uri = builder.get_target_uri(docname)
+                html = templates.render(
+                    "kb/redirect.html",
+                    title=article.title if article is not None else env.titles[docname].astext(),
+                    target=quote(relative_uri(relative, target_uri), safe="/#%:@!$&'()*+,;=-._~"),
+                    canonical=_absolute(app, target_uri)
+                    if _base_url(app)
+                    else quote(relative_uri(relative, target_uri), safe="/#%:@!$&'()*+,;=-._~"),
+                    language=app.config.language or "ja",
+                )
+                try:
+                    outputs.write(relative, html + "\n", REDIRECTS)
+                except OutsideOutput:
+                    _warn(
+                        "redirect_from %s: not written, it would leave the output folder",
+                        url,
+                        subtype="redirect",
+                        location=location,
+                    )
+                    continue
+                taken[relative] = docname
+
+
+def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
+    """Cards for every article that has none or whose title, date or site name changed.
+
+    Returns how many were drawn and the seconds it took (for ``make bench``).
+    """
+    if not app.config.kb_cards or not _base_url(app):
+        return 0, 0.0
+    font = cards.FontSpec(path=app.config.kb_card_font)
+    try:
+        cards.check_font(font)
+    except cards.FontMissingError as error:
+        _warn("%s; no social cards", error, subtype="cards")
+        return 0, 0.0
+    domain = domain_of(app.env)
+    zone = kb_config(app).zone
+    name = site_name(app)
+    drawn, started = 0, time.perf_counter()
+    for docname, article in sorted(domain.articles.items()):
+        if not article.is_article or article.draft:
+            continue
+        card = cards.Card(
+            article.title, name, format_japanese_date(article.date, zone) if article.date else ""
+        )
+        relative = card_path(docname)
+        key = cards.card_key(card, font)[:20]
+        if outputs.unchanged(relative, key):
+            outputs.note(relative, key, CARDS)
+            continue
+        missing = cards.missing_glyphs(article.title, font)
+        if missing:
+            _warn(
+                "the card font has no glyph for %s; the card shows boxes there",
+                " ".join(missing),
+                subtype="cards",
+                location=(docname, _line_of(app.env, docname, "title")),
+            )
+        outputs.write(relative, cards.render(card, font), CARDS, digest=key)
+        drawn += 1
+    return drawn, time.perf_counter() - started
+
+
+def _sitemap(app: Sphinx) -> bytes:
+    env = app.env
+    domain = domain_of(env)
+    builder = app.builder
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    root = ElementTree.Element("urlset", xmlns=namespace)
+    pagenames = set(env.found_docs) | set(domain.taxonomy.pages)
+    for pagename in sorted(pagenames):
+        article = domain.articles.get(pagename)
+        if article is not None and article.draft:
+            continue
+        url = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(url, "loc").text = _absolute(app, builder.get_target_uri(pagename))
+        moment = article.updated or article.date if article is not None else None
+        if moment is not None:
+            ElementTree.SubElement(url, "lastmod").text = moment.isoformat()
+    ElementTree.indent(root)
+    body = ElementTree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
+
+
+def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
+    if not app.config.kb_sitemap:
+        return
+    ours = outputs.previous_files(CRAWLERS)
+    lines = ["User-agent: *", "Allow: /"]
+    if _base_url(app):
+        outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
+        lines.append(f"Sitemap: {_absolute(app, 'sitemap.xml')}")
+    robots = outputs.outdir / "robots.txt"
+    if "robots.txt" in ours or not robots.exists():
+        # A robots.txt of the project's own (html_extra_path) is left alone.
+        outputs.write("robots.txt", "\n".join(lines) + "\n", CRAWLERS)
+
+
+def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
+    alias = app.config.kb_feed_alias.strip().lstrip("/")
+    if not alias:
+        return
+    source = outputs.outdir / feed_path(kb_config(app))
+    if not is_safe_output_path(alias):
+        _warn("kb_feed_alias %r is not a path inside the output folder", alias, subtype="config")
+        return
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return
+    outputs.write(alias, data, FEED_ALIAS)
+
+
+def finish(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not renders_extra_pages(app.builder):
+        return
+    if not _base_url(app):
+        _warn(
+            "html_baseurl is not set: sitemap.xml, og:image, og:url and social cards are "
+            "left out (set it, or build on Read the Docs, which sets it)",
+            subtype="config",
+        )
+    outputs = domain_of(app.env).outputs(app.builder.outdir)
+    write_redirects(app, outputs)
+    drawn, seconds = write_cards(app, outputs)
+    if drawn:
+        logger.info("kb: %d social cards drawn in %.2f s", drawn, seconds)
+    write_crawler_files(app, outputs)
+    write_feed_alias(app, outputs)
+
+
+def setup(app: Sphinx) -> None:
+    if "kb_drafts" in app.config:
+        return  # set up already (by kb, and named in extensions too)
+    app.add_config_value("kb_drafts", "skip", "env", types=(str,))
+    app.add_config_value("kb_feed_alias", "", "", types=(str,))
+    app.add_config_value("kb_cards", True, "html", types=(bool,))
+    app.add_config_value("kb_card_font", cards.FONT_FILE, "html", types=(str,))
+    app.add_config_value("kb_sitemap", True, "", types=(bool,))
+    app.add_config_value("kb_site_name", "", "html", types=(str,))
+    app.connect("config-inited", exclude_drafts)
+    app.connect("html-page-context", on_page_context, priority=600)
+    # After the feeds (500) so the alias copies this build's feed; before the
+    # manifest is saved (900).
+    app.connect("build-finished", finish, priority=700)

@@ -1,27 +1,31 @@
-"""Japanese full-text search that finds every page containing the words typed.
+"""Japanese full-text search: the Sphinx side.
 
 Sphinx's own search for ``language = "ja"`` cuts words with TinySegmenter on
 the index side but not on the query side, so a compound typed without spaces
-finds nothing; it drops digits (GB200), glues punctuation to words and does
-not fold widths (ＧＰＵ, ｴｰｼﾞｪﾝﾄ). This package replaces the splitter and the
-query code while keeping Sphinx's index file, search page and incremental
-index updates:
+finds nothing; its index is one file that every query downloads whole and
+that every incremental build loads and rewrites. kb writes its own index
+instead (:mod:`kb.search.store`: chunks a query loads by its tokens, token
+positions that prove phrases, one compressed text per page for snippets) and
+keeps Sphinx's search page, whose ``Search.query`` it replaces:
 
-* :class:`KbSearchJapanese` indexes NFKC-folded character bigrams of Japanese
-  runs and whole Latin/digit tokens (:mod:`kb.search.tokenizer`);
-* ``doctree-resolved`` adds the front matter (tags, categories, authors,
-  excerpt, glossary names and aliases) and the bigrams that inline markup cuts
-  apart (``**計算**資源``) to what Sphinx indexes for the page;
-* ``kb-searchfields.js`` carries the folded front-matter fields per page, so
-  the query code can rank title and tag hits first;
-* ``kb/static/kb-search.js`` (inlined into ``language_data.js``) replaces
-  ``Search.query``: AND of the query's tokens, particles split off
-  (データセンターの電力 → データセンター, 電力), pages read back to prove
-  phrases, a snippet around the hit and a Japanese summary line.
+* ``doctree-resolved`` turns each page written into a
+  :class:`~kb.search.store.PageRecord` (its text with generated lists left
+  out, and its front matter: tags, categories, authors, excerpt, glossary
+  names and aliases);
+* ``build-finished`` compares each record with the one indexed last time
+  (kept beside the doctrees, one small file a page) and updates only the
+  chunks whose keys changed; a build that read nothing touches no file;
+* Sphinx's ``IndexBuilder`` is left with nothing to do: the search language
+  splits no words and ``searchindex.js`` is a stub, so no build reloads or
+  rewrites a whole index;
+* ``kb/static/kb-search.js`` (on every page) answers queries on the search
+  page and under the theme's search box as one types.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -29,95 +33,149 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.search import SearchLanguage
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 
-from kb.search.tokenizer import fold, tokens
+from kb.search.index import StubIndexFormat
+from kb.search.store import (
+    FOLDER,
+    FORMAT,
+    IndexState,
+    PageRecord,
+    order_pages,
+    update,
+    write_full,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-# kb/static: the folder the package already ships (pyproject's package-data).
-STATIC = Path(__file__).parent / "static"
-#: Written next to searchindex.js; loaded by kb-search.js on the search page.
-FIELDS_FILENAME = "kb-searchfields.js"
+logger = logging.getLogger(__name__)
+
 _STOCK_JAPANESE = "sphinx.search.ja.SearchJapanese"
+_PENDING = "kb_search_pages"
+JS_FILE = "kb-search.js"
+CSS_FILE = "kb-search.css"
+
+# language_data.js runs right after searchtools.js on the search page; from
+# there Search.query hands every query to kb-search.js (loaded deferred on
+# every page, so it may arrive a moment later).
+_SEARCH_PAGE_GLUE = """
+var splitQuery = (query) => query.split(/\\s+/).filter((word) => word);
+Search.query = (query) => {
+  const run = () => window.KbSearch.searchPage(query);
+  if (window.KbSearch && window.KbSearch.searchPage) run();
+  else document.addEventListener("DOMContentLoaded", run);
+};
+"""
 
 
 class KbSearchJapanese(SearchLanguage):
-    """Bigram search for Japanese; the JavaScript half ships as the splitter code."""
+    """Splits nothing: kb indexes pages itself, so Sphinx's indexer only keeps titles."""
 
     lang = "ja"
     language_name = "Japanese"
-    js_splitter_code = (STATIC / "kb-search.js").read_text(encoding="utf-8") + (
-        # Sphinx's own query path, should anything still call it, gets the same tokens.
-        "\nvar splitQuery = (query) => KbSearchTokenizer.tokens(query);\n"
-    )
+    js_splitter_code = _SEARCH_PAGE_GLUE
 
     def split(self, input: str) -> list[str]:
-        return tokens(input)
+        return []
 
     def word_filter(self, word: str) -> bool:
-        # Sphinx drops digits and one-character words; GB200's 200, 2024 and
-        # the lone 年 in 2024年9月 are what people search for.
-        return bool(word)
+        return False
 
     def stem(self, word: str) -> str:
         return word
 
 
-class kb_search_text(nodes.Element):
-    """Text the search index reads but no page shows."""
+# --- what a page holds --------------------------------------------------------------
 
 
-def _skip(translator: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
-def _indexed_blocks(node: nodes.Node) -> list[nodes.TextElement]:
-    """Paragraph-like nodes Sphinx indexes, skipping what its word collector skips."""
-    if isinstance(node, (nodes.comment, nodes.raw)):
-        return []
-    if isinstance(node, nodes.Element) and "no-search" in node["classes"]:
-        return []
+def _blocks(node: nodes.Node, out: list[str]) -> None:
+    """Text of the paragraph-like nodes a reader sees, generated lists aside."""
+    if isinstance(node, (nodes.comment, nodes.raw, nodes.system_message)):
+        return
+    if isinstance(node, nodes.Element) and "no-search" in node.get("classes", ()):
+        return
     if isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline):
-        return [node]
-    found: list[nodes.TextElement] = []
+        # Inline markup stays inside its paragraph: **計算**資源 is one phrase.
+        out.append(node.astext())
+        return
     for child in node.children:
-        found.extend(_indexed_blocks(child))
-    return found
+        _blocks(child, out)
 
 
-def joined_tokens(doctree: nodes.Node) -> set[str]:
-    """Tokens of whole paragraphs that Sphinx, reading one text node at a time, misses.
-
-    ``**計算**資源`` is three text nodes to Sphinx's word collector, so the
-    bigram 算資 and the phrase 計算資源 would be lost; ``**GB**200`` would lose
-    ``gb200``.
-    """
-    extra: set[str] = set()
-    for block in _indexed_blocks(doctree):
-        texts = list(block.findall(nodes.Text))
-        if len(texts) < 2:
-            continue
-        pieces: set[str] = set()
-        for text in texts:
-            pieces.update(tokens(text.astext()))
-        extra.update(set(tokens(block.astext())) - pieces)
-    return extra
+def body_text(doctree: nodes.Node) -> str:
+    found: list[str] = []
+    _blocks(doctree, found)
+    return "\n".join(text.replace("\n", " ") for text in found if text.strip())
 
 
-def front_matter_fields(app: Sphinx, docname: str) -> tuple[list[str], list[str]]:
-    """(names that rank like a title, longer text) from the kb domain's records."""
-    domain: Any = app.env.get_domain("kb")
+def _domain(app: Sphinx) -> Any:
+    return app.env.get_domain("kb")
+
+
+def _utc(date: dt.datetime | None) -> str:
+    if date is None:
+        return ""
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=dt.timezone.utc)
+    return date.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _names(domain: Any, article: Any) -> tuple[str, ...]:
+    """Tags, categories and authors as written and as displayed (a taxonomy may rename)."""
+    names = [*article.tags, *article.categories, *article.authors]
+    display = getattr(domain, "display_names", None)
+    if display is not None:
+        for kind in ("tags", "categories", "authors"):
+            try:
+                names.extend(display(article, kind))
+            except (KeyError, ValueError, TypeError):
+                continue
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def searchable(app: Sphinx, docname: str) -> bool:
+    """Pages in the index: every document but drafts and pages marked ``no-search``."""
+    metadata = app.env.metadata.get(docname, {})
+    if "no-search" in metadata or "nosearch" in metadata:
+        return False
+    article = _domain(app).articles.get(docname)
+    return not (article is not None and article.draft)
+
+
+def date_key(app: Sphinx, docname: str) -> str:
+    article = _domain(app).articles.get(docname)
+    return _utc(article.date) if article is not None else ""
+
+
+def page_record(app: Sphinx, docname: str, doctree: nodes.document) -> PageRecord:
+    domain = _domain(app)
     article = domain.articles.get(docname)
-    if article is not None:
-        keys = [*article.tags, *article.categories, *article.authors]
-        return keys, [article.excerpt] if article.excerpt else []
     entry = domain.entries.get(docname)
-    if entry is not None:
-        return [entry.name, *entry.aliases], [entry.summary] if entry.summary else []
-    return [], []
+    title_node = app.env.titles.get(docname)
+    title = title_node.astext() if title_node is not None else docname
+    names: tuple[str, ...] = ()
+    excerpt = ""
+    if article is not None:
+        title = article.title or title
+        names = _names(domain, article)
+        excerpt = article.excerpt
+    elif entry is not None:
+        names = tuple(dict.fromkeys([entry.name, *entry.aliases]))
+        excerpt = entry.summary
+    return PageRecord(
+        docname=docname,
+        url=app.builder.get_target_uri(docname),
+        title=title,
+        date=date_key(app, docname),
+        names=names,
+        excerpt=excerpt,
+        body=body_text(doctree),
+    )
+
+
+# --- the Sphinx events -------------------------------------------------------------------
 
 
 def _enabled(app: Sphinx) -> bool:
@@ -140,101 +198,118 @@ def _kb_language(config: Config) -> bool:
     return found is KbSearchJapanese
 
 
-def _use_compact_index(app: Sphinx) -> None:
-    """Write searchindex.js in the packed format kb-search.js reads."""
+def on_builder_inited(app: Sphinx) -> None:
+    """A stub ``searchindex.js``, and the search script and style on every page."""
+    if not _enabled(app):
+        return
+    # Serializing builders (pickle, json) keep their own formats.
     from sphinx.search import js_index
 
-    from kb.search.index import KbIndexFormat
-
-    # Serializing builders (pickle, json) keep their own formats.
-    if _enabled(app) and app.builder.indexer_format is js_index:  # type: ignore[attr-defined]
-        app.builder.indexer_format = KbIndexFormat()  # type: ignore[attr-defined]
-
-
-_AUTHORED_RAW = "kb_search_authored_raw"
-
-
-class NoteAuthoredRaw(SphinxPostTransform):
-    """Remember the page's own raw HTML before kb's generated lists are rendered as raw HTML.
-
-    Lists of other articles (related articles, backlinks, latest articles) hold
-    their titles, tags and excerpts; indexed, every search for a tag would list
-    every page that links to one tagged article.
-    """
-
-    # FillDynamic renders the lists at priority 5.
-    default_priority = 4
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        if _kb_language(self.config):
-            self.document[_AUTHORED_RAW] = {id(node) for node in self.document.findall(nodes.raw)}
-
-
-def exclude_generated_lists(doctree: nodes.document, authored: set[int]) -> None:
-    """Mark generated lists ``no-search``: Sphinx skips them, and docutils wraps them in
-    ``<div class="no-search">`` so the search page skips them when it reads a page."""
-    for node in doctree.findall(nodes.raw):
-        if id(node) not in authored and "html" in node.get("format", "").split():
-            node["classes"].append("no-search")
+    if app.builder.indexer_format is js_index:  # type: ignore[attr-defined]
+        app.builder.indexer_format = StubIndexFormat()  # type: ignore[attr-defined]
+    app.add_js_file(JS_FILE, defer="defer")
+    app.add_css_file(CSS_FILE)
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Give Sphinx's indexer the front matter and the bigrams markup cut apart."""
-    authored = doctree.attributes.pop(_AUTHORED_RAW, None)
-    if not _enabled(app):
+    """Note the page's record; the index is updated once, at the end of the build."""
+    if not _enabled(app) or not searchable(app, docname):
         return
-    if authored is not None:
-        exclude_generated_lists(doctree, authored)
-    keys, longer = front_matter_fields(app, docname)
-    words = [*keys, *longer, " ".join(sorted(joined_tokens(doctree)))]
-    text = "\n".join(word for word in words if word)
-    if text:
-        doctree += kb_search_text("", nodes.Text(text))
+    pending = app.env.temp_data.setdefault(_PENDING, {})
+    assert isinstance(pending, dict)
+    pending[docname] = page_record(app, docname, doctree)
 
 
-def write_fields(app: Sphinx, exception: Exception | None) -> None:
-    """``kb-searchfields.js``: folded front-matter fields of every searchable page."""
+class _Cache:
+    """Records indexed by the last build, beside the doctrees (never in the output)."""
+
+    def __init__(self, app: Sphinx) -> None:
+        name = app.builder.name
+        self.root = Path(app.doctreedir) / "kb-search"
+        self.pages = self.root / f"pages-{name}"
+        self.state_path = self.root / f"state-{name}.json"
+
+    def _page_path(self, docname: str) -> Path:
+        return self.pages / (hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20] + ".json")
+
+    def load(self, docname: str) -> PageRecord | None:
+        try:
+            text = self._page_path(docname).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        return PageRecord.from_json(json.loads(text))
+
+    def save(self, record: PageRecord) -> None:
+        from dataclasses import asdict
+
+        self.pages.mkdir(parents=True, exist_ok=True)
+        path = self._page_path(record.docname)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(asdict(record), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def state(self) -> IndexState | None:
+        try:
+            return IndexState.from_json(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def save_state(self, state: IndexState) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
+        tmp.write_text(state.to_json(), encoding="utf-8")
+        os.replace(tmp, self.state_path)
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    """Bring ``kb-search/`` up to date with the pages this build wrote or removed."""
+    pending: dict[str, PageRecord] = app.env.temp_data.pop(_PENDING, None) or {}
     if exception is not None or not _enabled(app):
         return
-    from kb.dynamic import records_changed
+    cache = _Cache(app)
+    outdir = Path(app.outdir)
+    docs = [doc for doc in sorted(app.env.found_docs) if searchable(app, doc)]
+    order = order_pages({doc: date_key(app, doc) for doc in docs})
+    state = cache.state()
+    manifest = outdir / FOLDER / "index.js"
+    if (
+        state is None
+        or state.format != FORMAT
+        or state.order != order
+        or not manifest.is_file()
+        or not state.postings_buckets
+    ):
+        # Ids follow the date: a page added before others, removed, or redated
+        # renumbers the pages, and every chunk is written again.
+        def load(docname: str) -> PageRecord:
+            record = pending.get(docname) or cache.load(docname)
+            if record is None:
+                logger.warning(
+                    "search: no text kept for %s; it is indexed by its name only "
+                    "(a clean build indexes it fully)",
+                    docname,
+                    type="kb",
+                    subtype="search",
+                    location=docname,
+                )
+                record = PageRecord(docname, app.builder.get_target_uri(docname), docname)
+            return record
 
-    target = Path(app.outdir) / FIELDS_FILENAME
-    if not records_changed(app.env) and target.is_file():
-        return  # nothing read or removed: the fields on disk are current
-    docs: dict[str, list[str]] = {}
-    for docname in sorted(app.env.found_docs):
-        metadata = app.env.metadata.get(docname, {})
-        if "no-search" in metadata or "nosearch" in metadata:
-            continue
-        keys, longer = front_matter_fields(app, docname)
-        if keys or longer:
-            # A control character between fields, so no query matches across two of them.
-            docs[docname] = [fold("\x1f".join(keys)), fold("\x1f".join(longer))]
-    payload = json.dumps({"docs": docs}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    content = f"KbSearch.setFields({payload.replace('<', chr(92) + 'u003c')})"
-    # A build that changed nothing writes nothing (deploys and file watchers rely on it).
-    if target.is_file() and target.read_text(encoding="utf-8") == content:
+        for record in pending.values():
+            cache.save(record)
+        state = write_full(outdir, order, load, cache.root)
+        cache.save_state(state)
         return
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, target)
-
-
-def preload_fields(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """Fetch the fields file with the index on the search page, not after it.
-
-    kb-search.js only asks for it once the search code runs, about 200 ms after
-    the index request; ranking waits for it, so that wait was the largest part
-    of the time to first results.
-    """
-    if pagename != "search" or not _enabled(app):
-        return
-    href = context["pathto"](FIELDS_FILENAME, resource=True)
-    preload = f'<link rel="preload" href="{href}" as="script">'
-    context["metatags"] = context.get("metatags", "") + "\n" + preload
+    changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}
+    for docname, record in pending.items():
+        if state.digests.get(docname) != record.digest():
+            changes[docname] = (cache.load(docname), record)
+    if not changes:
+        return  # pages were written again, but what they hold for the search did not change
+    update(outdir, state, changes)
+    for _, record in changes.values():
+        cache.save(record)
+    cache.save_state(state)
 
 
 def _choose_language(app: Sphinx, config: Config) -> None:
@@ -253,17 +328,8 @@ def _choose_language(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("kb_search", True, "html", types=frozenset({bool}))
-    app.add_node(
-        kb_search_text,
-        html=(_skip, None),
-        latex=(_skip, None),
-        text=(_skip, None),
-        man=(_skip, None),
-        texinfo=(_skip, None),
-    )
     app.connect("config-inited", _choose_language)
-    app.connect("builder-inited", _use_compact_index)
-    app.add_post_transform(NoteAuthoredRaw)
-    app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("build-finished", write_fields)
-    app.connect("html-page-context", preload_fields)
+    app.connect("builder-inited", on_builder_inited)
+    # After kb's own doctree-resolved handlers have rendered generated lists (400).
+    app.connect("doctree-resolved", on_doctree_resolved, priority=800)
+    app.connect("build-finished", write_index)

@@ -1,16 +1,9 @@
-"""A smaller ``searchindex.js``: the same index, its postings packed into strings.
+"""Page lists packed into short ASCII strings, and the stub ``searchindex.js``.
 
-Bigrams make several times more postings than TinySegmenter's words, and
-Sphinx writes each posting list as a JSON array of decimal numbers with every
-Japanese key escaped (``"\\u30c7\\u30fc"``). This format writes keys as UTF-8
-and each list of page numbers as a short ASCII string, so the file stays
-about the size of stock Sphinx's (measured in the tests and the README).
-
-Sphinx reads its previous index back on incremental builds through the same
-object (``builder.indexer_format``), so :meth:`KbIndexFormat.loads` unpacks the
-strings again and Sphinx sees the lists it wrote. No library packs integer
-lists for both Python and a browser without a build step, hence these few
-lines; ``kb-search.js`` holds the same decoder.
+Bigrams make many postings, and JSON arrays of decimal numbers are several
+times larger than needed. No library packs integer lists for both Python and
+a browser without a build step, hence these few lines; ``kb-search.js`` holds
+the same decoder.
 
 A list is written as:
 
@@ -24,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _VALUE = {char: value for value, char in enumerate(ALPHABET)}
@@ -32,8 +25,6 @@ _VALUE = {char: value for value, char in enumerate(ALPHABET)}
 #: the index is decoded on every build, and that loop was its largest cost.
 _BITS = {char: tuple(bit for bit in range(6) if value >> bit & 1) for char, value in _VALUE.items()}
 BITMAP = "~"
-#: The mappings of ``searchindex.js`` whose values are page-number lists.
-POSTING_KEYS = ("terms", "titleterms")
 
 
 def encode(pages: Iterable[int]) -> int | str:
@@ -85,53 +76,45 @@ def decode(value: int | str | list[int]) -> list[int]:
     return pages
 
 
-class KbIndexFormat:
-    """Drop-in for ``sphinx.search.js_index`` (the builder's ``indexer_format``)."""
+class StubIndexFormat:
+    """``searchindex.js`` with no words: kb's index lives under ``kb-search/``.
+
+    Takes the place of ``sphinx.search.js_index`` (the builder's
+    ``indexer_format``): Sphinx still loads and writes the file on every build,
+    so it is kept to a few bytes, and reads back as an empty index of the
+    same Sphinx version (any other answer makes Sphinx warn that the index
+    could not be loaded).
+    """
 
     PREFIX = "Search.setIndex("
     SUFFIX = ")"
-
-    def __init__(self) -> None:
-        # page list -> its packed form, remembered from the index this build
-        # loaded: most terms keep their pages between builds, and packing every
-        # list again was most of a no-op rebuild's cost.
-        self._packed: dict[tuple[int, ...], int | str] = {}
-
-    def _pack(self, pages: int | str | list[int]) -> int | str:
-        key = tuple(pages) if isinstance(pages, list) else None
-        if key is not None:
-            known = self._packed.get(key)
-            if known is not None:
-                return known
-        packed = encode(decode(pages))
-        if key is not None:
-            self._packed[key] = packed
-        return packed
+    _EMPTY: ClassVar[dict[str, Any]] = {
+        "alltitles": {},
+        "docnames": [],
+        "envversion": None,
+        "filenames": [],
+        "indexentries": {},
+        "objects": {},
+        "objnames": {},
+        "objtypes": {},
+        "terms": {},
+        "titles": [],
+        "titleterms": {},
+    }
 
     def dumps(self, data: dict[str, Any]) -> str:
-        packed = dict(data)
-        for key in POSTING_KEYS:
-            packed[key] = {term: self._pack(pages) for term, pages in data.get(key, {}).items()}
-        text = json.dumps(packed, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        # JSON allows "<" raw; escaped, no front matter value can ever read as
-        # markup, wherever the script's text ends up.
-        return self.PREFIX + text.replace("<", "\\u003c") + self.SUFFIX
+        stub = {**self._EMPTY, "envversion": data.get("envversion")}
+        return self.PREFIX + json.dumps(stub, separators=(",", ":"), sort_keys=True) + self.SUFFIX
 
     def loads(self, text: str) -> Any:
         if not text.startswith(self.PREFIX) or not text.endswith(self.SUFFIX):
             msg = "invalid data"
             raise ValueError(msg)
         data = json.loads(text[len(self.PREFIX) : -len(self.SUFFIX)])
-        for key in POSTING_KEYS:
-            if isinstance(data.get(key), dict):
-                data[key] = {term: self._unpack(pages) for term, pages in data[key].items()}
-        return data
-
-    def _unpack(self, value: int | str | list[int]) -> int | list[int]:
-        pages = decode(value)
-        if not isinstance(value, list):
-            self._packed[tuple(pages)] = value
-        return pages[0] if len(pages) == 1 else pages
+        if not isinstance(data, dict):
+            msg = "invalid data"
+            raise ValueError(msg)
+        return {**self._EMPTY, "envversion": data.get("envversion")}
 
     def dump(self, data: Any, stream: Any) -> None:
         stream.write(self.dumps(data))

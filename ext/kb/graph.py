@@ -100,6 +100,12 @@ class Node:
     label: Label | None
     center: bool = False
 
+    @property
+    def square(self) -> tuple[float, float, float]:
+        """(x, y, side) of a square of about the circle's area, for the square shape."""
+        half = self.r * 0.89
+        return (_number(self.x - half), _number(self.y - half), _number(2 * half))
+
 
 @dataclass(frozen=True)
 class EdgeGroup:

@@ -71,3 +71,205 @@ def test_setup_installs_the_pinned_font() -> None:
     readthedocs = (REPO / ".readthedocs.yaml").read_text(encoding="utf-8")
     assert cards.FONT_PACKAGE in ci
     assert cards.FONT_PACKAGE in readthedocs
+
+
+# --- in a real build ---------------------------------------------------------------------
+
+import json  # noqa: E402
+import re  # noqa: E402
+from xml.etree import ElementTree  # noqa: E402
+
+from kb.dates import zone_named  # noqa: E402
+from kb.importer import import_posts  # noqa: E402
+from kbtesting import article, build, write_project  # noqa: E402
+
+SITE = REPO / "tests" / "fixtures" / "jekyll_site"
+SHARING_CONF = 'extensions.append("kb.sharing")\nkb_feed_alias = "feed.xml"\n'
+SECRET = "ひみつのけいかく"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+W3C_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$")
+
+
+def project(root: Path, conf: str = "", files: dict[str, str] | None = None, **kw: object) -> Path:
+    src = write_project(root, files or {}, conf=SHARING_CONF + conf, **kw)  # type: ignore[arg-type]
+    assert not import_posts([SITE], src / "articles", zone_named("Asia/Tokyo")).failed
+    return src
+
+
+def files_containing(outdir: Path, text: str) -> list[str]:
+    needle = text.encode("utf-8")
+    escaped = json.dumps(text).strip('"').encode("ascii")
+    return sorted(
+        path.relative_to(outdir).as_posix()
+        for path in outdir.rglob("*")
+        if path.is_file() and (needle in path.read_bytes() or escaped in path.read_bytes())
+    )
+
+
+def json_ld(soup: object) -> list[dict[str, object]]:
+    return [
+        json.loads(script.string) for script in soup.select('script[type="application/ld+json"]')
+    ]  # type: ignore[attr-defined]
+
+
+@needs_font
+def test_article_carries_sharing_tags_and_its_card(tmp_path: Path) -> None:
+    result = build(project(tmp_path))
+    soup = result.html("articles/2025/11/openai-investment")
+
+    def meta(name: str) -> list[str]:
+        found = soup.select(f'meta[property="{name}"]') or soup.select(f'meta[name="{name}"]')
+        return [str(tag["content"]) for tag in found]
+
+    assert meta("og:site_name") == ["テストKB"]
+    assert meta("twitter:card") == ["summary_large_image"]
+    assert meta("og:image:width") == ["1200"] and meta("og:image:height") == ["630"]
+    assert meta("article:published_time") == ["2025-11-07T02:11:09+00:00"]
+    assert meta("article:modified_time") == ["2025-11-07T02:11:09+00:00"]
+    assert meta("article:tag") == ["AI", "OpenAI", "投資"]
+    (image,) = meta("og:image")
+    prefix = "https://kb.example.org/"
+    assert image.startswith(prefix)
+    card = result.outdir / image[len(prefix) :]
+    assert Image.open(card).size == (1200, 630)
+    (posting,) = json_ld(soup)
+    assert posting["@type"] == "BlogPosting"
+    assert posting["headline"] == "OpenAIの1.4兆ドル投資、その真意は？"
+    assert posting["keywords"] == ["AI", "OpenAI", "投資"]
+    assert posting["author"] == [{"@type": "Person", "name": "ALLFORCES編集部"}]
+    assert posting["publisher"] == {"@type": "Organization", "name": "テストKB"}
+    assert posting["image"]["url"] == image  # type: ignore[index]
+    assert posting["datePublished"] == "2025-11-07T02:11:09+00:00"
+    feeds = [
+        link["href"] for link in soup.select('link[rel="alternate"][type="application/atom+xml"]')
+    ]
+    assert feeds == ["../../../feeds/atom.xml"]
+    # Every article page has its card.
+    for name in ("custom-permalink", "半導体の供給網"):
+        assert (
+            result.outdir / "_kb" / "cards" / "articles" / "2025" / "11" / f"{name}.png"
+        ).is_file()
+
+
+def test_tag_pages_link_their_feed_and_site_feed_alias(tmp_path: Path) -> None:
+    result = build(project(tmp_path, "kb_cards = False\n"))
+    soup = result.html("tags/ai")
+    hrefs = [
+        link["href"] for link in soup.select('link[rel="alternate"][type="application/atom+xml"]')
+    ]
+    assert hrefs[0] == "../feeds/atom.xml" and len(hrefs) == 2
+    assert (result.outdir / unquote_path(hrefs[1], "tags")).is_file()
+    alias = result.outdir / "feed.xml"
+    assert alias.read_bytes() == (result.outdir / "feeds" / "atom.xml").read_bytes()
+
+
+def unquote_path(href: str, folder: str) -> str:
+    from urllib.parse import unquote
+
+    return str(Path(folder, unquote(href)))
+
+
+def test_glossary_entry_has_defined_term(tmp_path: Path) -> None:
+    result = build(project(tmp_path, "kb_cards = False\n", with_glossary=True))
+    entries = sorted((result.srcdir / "glossary").glob("*/*.md"))
+    entry = next(p for p in entries if p.stem != "index")
+    pagename = entry.relative_to(result.srcdir).with_suffix("").as_posix()
+    (term,) = json_ld(result.html(pagename))
+    assert term["@type"] == "DefinedTerm" and term["name"]
+
+
+def test_sitemap_and_robots(tmp_path: Path) -> None:
+    result = build(project(tmp_path, "kb_cards = False\n"))
+    tree = ElementTree.parse(result.outdir / "sitemap.xml")
+    root = tree.getroot()
+    assert root.tag == f"{SITEMAP_NS}urlset"
+    locations: list[str] = []
+    for url in root:
+        assert url.tag == f"{SITEMAP_NS}url"
+        children = [child.tag.removeprefix(SITEMAP_NS) for child in url]
+        assert children[0] == "loc" and set(children) <= {
+            "loc",
+            "lastmod",
+            "changefreq",
+            "priority",
+        }
+        loc = url.findtext(f"{SITEMAP_NS}loc") or ""
+        assert loc.startswith("https://kb.example.org/") and len(loc) <= 2048 and loc.isascii()
+        lastmod = url.findtext(f"{SITEMAP_NS}lastmod")
+        assert lastmod is None or W3C_DATETIME.match(lastmod)
+        locations.append(loc)
+    assert len(locations) == len(set(locations))
+    assert "https://kb.example.org/articles/2025/11/openai-investment.html" in locations
+    assert "https://kb.example.org/tags/ai.html" in locations
+    assert not [loc for loc in locations if "unpublished" in loc]
+    robots = (result.outdir / "robots.txt").read_text(encoding="utf-8")
+    assert robots == "User-agent: *\nAllow: /\nSitemap: https://kb.example.org/sitemap.xml\n"
+
+
+def test_without_base_url_nothing_absolute_is_made_up(tmp_path: Path) -> None:
+    result = build(project(tmp_path), confoverrides={"html_baseurl": ""})
+    # One warning from the sharing phase (the feeds phase has its own; see the report).
+    ours = [w for w in result.warnings.splitlines() if "html_baseurl" in w and "[kb.config]" in w]
+    assert len(ours) == 1
+    assert not (result.outdir / "sitemap.xml").exists()
+    assert "Sitemap" not in (result.outdir / "robots.txt").read_text(encoding="utf-8")
+    assert not (result.outdir / "_kb" / "cards").exists()
+    assert files_containing(result.outdir, "kb.example.org") == []
+    soup = result.html("articles/2025/11/openai-investment")
+    assert not soup.select('meta[property="og:image"]')
+    redirect = (result.outdir / "2025/11/07/openai-investment.html").read_text(encoding="utf-8")
+    assert 'href="../../../articles/2025/11/openai-investment.html"' in redirect
+
+
+def test_draft_is_nowhere_by_default(tmp_path: Path) -> None:
+    result = build(project(tmp_path, "kb_cards = False\n"))
+    assert files_containing(result.outdir, SECRET) == []
+    assert files_containing(result.outdir, "unpublished-plan") == []
+
+
+def test_draft_only_on_its_own_page_when_built(tmp_path: Path) -> None:
+    result = build(project(tmp_path, 'kb_cards = False\nkb_drafts = "build"\n'))
+    own = "articles/2025/11/unpublished-plan"
+    found = files_containing(result.outdir, SECRET)
+    assert f"{own}.html" in found
+    soup = result.html(own)
+    assert soup.select('meta[name="robots"][content="noindex"]')
+    others = [path for path in found if path not in (f"{own}.html", f"_sources/{own}.md.txt")]
+    assert others == []
+
+
+def test_bad_redirects_warn_with_file_and_line_and_never_overwrite(tmp_path: Path) -> None:
+    files = {
+        "articles/2025/11/a.md": article(
+            title="記事A", date="2025-11-01", redirect_from=["/old/a.html", "../../escape.html"]
+        ),
+        "articles/2025/11/b.md": article(
+            title="記事B", date="2025-11-02", redirect_from=["/old/a.html", "/index.html"]
+        ),
+    }
+    src = write_project(tmp_path, files, conf=SHARING_CONF + "kb_cards = False\n")
+    result = build(src)
+    index = (result.outdir / "index.html").read_text(encoding="utf-8")
+    assert "この記事は移動しました" not in index
+    assert "記事A" in (result.outdir / "old" / "a.html").read_text(encoding="utf-8")
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.warnings)
+    warnings = [line for line in plain.splitlines() if "[kb.redirect]" in line]
+    assert len(warnings) == 3, warnings
+    a = str(src / "articles" / "2025" / "11" / "a.md")
+    b = str(src / "articles" / "2025" / "11" / "b.md")
+    assert any(w.startswith(f"{a}:4:") and "escape.html" in w for w in warnings)
+    assert any(w.startswith(f"{b}:4:") and "a page of this site" in w for w in warnings)
+    assert any(w.startswith(f"{b}:4:") and "articles/2025/11/a redirects" in w for w in warnings)
+    assert not (tmp_path / "escape.html").exists()
+
+
+@needs_font
+def test_noop_rebuild_rewrites_nothing(tmp_path: Path) -> None:
+    src = project(tmp_path)
+    first = build(src)
+    stamps = {p: p.stat().st_mtime_ns for p in first.outdir.rglob("*") if p.is_file()}
+    second = build(src)
+    assert "social cards drawn" not in second.status
+    after = {p: p.stat().st_mtime_ns for p in second.outdir.rglob("*") if p.is_file()}
+    changed = sorted(str(p.relative_to(second.outdir)) for p in after if stamps.get(p) != after[p])
+    assert [p for p in changed if not p.startswith(".doctrees")] == []

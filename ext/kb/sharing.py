@@ -30,8 +30,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -331,7 +333,8 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
     domain = domain_of(app.env)
     zone = kb_config(app).zone
     name = site_name(app)
-    drawn, started = 0, time.perf_counter()
+    started = time.perf_counter()
+    to_draw: list[tuple[str, str, cards.Card]] = []
     for docname, article in sorted(domain.articles.items()):
         if not article.is_article or article.draft:
             continue
@@ -351,8 +354,16 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
                 subtype="cards",
                 location=(docname, _line_of(app.env, docname, "title")),
             )
-        outputs.write(relative, cards.render(card, font), CARDS, digest=key)
-        drawn += 1
+        to_draw.append((relative, key, card))
+    if to_draw:
+        # Compressing a PNG and pasting glyphs release the GIL, so threads
+        # draw cards side by side; files are written here, in order.
+        workers = min(len(to_draw), os.cpu_count() or 1, 4)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            drawn_cards = pool.map(lambda item: cards.render(item[2], font), to_draw)
+            for (relative, key, _), data in zip(to_draw, drawn_cards, strict=True):
+                outputs.write(relative, data, CARDS, digest=key)
+    drawn = len(to_draw)
     return drawn, time.perf_counter() - started
 
 

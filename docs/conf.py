@@ -24,7 +24,10 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_data"]
 root_doc = "index"
 
-myst_enable_extensions = ["colon_fence", "deflist", "substitution", "attrs_inline"]
+# No "substitution": it renders every page as an unsandboxed Jinja template,
+# so `{{ 7*7 }}` in an article showed 49 and an expression could run Python
+# on the build machine. Article text is only ever text.
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]
 myst_heading_anchors = 3
 
 html_theme = "furo"

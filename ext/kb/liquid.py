@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from kb.frontmatter import RawFrontMatter, read_yaml_mapping
+
 #: Liquid tags (``{% … %}``) and outputs (``{{ … }}``), with Liquid's
 #: whitespace-trimming dashes.
 _LIQUID = re.compile(r"\{%-?\s*(?P<tag>\w*)(?P<args>.*?)-?%\}|\{\{-?(?P<output>.*?)-?\}\}", re.S)
@@ -134,22 +136,30 @@ def _on_own_line(out: list[str], fence: str) -> str:
     return fence
 
 
-# --- per-file switches that would make an article a template -------------------
+# --- front matter as MyST sees it -----------------------------------------------------
 
 #: Front matter keys MyST merges into its configuration for one file. Under
 #: ``myst:`` an article could switch ``substitution`` back on for itself and
 #: have its text rendered by an unsandboxed Jinja: ``{{ 7*7 }}`` would be 49.
 _SWITCH_KEYS = ("myst", "substitutions")
+#: What a front matter needs to hold before it is worth a second look: a
+#: switch key, an explicit tag, or a run of digits long enough to be a number
+#: Python will not convert (4,300 digits; sexagesimal ones count colons).
+_SUSPECT = re.compile(r"myst|substitutions|!|[\w:]{4000,}")
 
 
 def disarm_front_matter(source: str) -> tuple[str, list[LiquidNote]]:
-    """``source`` with the front matter keys ``myst:`` and ``substitutions:`` commented out.
+    """``source`` with the front matter keys MyST must not see commented out.
 
-    The block is found as MyST finds it (from a first line starting with
-    ``---`` to the next line starting with ``---`` or ``...``), so what MyST
-    reads is what is disarmed. Each line of a removed key becomes a YAML
-    comment: line numbers do not move. Read the front matter before calling
-    this; the text it returns is only for MyST.
+    MyST reads the front matter of every page itself, before kb's reader
+    runs its checks, and two kinds of keys are dangerous there: ``myst:`` and
+    ``substitutions:``, which could make the page a template, and values kb
+    cannot read (a hexadecimal number of 5,000 digits), on which MyST stops
+    the whole build. The block is found as MyST finds it (from a first line
+    starting with ``---`` to the next line starting with ``---`` or ``...``);
+    each line of a removed key becomes a YAML comment, so line numbers do not
+    move. kb reads its own copy of the front matter before calling this; the
+    text returned is for MyST only.
     """
     lines = source.splitlines(keepends=True)
     if not lines or not lines[0].startswith("---"):
@@ -158,8 +168,8 @@ def disarm_front_matter(source: str) -> tuple[str, list[LiquidNote]]:
         (i for i in range(1, len(lines)) if lines[i].startswith(("---", "..."))), len(lines)
     )
     block = "".join(line.rstrip() + "\n" for line in lines[1:end])
-    if not any(key in block for key in _SWITCH_KEYS):
-        return source, []
+    if not _SUSPECT.search(block):
+        return source, []  # the common case: no second parse of every page
     loader_class: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         loader = loader_class(block)
@@ -167,14 +177,26 @@ def disarm_front_matter(source: str) -> tuple[str, list[LiquidNote]]:
             root = loader.get_single_node()
         finally:
             loader.dispose()
-    except Exception:  # MyST cannot read it either, so it merges nothing
+    except Exception:  # MyST cannot read it either: it warns and merges nothing
         return source, []
     if not isinstance(root, yaml.MappingNode):
         return source, []
+    unreadable = {
+        problem.key
+        for problem in read_yaml_mapping(block, 2, RawFrontMatter(), what="front matter").problems
+        if problem.key is not None
+    }
     doomed: set[int] = set()
     notes: list[LiquidNote] = []
     for key_node, value_node in root.value:
-        if not (isinstance(key_node, yaml.ScalarNode) and key_node.value in _SWITCH_KEYS):
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = str(key_node.value)
+        if key in _SWITCH_KEYS:
+            why = "per-file MyST settings could make the article text a template"
+        elif key in unreadable:
+            why = "its value cannot be read"
+        else:
             continue
         first = key_node.start_mark.line
         last = value_node.end_mark.line
@@ -183,15 +205,10 @@ def disarm_front_matter(source: str) -> tuple[str, list[LiquidNote]]:
         if root.flow_style:
             first, last = 0, block.count("\n") - 1
         doomed.update(range(first + 1, last + 2))  # +1: the opening fence line
-        notes.append(
-            LiquidNote(
-                first + 2,
-                f"front matter key {key_node.value!r} is ignored: per-file MyST settings "
-                "could make the article text a template",
+        if key in _SWITCH_KEYS:
+            notes.append(
+                LiquidNote(first + 2, f"front matter key {key!r} is ignored: {why}")
             )
-        )
-    if not doomed:
-        return source, []
     for index in sorted(doomed):
         if index < end:
             ending = lines[index][len(lines[index].rstrip("\r\n")) :]

@@ -1,11 +1,12 @@
-"""The search page in a real Chromium: every page containing the query is found.
+"""The search in a real Chromium: every page containing the query is found, and no other.
 
-The corpus is the seed article, eight Japanese articles (tests/search_corpus)
-and the glossary. Each query is typed into the theme's search box; the pages
-expected are computed here, independently of the search code, as the pages
-whose NFKC-folded text (the page's main content, generated lists aside, and
-its front matter) contains the query, or every content part of a phrase with
-particles.
+The corpus is the seed article, Japanese articles (tests/search_corpus; one
+of them a draft) and the glossary. Each query is typed into the theme's search
+box; the pages expected are computed here, independently of the search code,
+as the pages whose NFKC-folded text (the page's main content, generated lists
+aside, and its front matter) contains the query, or every content part of a
+phrase with particles. The results page lists 20 at a time; the tests page
+through it with its button.
 
 ``python tests/test_search_browser.py --compare`` builds the corpus a second
 time with Sphinx's own Japanese search and prints the recall of both.
@@ -129,6 +130,10 @@ QUERIES = [
     Query("アンソロピック", "front-matter"),
     # words that appear nowhere
     Query("量子コンピュータ", "absent"),
+    # 協力, 力会 and 会社 are all in one page (協力体制, 電力会社), the phrase in none
+    Query("協力会社", "absent"),
+    # only in a draft, which is built but never indexed
+    Query("ナトリウム", "absent"),
     Query("ブロックチェーン", "absent"),
     Query("核融合発電", "absent"),
     Query("ＸＹＺ９９９", "absent"),
@@ -141,10 +146,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
 
 
+def indexed_docnames(site: Build) -> list[str]:
+    """The pages the search can answer with: one ``kb-search/d/<id>.js`` each."""
+    names = []
+    for path in sorted((site.outdir / "kb-search" / "d").glob("*.js")):
+        raw = path.read_text(encoding="utf-8")
+        names.append(json.loads(raw[raw.index(",") + 1 : raw.rindex(")")])["n"])
+    return names
+
+
 def page_texts(site: Build) -> dict[str, str]:
     """docname -> folded text of every page in the search index, as a reader sees it."""
-    raw = (site.outdir / "searchindex.js").read_text(encoding="utf-8")
-    docnames = json.loads(raw[len("Search.setIndex(") : -1])["docnames"]
+    docnames = indexed_docnames(site)
     texts: dict[str, str] = {}
     for docname in docnames:
         soup = BeautifulSoup(site.page_path(docname).read_text(encoding="utf-8"), "html.parser")
@@ -238,6 +251,10 @@ def ask(
         page.wait_for_timeout(300)
     else:
         page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+        # 20 results a page: ask for the next until there are no more.
+        while page.locator("button.kb-search-more").is_visible():
+            page.click("button.kb-search-more")
+            page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
     items = page.eval_on_selector_all(
         "#search-results ul.search > li",
         "items => items.map(li => [li.querySelector('a').getAttribute('href'),"
@@ -377,13 +394,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         kb = build(write_corpus(Path(tmp) / "kb"))
         stock = build(write_corpus(Path(tmp) / "stock", conf="kb_search = False\n"))
-        fields = kb.outdir / "kb-searchfields.js"
         # One oracle for both: the pages' own text, generated lists of other pages aside.
         texts = page_texts(kb)
         print(
             json.dumps(
                 {
-                    "kb": {**recall(kb, texts, stock=False), "fields_bytes": fields.stat().st_size},
+                    "kb": recall(kb, texts, stock=False),
                     "sphinx": recall(stock, texts, stock=True),
                 },
                 indent=2,

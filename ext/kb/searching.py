@@ -206,7 +206,7 @@ def on_builder_inited(app: Sphinx) -> None:
     from sphinx.search import js_index
 
     if app.builder.indexer_format is js_index:  # type: ignore[attr-defined]
-        app.builder.indexer_format = StubIndexFormat()  # type: ignore[attr-defined]
+        app.builder.indexer_format = StubIndexFormat(app.config.root_doc)  # type: ignore[attr-defined]
     app.add_js_file(JS_FILE, defer="defer")
     app.add_css_file(CSS_FILE)
 

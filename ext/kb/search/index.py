@@ -102,8 +102,19 @@ class StubIndexFormat:
         "titleterms": {},
     }
 
+    def __init__(self, keep: str = "index") -> None:
+        # Sphinx cannot write an index of no page (IndexBuilder.freeze fails on
+        # a build that writes nothing), so the stub keeps one: the root document.
+        self.keep = keep
+
     def dumps(self, data: dict[str, Any]) -> str:
         stub = {**self._EMPTY, "envversion": data.get("envversion")}
+        names = list(data.get("docnames", ()))
+        if names:
+            at = names.index(self.keep) if self.keep in names else 0
+            stub["docnames"] = [names[at]]
+            stub["filenames"] = [data["filenames"][at]]
+            stub["titles"] = [data["titles"][at]]
         return self.PREFIX + json.dumps(stub, separators=(",", ":"), sort_keys=True) + self.SUFFIX
 
     def loads(self, text: str) -> Any:
@@ -114,7 +125,10 @@ class StubIndexFormat:
         if not isinstance(data, dict):
             msg = "invalid data"
             raise ValueError(msg)
-        return {**self._EMPTY, "envversion": data.get("envversion")}
+        stub = {**self._EMPTY, "envversion": data.get("envversion")}
+        for key in ("docnames", "filenames", "titles"):
+            stub[key] = list(data.get(key, ()))[:1]
+        return stub
 
     def dump(self, data: Any, stream: Any) -> None:
         stream.write(self.dumps(data))

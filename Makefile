@@ -36,12 +36,14 @@ strict: $(STAMP)  ## build and fail on any warning (as Read the Docs does)
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
 	$(VENV)/bin/sphinx-autobuild --host 127.0.0.1 --port 8000 -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
 
-test: $(STAMP)  ## run the test suite (real builds, a real browser)
+test: $(STAMP)  ## the layer contract, then the test suite (real builds, a real browser)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
-lint: $(STAMP)  ## ruff and mypy
+lint: $(STAMP)  ## ruff, mypy and the import-linter layer contract
 	$(VENV)/bin/ruff check ext tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 linkcheck: $(STAMP)  ## check external links
 	$(SPHINX) -b linkcheck -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/linkcheck

@@ -166,7 +166,8 @@ def test_payloads_show_as_the_text_that_was_written(xss_site: Build) -> None:
     assert page.find("title").get_text().startswith(SCRIPT)
     assert [a.get_text() for a in page.select(".kb-byline .kb-author")] == [IMG]
     badges = [b.get_text() for b in page.select(".kb-badges .sd-badge")]
-    assert badges == [f"{SVG}分類", SVG, f"t'>{SCRIPT}"]
+    # The category shows the display name the taxonomy file gives it, as everywhere.
+    assert badges == [f"{SCRIPT}分類名", SVG, f"t'>{SCRIPT}"]
     meta = {
         m.get("property") or m.get("name"): m["content"]
         for m in page.find_all("meta")
@@ -221,7 +222,12 @@ def test_feeds_carry_the_text_escaped(xss_site: Build) -> None:
     assert entry.find(f"{ATOM}title").text == SCRIPT
     assert entry.find(f"{ATOM}summary").text == f"{SVG}{SCRIPT}"
     assert entry.find(f"{ATOM}author/{ATOM}name").text == IMG
-    assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [SVG, f"t'>{SCRIPT}"]
+    # Categories, then tags, each by its display name (the taxonomy file renames the category).
+    assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == [
+        f"{SCRIPT}分類名",
+        SVG,
+        f"t'>{SCRIPT}",
+    ]
 
 
 # --- 2. safe slugs and paths -------------------------------------------------------
@@ -236,7 +242,8 @@ HOSTILE_NAMES = {
     "c": "C",
     "question-marks": "？？？",
     "emoji-only": "🎉",
-    "zero-width-space": "\u200b",
+    # Invisible characters are not part of a name: this is the tag ゼロ幅.
+    "zero-width-space": "ゼロ\u200b幅",
     "long": "長" * 500,
     "long-astral": "𠮷" * 500,
     "emoji-mixed": "AI🤖革命",

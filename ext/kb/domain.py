@@ -1,31 +1,49 @@
-"""The ``kb`` domain: every cross-document fact the knowledge base needs.
+"""The ``kb`` domain: the one store of cross-document facts.
 
 Per-document records live in ``self.data`` so they survive pickling, are
 dropped by :meth:`clear_doc` and merged back from parallel readers by
-:meth:`merge_domaindata`. Everything derived from them (tag pages, related
-articles, backlinks) is recomputed from these records, never stored twice.
+:meth:`merge_domaindata`. Everything derived from them (the taxonomy, related
+articles, the glossary look-up) is computed from plain records by the pure
+modules below (:mod:`kb.taxonomy`, :mod:`kb.relations`, :mod:`kb.targets`)
+and cached on the instance until a record changes; it is never stored twice.
+
+Interface for the build phases:
+
+* ``articles`` (docname -> :class:`kb.records.Article`), ``entries``
+  (docname -> :class:`kb.records.Entry`), ``mentions`` (article -> entry -> count);
+* ``listed_articles()`` (no drafts, no undated articles, newest first),
+  ``taxonomy``, ``relations``, ``display_names(article, kind)``;
+* ``records_changed``: True when this build read or removed a document;
+* ``outputs(outdir)``: the :class:`kb.outputs.Outputs` of this build, through
+  which every generated file is written.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.domains import Domain, ObjType
-from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from kb.config import kb_config
+from kb.glossarytable import GlossaryTable
 from kb.names import fold
+from kb.outputs import Outputs
 from kb.records import Article, Entry
+from kb.relations import Relations
+from kb.targets import page_target
+from kb.taxonomy import Taxonomy, display_names
+from kb.taxonomyfile import load_overrides
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
-
-    from kb.taxonomy import Taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -33,36 +51,23 @@ logger = logging.getLogger(__name__)
 PAGE_REFTYPE = "page"
 #: reftype of links to a glossary entry found by the auto-linker.
 MENTION_REFTYPE = "mention"
+#: reftype of the links from an entry to its related entries, and of ``{kb:entry}``.
+ENTRY_REFTYPE = "entry"
 
 #: Per-document mappings, keyed by docname, that clear_doc and merge handle.
 _PER_DOC = ("articles", "entries", "mentions", "dynamic", "directive_tags")
 
 
 def renders_extra_pages(builder: Builder) -> bool:
-    """True for builders that write the generated index pages (html, dirhtml, …)."""
-    from sphinx.builders.html import StandaloneHTMLBuilder
-
+    """True for builders that write the generated pages (html, dirhtml, …)."""
     return isinstance(builder, StandaloneHTMLBuilder) and builder.format == "html"
-
-
-class EntryRole(XRefRole):
-    """``{partner}``/``{tech}`` (and their ``kb:`` forms): a link to a glossary entry."""
-
-    def __init__(self, kind: str) -> None:
-        # Plain inline text: a company name is prose, not code.
-        super().__init__(innernodeclass=nodes.inline)
-        self.kind = kind
-
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        self.refdomain, self.reftype = "kb", self.kind
-        self.classes = ["xref", "kb", f"kb-{self.kind}"]
-        return self.create_xref_node()
 
 
 class KbDomain(Domain):
     name = "kb"
     label = "Knowledge base"
-    data_version = 1
+    # 2: Article gained is_article and extra; dynamic specs gained byline and entry-box.
+    data_version = 2
     object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article
@@ -71,20 +76,29 @@ class KbDomain(Domain):
         "entries": {},
         # article docname -> {entry docname: number of mentions}
         "mentions": {},
-        # docname -> fingerprint of the generated content rendered into it
+        # docname -> {"specs": [generated content shown in it], "hash": of its inputs}
         "dynamic": {},
         # docname -> tags given with sphinx-tags' {tags} directive
         "directive_tags": {},
         # fingerprint of the glossary names the auto-linker was built from
         "glossary_fingerprint": "",
+        # key and result of the last related-articles computation
+        "relations_cache": None,
     }
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
+        # Derived from self.data and dropped whenever a record changes; these
+        # live on the instance, so they are never pickled or merged.
         self._taxonomy: Taxonomy | None = None
         self._entry_index: dict[str, dict[str, Entry]] | None = None
-        self._relations: Any = None
+        self._relations: Relations | None = None
         self._listed: list[Article] | None = None
+        self._outputs: Outputs | None = None
+        #: The glossary names this build links against (set before reading).
+        self.glossary_table: GlossaryTable | None = None
+        #: True once this build has read or removed a document.
+        self.records_changed = False
 
     # --- bookkeeping ----------------------------------------------------
 
@@ -93,6 +107,7 @@ class KbDomain(Domain):
         self._entry_index = None
         self._relations = None
         self._listed = None
+        self.records_changed = True
 
     def clear_doc(self, docname: str) -> None:
         for key in _PER_DOC:
@@ -106,6 +121,19 @@ class KbDomain(Domain):
                 if docname in theirs:
                     mine[docname] = theirs[docname]
         self._changed()
+
+    def outputs(self, outdir: str | os.PathLike[str]) -> Outputs:
+        """The files kb writes in this build (see :mod:`kb.outputs`)."""
+        if self._outputs is None or str(self._outputs.outdir) != str(outdir):
+            self._outputs = Outputs(outdir)
+        return self._outputs
+
+    def finish_outputs(self) -> list[str]:
+        """Save the manifest of this build's files; the paths deleted."""
+        if self._outputs is None:
+            return []
+        outputs, self._outputs = self._outputs, None
+        return outputs.finish()
 
     # --- records ----------------------------------------------------------
 
@@ -121,6 +149,10 @@ class KbDomain(Domain):
     def mentions(self) -> dict[str, dict[str, int]]:
         return self.data["mentions"]
 
+    @property
+    def dynamic(self) -> dict[str, dict[str, Any]]:
+        return self.data["dynamic"]
+
     def add_article(self, article: Article) -> None:
         self.articles[article.docname] = article
         self._changed()
@@ -134,6 +166,12 @@ class KbDomain(Domain):
             self.mentions[docname] = dict(counts)
         else:
             self.mentions.pop(docname, None)
+        self._changed()
+
+    def note_dynamic(self, docname: str, spec: dict[str, Any]) -> None:
+        """Remember that ``docname`` shows generated content described by ``spec``."""
+        record = self.dynamic.setdefault(docname, {"specs": [], "hash": ""})
+        record["specs"].append(spec)
 
     def note_directive_tags(self, docname: str, tags: list[str]) -> None:
         existing = self.data["directive_tags"].setdefault(docname, [])
@@ -143,21 +181,41 @@ class KbDomain(Domain):
     def directive_tags(self, docname: str) -> list[str]:
         return list(self.data["directive_tags"].get(docname, ()))
 
+    # --- derived data -----------------------------------------------------
+
     def listed_articles(self) -> list[Article]:
-        """Every article that appears in lists and feeds (no drafts), newest first."""
+        """Every article that appears in lists and feeds, newest first."""
         if self._listed is None:
             self._listed = sorted(
-                (a for a in self.articles.values() if not a.draft), key=lambda a: a.sort_key
+                (a for a in self.articles.values() if a.listed), key=lambda a: a.sort_key
             )
         return list(self._listed)
 
     @property
     def taxonomy(self) -> Taxonomy:
         if self._taxonomy is None:
-            from kb.taxonomy import Taxonomy
-
-            self._taxonomy = Taxonomy.build(self.env, self)
+            config = kb_config(self.env)
+            overrides = load_overrides(os.path.join(self.env.srcdir, config.taxonomy_file))
+            self._taxonomy = Taxonomy.build(
+                config, self.listed_articles(), self.data["directive_tags"], overrides
+            )
         return self._taxonomy
+
+    @property
+    def relations(self) -> Relations:
+        if self._relations is None:
+            self._relations = Relations.build(
+                self.listed_articles(),
+                self.mentions,
+                kb_config(self.env).related_count,
+                self.data.get("relations_cache"),
+            )
+            self.data["relations_cache"] = self._relations.cache
+        return self._relations
+
+    def display_names(self, article: Article, kind: str) -> tuple[str, ...]:
+        """Merged display names of the article's tags, categories or authors."""
+        return display_names(self.taxonomy, article, kind)
 
     # --- glossary look-up -----------------------------------------------
 
@@ -178,8 +236,14 @@ class KbDomain(Domain):
         key = fold(name)
         return index.get(kind, {}).get(key) or index[""].get(key)
 
-    def entry_by_docname(self, docname: str) -> Entry | None:
-        return self.entries.get(docname)
+    def all_entries(self) -> Iterable[Entry]:
+        return self.entries.values()
+
+    def kind_of_role(self, role: str) -> str:
+        for kind, spec in kb_config(self.env).glossary_kinds.items():
+            if role in (kind, spec.get("role")):
+                return kind
+        return ""
 
     # --- cross-references -------------------------------------------------
 
@@ -194,17 +258,16 @@ class KbDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.reference | None:
         if typ == PAGE_REFTYPE:
-            from kb.pages import resolve_page_target
-
-            found = resolve_page_target(env, target)
+            found = page_target(kb_config(env), self.taxonomy, target)
             if found is None or not renders_extra_pages(builder):
                 return contnode
             return make_refnode(builder, fromdocname, found[0], "", contnode)
-        kind = "" if typ in ("entry", MENTION_REFTYPE) else self._kind_of_role(typ)
+        kind = "" if typ in (ENTRY_REFTYPE, MENTION_REFTYPE) else self.kind_of_role(typ)
         entry = self.find_entry(target, kind)
         if entry is None:
             logger.warning(
-                "unknown glossary name %r: no partner or technology entry has this name or alias",
+                "unknown glossary name %r: no partner or technology entry has this name or "
+                "alias; `kb glossary suggest` lists names that need an entry",
                 target,
                 type="kb",
                 subtype="unknown_entry",
@@ -218,14 +281,6 @@ class KbDomain(Domain):
         )
         refnode["classes"].append("kb-entry-link")
         return refnode
-
-    def _kind_of_role(self, role: str) -> str:
-        from kb.config import kb_config
-
-        for kind, spec in kb_config(self.env).glossary_kinds.items():
-            if role in (kind, spec.get("role")):
-                return kind
-        return ""
 
     def resolve_any_xref(
         self,
@@ -248,5 +303,6 @@ class KbDomain(Domain):
         for entry in self.entries.values():
             yield (entry.name, entry.name, "entry", entry.docname, entry.anchor, 1)
 
-    def all_entries(self) -> Iterable[Entry]:
-        return self.entries.values()
+
+def domain_of(env: BuildEnvironment) -> KbDomain:
+    return env.get_domain("kb")  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from kb.dates import parse_date
+from kb.names import fold
 from kb.values import name_text, scalar_text, shown, too_long_int
 
 FENCE = "---"
@@ -265,6 +266,28 @@ KNOWN_KEYS = frozenset(
 )
 
 
+#: The keys whose values kb reads (the README's table).
+READ_KEYS = KNOWN_KEYS - {"layout", "last_modified_at", "autolink", "tag", "authors", "published"}
+#: Keys Sphinx, MyST or Jekyll read themselves: kept without a warning.
+QUIET_KEYS = frozenset(
+    {
+        "orphan",
+        "nocomments",
+        "nosearch",
+        "tocdepth",
+        "html_meta",
+        "myst",
+        "substitutions",
+        "permalink",
+        "redirect_from",
+        "image",
+        "description",
+        "comments",
+        "sitemap",
+    }
+)
+
+
 @dataclass
 class ArticleMeta:
     """An article's front matter as typed values; problems collected on the way."""
@@ -468,7 +491,32 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
             meta.autolink = _boolean(data[key], key, lines.get(key), problems, True)
 
     meta.extra = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+    for key in meta.extra:
+        if key not in QUIET_KEYS:
+            problems.append(
+                Problem(
+                    f"unknown key {key!r} in an article's front matter (kb reads "
+                    f"{', '.join(sorted(READ_KEYS))}); kept, not shown",
+                    lines.get(key),
+                    key,
+                )
+            )
+    meta.categories = unique_by_fold(meta.categories)
+    meta.tags = unique_by_fold(meta.tags)
+    meta.authors = unique_by_fold(meta.authors)
     return meta
+
+
+def unique_by_fold(names: list[str]) -> list[str]:
+    """The first spelling of each name: ``AI``, ``ai`` and ``ＡＩ`` are one tag."""
+    seen: set[str] = set()
+    unique: list[str] = []
+    for name in names:
+        key = fold(name)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
 
 
 # Japanese prose is read at roughly 400–600 characters a minute; only letters

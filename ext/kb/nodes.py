@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.application import Sphinx
 
 
 class kb_dynamic(nodes.General, nodes.Element):
-    """Placeholder for content computed from every document (lists, backlinks,
-    related articles), filled in when the page is written so that it is never
-    stale; ``kind`` says what, the other attributes are its options."""
+    """Placeholder for content computed from every document (byline, lists,
+    backlinks, related articles), filled in when the page is written so that it
+    is never stale; ``kind`` says what, the other attributes are its options."""
 
 
 def visit_skip(translator: nodes.NodeVisitor, node: nodes.Node) -> None:
     raise nodes.SkipNode
+
+
+def register(app: Sphinx) -> None:
+    """Builders that never see a filled placeholder skip it."""
+    skip = (visit_skip, None)
+    app.add_node(kb_dynamic, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Article:
-    """One article as the index pages, feeds and cards need it."""
+    """One article (or a page tagged with sphinx-tags' directive) as lists, feeds and
+    cards need it. Names are as written in the front matter, one per folded name;
+    their display names come from the taxonomy."""
 
     docname: str
     title: str
-    #: None for pages tagged with sphinx-tags' directive that are not articles.
+    #: None when the front matter has no readable date (the article is built but
+    #: left out of every date-ordered list and feed) and for tagged pages.
     date: dt.datetime | None
     updated: dt.datetime | None = None
     authors: tuple[str, ...] = ()
@@ -21,6 +24,15 @@ class Article:
     excerpt: str = ""
     reading_time: int = 1
     draft: bool = False
+    #: False for a page that is not an article but carries sphinx-tags' ``{tags}``.
+    is_article: bool = True
+    #: Front-matter keys kb does not read, kept as (key, value as text).
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def listed(self) -> bool:
+        """Whether the article belongs in lists and feeds: no drafts, no undated articles."""
+        return not self.draft and (self.date is not None or not self.is_article)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -28,6 +40,10 @@ class Article:
         if self.date is None:
             return (float("inf"), self.docname)
         return (-self.date.timestamp(), self.docname)
+
+    def names(self, kind: str) -> tuple[str, ...]:
+        """The tags, categories or authors of the article."""
+        return {"tag": self.tags, "category": self.categories, "author": self.authors}[kind]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Related articles and neighbours, computed from tags and glossary mentions."""
+"""Related articles and neighbours, computed from tags and glossary mentions (no Sphinx)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import Any
 
 from kb.names import fold
-
-if TYPE_CHECKING:
-    from kb.domain import KbDomain
-    from kb.records import Article
+from kb.records import Article
 
 #: Features shared by more articles than this only add to scores, never
 #: propose candidates: a tag on half the corpus says little about relatedness
@@ -28,14 +25,23 @@ class Relations:
     older: dict[str, Article]
     newer: dict[str, Article]
 
+    #: The key and result of the last computation, for the caller to keep and pass back.
+    cache: tuple[str, dict[str, list[str]]] | None = None
+
     @classmethod
-    def build(cls, domain: KbDomain, count: int) -> Relations:
-        listed = domain.listed_articles()
+    def build(
+        cls,
+        listed: list[Article],
+        mentions: dict[str, dict[str, int]],
+        count: int,
+        cache: Any = None,
+    ) -> Relations:
+        """Related articles of every listed article (newest first), and its neighbours."""
         features: dict[str, set[str]] = {}
         postings: dict[str, list[str]] = defaultdict(list)
         for article in listed:
             own = {f"t:{fold(tag)}" for tag in article.tags}
-            own |= {f"e:{entry}" for entry in domain.mentions.get(article.docname, {})}
+            own |= {f"e:{entry}" for entry in mentions.get(article.docname, {})}
             features[article.docname] = own
             for feature in own:
                 postings[feature].append(article.docname)
@@ -48,12 +54,11 @@ class Relations:
         key = hashlib.sha256(
             repr((count, [(a.docname, sorted(features[a.docname])) for a in listed])).encode()
         ).hexdigest()
-        cached = domain.data.get("relations_cache")
-        if cached and cached[0] == key:
+        if cache and cache[0] == key:
             reused = {
-                name: [by_name[other] for other in others] for name, others in cached[1].items()
+                name: [by_name[other] for other in others] for name, others in cache[1].items()
             }
-            return cls(reused, older, newer)
+            return cls(reused, older, newer, cache)
         total = max(1, len(listed))
         weight = {
             f: math.log(1 + total / len(docs)) * (1.5 if f.startswith("e:") else 1.0)
@@ -79,8 +84,5 @@ class Relations:
                 count, scores.items(), key=lambda item: (-item[1], order[item[0]])
             )
             related[article.docname] = [by_name[name] for name, _ in best]
-        domain.data["relations_cache"] = (
-            key,
-            {name: [a.docname for a in articles] for name, articles in related.items()},
-        )
-        return cls(related, older, newer)
+        kept = (key, {name: [a.docname for a in articles] for name, articles in related.items()})
+        return cls(related, older, newer, kept)

@@ -1,32 +1,23 @@
-"""Tags, categories, authors and months, derived from the article records.
+"""Tags, categories, authors and months, derived from plain article records.
 
-Nothing here is stored: it is rebuilt from the domain's records when they
-change, so incremental and parallel builds cannot leave it stale.
+Nothing here is stored or knows Sphinx: the domain rebuilds it from its
+records when they change, so incremental and parallel builds cannot leave it
+stale.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from kb.config import kb_config
 from kb.names import fold, slugify
+from kb.records import Article
 from kb.settings import KbConfig
-from kb.taxonomyfile import Overrides, load_overrides
-
-if TYPE_CHECKING:
-    from sphinx.environment import BuildEnvironment
-
-    from kb.domain import KbDomain
-    from kb.records import Article
+from kb.taxonomyfile import SECTIONS as SECTIONS
+from kb.taxonomyfile import Overrides
 
 KINDS = ("tag", "category", "author")
-#: Front matter field and taxonomy file section of each kind.
-#: Plural of each kind: taxonomy file section, {ref} label and feed folder.
-SECTIONS = {"tag": "tags", "category": "categories", "author": "authors"}
 #: Reader-facing name of each kind.
 KIND_TITLES = {"tag": "タグ", "category": "カテゴリ", "author": "著者"}
 
@@ -71,7 +62,7 @@ class Collision:
     docname: str
 
 
-def _names_of(article: Article, kind: str, extra_tags: list[str]) -> tuple[str, ...]:
+def _names_of(article: Article, kind: str, extra_tags: Sequence[str]) -> tuple[str, ...]:
     if kind == "tag":
         return article.tags + tuple(tag for tag in extra_tags if tag not in article.tags)
     if kind == "category":
@@ -100,11 +91,15 @@ class Taxonomy:
         return tuple(sorted(found))
 
     @classmethod
-    def build(cls, env: BuildEnvironment, domain: KbDomain) -> Taxonomy:
-        config = kb_config(env)
+    def build(
+        cls,
+        config: KbConfig,
+        listed: list[Article],
+        directive_tags: Mapping[str, Sequence[str]],
+        overrides: Overrides,
+    ) -> Taxonomy:
+        """Terms and months of the ``listed`` articles (newest first)."""
         zone = config.zone
-        overrides = load_overrides(os.path.join(env.srcdir, config.taxonomy_file))
-        listed = domain.listed_articles()
         terms: dict[str, dict[str, Term]] = {}
         collisions: list[Collision] = []
         pages: set[str] = set()
@@ -114,7 +109,7 @@ class Taxonomy:
             first_doc: dict[str, str] = {}
             for article in listed:
                 seen: set[str] = set()
-                for name in _names_of(article, kind, domain.directive_tags(article.docname)):
+                for name in _names_of(article, kind, directive_tags.get(article.docname, ())):
                     key = fold(name)
                     if not key or key in seen:
                         continue
@@ -201,3 +196,15 @@ def month_pagename(archive_path: str, year: int, month: int) -> str:
 
 def page_count(items: int, page_size: int) -> int:
     return max(1, -(-items // max(1, page_size)))
+
+
+def display_names(taxonomy: Taxonomy, article: Article, kind: str) -> tuple[str, ...]:
+    """The merged display names of an article's tags, categories or authors.
+
+    Names of a draft or undated article, which no term lists, keep their spelling.
+    """
+    shown: list[str] = []
+    for name in article.names(kind):
+        term = taxonomy.term(kind, name)
+        shown.append(term.name if term is not None else name)
+    return tuple(shown)

@@ -1,0 +1,543 @@
+"""What each generated page and fragment shows: template contexts built from the domain.
+
+Two kinds of output come from here:
+
+* :func:`generated_pages` — the tag, category, author, month and glossary
+  overview pages, each a :class:`Page` naming its template and the plain
+  ``inputs`` it is made from (compared between builds before anything is
+  rendered);
+* :data:`PLACEHOLDERS` — the content of ``kb_dynamic`` nodes inside ordinary
+  pages (byline, related articles, entry box, backlinks, lists, cards, tag
+  cloud), each with its template, an ``inputs`` function and a ``context``
+  function.
+
+Nothing here writes a file or builds a URL: templates get ``url(target)``
+from the writing phase, which asks the builder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.domain import KbDomain
+from kb.names import fold
+from kb.records import Article
+from kb.render import Linker, Templates
+from kb.settings import KbConfig
+from kb.targets import (
+    feed_path,
+    file_target,
+    glossary_overview_pagename,
+    month_title,
+    overview_pagename,
+    overview_title,
+)
+from kb.taxonomy import KIND_TITLES, SECTIONS, Taxonomy, Term, month_pagename, page_count
+from kb.values import clip_excerpt
+
+#: Badges shown per article in lists; the article page itself shows them all.
+#: Every tag page lists its articles, so without a cap an article with n tags
+#: costs n² badges over its n tag pages.
+LIST_BADGES = 20
+#: How many co-mentioned entries an entry page shows.
+TOGETHER_LIMIT = 10
+#: Articles a {kb-latest} shows when it gives no count.
+LATEST_COUNT = 6
+
+
+# --- list items ------------------------------------------------------------------
+
+
+def _badges(
+    article: Article, taxonomy: Taxonomy, skip: Term | None
+) -> tuple[list[tuple[str, str, str]], int]:
+    badges: list[tuple[str, str, str]] = []
+    hidden = 0
+    skipped = False
+    for kind in ("category", "tag"):
+        for name in article.names(kind):
+            if len(badges) >= LIST_BADGES:
+                hidden += 1
+                continue
+            term = taxonomy.term(kind, name)
+            if term is None or term is skip:
+                skipped = skipped or term is not None
+                continue
+            badges.append((kind, term.name, term.pagename))
+    # The page's own term is not shown; when it is among the hidden names it
+    # is not counted either (looking it up there would undo the cap).
+    if hidden and skip is not None and skip.kind in ("category", "tag") and not skipped:
+        hidden -= 1
+    return badges, hidden
+
+
+def items(
+    articles: Iterable[Article], taxonomy: Taxonomy, skip: Term | None = None
+) -> list[dict[str, Any]]:
+    """The context of kb/article-item.html for each article."""
+    found = []
+    for article in articles:
+        badges, more = _badges(article, taxonomy, skip)
+        found.append(
+            {
+                "article": article,
+                "excerpt": clip_excerpt(article.excerpt),
+                "badges": badges,
+                "more": more,
+            }
+        )
+    return found
+
+
+def by_year(articles: Sequence[Article], config: KbConfig) -> list[tuple[int | None, list[Article]]]:
+    """Articles grouped by year (in the site's zone), keeping their order."""
+    zone = config.zone
+    years: list[tuple[int | None, list[Article]]] = []
+    for article in articles:
+        year = article.date.astimezone(zone).year if article.date else None
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        years[-1][1].append(article)
+    return years
+
+
+def cloud_words(terms: list[Term]) -> list[tuple[Term, int]]:
+    """Tags by name, each sized from 80% to 200% on a log scale of its article count."""
+    if not terms:
+        return []
+    counts = [len(t.articles) for t in terms]
+    low, high = math.log(min(counts)), math.log(max(counts))
+    spread = (high - low) or 1.0
+    return [
+        (term, round(80 + 120 * (math.log(len(term.articles)) - low) / spread))
+        for term in sorted(terms, key=lambda t: t.key)
+    ]
+
+
+# --- generated pages -----------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One page kb generates: where it goes, its template and what it is made from."""
+
+    pagename: str
+    title: str
+    template: str
+    context: dict[str, Any]
+    labels: list[str] = field(default_factory=list)
+    description: str = ""
+    #: Everything the page is made from, as plain values: the page is only
+    #: rendered when these changed (rendering every list to compare it was most
+    #: of an incremental build's cost).
+    inputs: Any = None
+
+    def render(self, templates: Templates, url: Linker, config: KbConfig) -> str:
+        return templates.render(
+            self.template,
+            title=self.title,
+            labels=self.labels,
+            url=url,
+            zone=config.zone,
+            **self.context,
+        )
+
+
+def generated_pages(domain: KbDomain, config: KbConfig, found_docs: Iterable[str]) -> list[Page]:
+    """Every page kb generates, from the domain's records."""
+    taxonomy = domain.taxonomy
+    pages: list[Page] = []
+    for kind in ("tag", "category", "author"):
+        terms = taxonomy.sorted_terms(kind)
+        pages.append(_overview(config, kind, terms))
+        for term in terms:
+            total = page_count(len(term.articles), config.page_size)
+            for number in range(1, total + 1):
+                pages.append(_term_page(config, taxonomy, term, number, total))
+    pages.append(_archive(config, taxonomy))
+    for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
+        pages.append(
+            Page(
+                month_pagename(config.archive_path, year, month),
+                f"{month_title(year, month)}の記事",
+                "kb/month.html",
+                {"year": year, "month": month, "items": items(articles, taxonomy)},
+                [f"kb-archive-{year:04d}-{month:02d}"],
+                inputs=(taxonomy.badges_of(articles), tuple(articles)),
+            )
+        )
+    pages.extend(glossary_pages(domain, config, set(found_docs)))
+    return pages
+
+
+def _overview(config: KbConfig, kind: str, terms: list[Term]) -> Page:
+    context = {
+        "kind": kind,
+        "kind_title": KIND_TITLES[kind],
+        "terms": terms,
+        "words": cloud_words(terms) if kind == "tag" else [],
+    }
+    return Page(
+        overview_pagename(config, kind),
+        overview_title(kind),
+        "kb/overview.html",
+        context,
+        [f"kb-{SECTIONS[kind]}"],
+        inputs=tuple((t.key, t.name, t.slug, len(t.articles)) for t in terms),
+    )
+
+
+def _term_page(config: KbConfig, taxonomy: Taxonomy, term: Term, number: int, total: int) -> Page:
+    start = (number - 1) * config.page_size
+    chunk = term.articles[start : start + config.page_size]
+    title = f"{KIND_TITLES[term.kind]}: {term.name}" + (
+        f"（{number}ページ目）" if number > 1 else ""
+    )
+    feed = file_target(feed_path(config, term)) if term.kind in ("tag", "category") else None
+    context = {
+        "term": term,
+        "kind_title": KIND_TITLES[term.kind],
+        "items": items(chunk, taxonomy, skip=term),
+        "page_number": number,
+        "current": number,
+        "pages": [(n, term.page(n)) for n in range(1, total + 1)],
+        "feed": feed,
+    }
+    inputs = (
+        taxonomy.badges_of(chunk),
+        term.name,
+        term.description,
+        number,
+        total,
+        len(term.articles),
+        tuple(chunk),
+    )
+    labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
+    return Page(term.page(number), title, "kb/term.html", context, labels, term.description, inputs)
+
+
+def _archive(config: KbConfig, taxonomy: Taxonomy) -> Page:
+    years: dict[int, list[tuple[int, int, str]]] = {}
+    for year, month in sorted(taxonomy.months, reverse=True):
+        count = len(taxonomy.months[(year, month)])
+        years.setdefault(year, []).append(
+            (month, count, month_pagename(config.archive_path, year, month))
+        )
+    context = {
+        "years": [(year, sum(c for _, c, _ in months), months) for year, months in years.items()]
+    }
+    counts = tuple(sorted((key, len(found)) for key, found in taxonomy.months.items()))
+    return Page(
+        overview_pagename(config, "archive"),
+        overview_title("archive"),
+        "kb/archive.html",
+        context,
+        ["kb-archive"],
+        inputs=counts,
+    )
+
+
+def mention_counts(domain: KbDomain) -> Counter[str]:
+    """Entry docname -> number of listed articles that mention it."""
+    counts: Counter[str] = Counter()
+    for article in domain.listed_articles():
+        counts.update(domain.mentions.get(article.docname, {}).keys())
+    return counts
+
+
+def generated_glossary_kinds(config: KbConfig, found_docs: set[str]) -> list[str]:
+    """Glossary kinds whose overview kb generates (a hand-written one wins)."""
+    return [
+        kind
+        for kind in config.glossary_kinds
+        if glossary_overview_pagename(config, kind) not in found_docs
+    ]
+
+
+def glossary_pages(domain: KbDomain, config: KbConfig, found_docs: set[str]) -> list[Page]:
+    """One overview per entry kind: every entry with its summary and article count."""
+    counts = mention_counts(domain)
+    pages: list[Page] = []
+    for kind in generated_glossary_kinds(config, found_docs):
+        spec = config.glossary_kinds[kind]
+        entries = sorted(
+            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: fold(e.name)
+        )
+        label = spec.get("title", kind)
+        rows = [(entry, fold(entry.name), counts[entry.docname]) for entry in entries]
+        pages.append(
+            Page(
+                glossary_overview_pagename(config, kind),
+                f"{label}一覧",
+                "kb/glossary-overview.html",
+                {"kind": kind, "kind_title": label, "rows": rows},
+                [f"kb-{spec.get('folder', kind)}"],
+                inputs=tuple((e, c) for e, _, c in rows),
+            )
+        )
+    return pages
+
+
+# --- placeholders in ordinary pages ------------------------------------------------------
+
+Inputs = Callable[[KbDomain, KbConfig, str, dict[str, Any]], Any]
+Context = Callable[[KbDomain, KbConfig, str, dict[str, Any]], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """Generated content inside a page: rendered when the page is written."""
+
+    #: Templates rendered one after the other with the same context.
+    templates: tuple[str, ...]
+    #: The template context; None when there is nothing to show.
+    context: Context
+    #: The plain values the content is made from; compared to decide which
+    #: pages to rewrite. Defaults to the context itself.
+    inputs: Inputs | None = None
+
+    def render(
+        self,
+        domain: KbDomain,
+        config: KbConfig,
+        docname: str,
+        options: dict[str, Any],
+        templates: Templates,
+        url: Linker,
+    ) -> str:
+        context = self.context(domain, config, docname, options)
+        if context is None:
+            return ""
+        return "".join(
+            templates.render(name, url=url, zone=config.zone, **context)
+            for name in self.templates
+        )
+
+    def fingerprint(
+        self, domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    ) -> str:
+        function = self.inputs or self.context
+        return repr(function(domain, config, docname, options))
+
+
+def _term_links(domain: KbDomain, article: Article, kind: str) -> list[tuple[str, str | None]]:
+    """(display name, page name or None) of an article's terms of ``kind``."""
+    links: list[tuple[str, str | None]] = []
+    for name in article.names(kind):
+        term = domain.taxonomy.term(kind, name)
+        links.append((term.name, term.pagename) if term else (name, None))
+    return links
+
+
+def _byline(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    article = domain.articles.get(docname)
+    if article is None:
+        return None
+    return {
+        "article": article,
+        "authors": _term_links(domain, article, "author"),
+        "categories": _term_links(domain, article, "category"),
+        "tags": _term_links(domain, article, "tag"),
+    }
+
+
+def _footer(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    if docname not in domain.articles:
+        return None
+    links = domain.relations
+    related = links.related.get(docname, [])
+    return {
+        "items": items(related, domain.taxonomy),
+        "older": links.older.get(docname),
+        "newer": links.newer.get(docname),
+    }
+
+
+def _footer_inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]) -> Any:
+    links = domain.relations
+    newer, older = links.newer.get(docname), links.older.get(docname)
+    related = tuple(links.related.get(docname, ()))
+    return (
+        docname in domain.articles,
+        domain.taxonomy.badges_of(related),
+        related,
+        (newer.docname, newer.title) if newer else None,
+        (older.docname, older.title) if older else None,
+    )
+
+
+def _entry_box(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    entry = domain.entries.get(docname)
+    if entry is None:
+        return None
+    related = []
+    for name in entry.related:
+        other = domain.find_entry(name)
+        related.append((name, other if other is not None and other.docname != docname else None))
+    return {"entry": entry, "related": related}
+
+
+def mentioning_articles(domain: KbDomain, docname: str) -> list[Article]:
+    """Listed articles mentioning the entry ``docname``, newest first."""
+    return [a for a in domain.listed_articles() if docname in domain.mentions.get(a.docname, {})]
+
+
+def _together(domain: KbDomain, docname: str, articles: list[Article]) -> Counter[str]:
+    together: Counter[str] = Counter()
+    for article in articles:
+        for other in domain.mentions[article.docname]:
+            if other != docname and other in domain.entries:
+                together[other] += 1
+    return together
+
+
+def _backlinks(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    entry = domain.entries.get(docname)
+    if entry is None:
+        return None
+    articles = mentioning_articles(domain, docname)
+    together = _together(domain, docname, articles)
+    # The newest articles in full; older ones as one line each, so an entry
+    # named in a thousand articles still gives a page a reader can use.
+    newest, older = articles[: config.page_size], articles[config.page_size :]
+    best = sorted(together.items(), key=lambda item: (-item[1], fold(domain.entries[item[0]].name)))
+    return {
+        "entry": entry,
+        "count": len(articles),
+        "items": items(newest, domain.taxonomy),
+        "years": by_year(older, config),
+        "together": [(domain.entries[other], count) for other, count in best[:TOGETHER_LIMIT]],
+    }
+
+
+def _backlink_inputs(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> Any:
+    if docname not in domain.entries:
+        return None
+    articles = mentioning_articles(domain, docname)
+    together = sorted(_together(domain, docname, articles).items())
+    names = tuple(
+        (other, domain.entries[other].name, domain.entries[other].summary) for other, _ in together
+    )
+    in_full = articles[: config.page_size]
+    return (domain.taxonomy.badges_of(in_full), tuple(articles), tuple(together), names)
+
+
+def _filtered(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
+    articles = domain.listed_articles()
+    for kind in ("tag", "category", "author"):
+        name = options.get(kind)
+        if name:
+            term = domain.taxonomy.term(kind, name)
+            members = {a.docname for a in term.articles} if term else set()
+            articles = [a for a in articles if a.docname in members]
+    limit = options.get("limit") or options.get("count")
+    return articles[: int(limit)] if limit else articles
+
+
+def _latest(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    return {"items": items(_latest_articles(domain, options), domain.taxonomy)}
+
+
+def _list(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    return {"items": items(_filtered(domain, options), domain.taxonomy)}
+
+
+def _category_cards(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    return {"terms": domain.taxonomy.sorted_terms("category", "count")}
+
+
+def _tag_cloud(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    terms = domain.taxonomy.sorted_terms("tag", "count")
+    limit = options.get("limit")
+    return {"words": cloud_words(terms[: int(limit)] if limit else terms)}
+
+
+def _terms_inputs(kind: str) -> Inputs:
+    def inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]) -> Any:
+        return tuple(
+            (t.key, t.name, t.slug, t.description, len(t.articles))
+            for t in domain.taxonomy.sorted_terms(kind, "count")
+        ), options.get("limit")
+
+    return inputs
+
+
+def _latest_articles(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
+    return _filtered(domain, {**options, "limit": options.get("count", LATEST_COUNT)})
+
+
+def _latest_inputs(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> Any:
+    chosen = _latest_articles(domain, options)
+    return domain.taxonomy.badges_of(chosen), tuple(chosen)
+
+
+def _list_inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]) -> Any:
+    chosen = _filtered(domain, options)
+    return domain.taxonomy.badges_of(chosen), tuple(chosen)
+
+
+#: kind of a ``kb_dynamic`` node -> how it is rendered; a table, not a registry
+#: filled as a side effect of importing some module.
+PLACEHOLDERS: dict[str, Placeholder] = {
+    "byline": Placeholder(("kb/byline.html",), _byline),
+    "article-footer": Placeholder(("kb/related.html",), _footer, _footer_inputs),
+    "entry-box": Placeholder(("kb/entry-box.html",), _entry_box),
+    "entry-backlinks": Placeholder(
+        ("kb/backlinks.html", "kb/co-mentions.html"), _backlinks, _backlink_inputs
+    ),
+    "list": Placeholder(("kb/article-list.html",), _list, _list_inputs),
+    "category-cards": Placeholder(
+        ("kb/term-cards.html",), _category_cards, _terms_inputs("category")
+    ),
+    "tag-cloud": Placeholder(("kb/tag-cloud.html",), _tag_cloud, _terms_inputs("tag")),
+}
+#: {kb-latest} shows cards, or a list with ``:style: list``.
+LATEST_CARDS = Placeholder(("kb/cards.html",), _latest, _latest_inputs)
+LATEST_LIST = Placeholder(("kb/article-list.html",), _latest, _latest_inputs)
+
+
+def placeholder(kind: str, options: dict[str, Any]) -> Placeholder | None:
+    if kind == "latest":
+        return LATEST_LIST if options.get("style") == "list" else LATEST_CARDS
+    return PLACEHOLDERS.get(kind)
+
+
+# --- <head> -------------------------------------------------------------------------
+
+
+def article_head(domain: KbDomain, docname: str, page_url: str) -> dict[str, Any] | None:
+    """Context of kb/head-meta.html for an article page."""
+    article = domain.articles.get(docname)
+    if article is None or not article.is_article:
+        return None
+    return {
+        "article": article,
+        "description": clip_excerpt(article.excerpt),
+        "tags": domain.display_names(article, "tag"),
+        "page_url": page_url,
+    }
+

@@ -1,0 +1,60 @@
+"""The layer contract in pyproject.toml holds, and it is a contract that can fail."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kbtesting import REPO
+
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=root,
+        env={"PYTHONPATH": str(root / "ext"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _copy(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "ext", root / "ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def test_the_layers_hold() -> None:
+    result = _lint(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        # the store reaching up into rendering (as domain once reached into pages)
+        ("domain.py", "from kb import views", "Layers of kb"),
+        # an upward import hidden inside a function still counts
+        ("records.py", "def _late():\n    from kb import taxonomy\n", "Layers of kb"),
+        # a pure module importing Sphinx
+        ("names.py", "import sphinx.util", "Pure modules never import Sphinx"),
+    ],
+)
+def test_an_upward_import_breaks_the_contract(
+    tmp_path: Path, module: str, line: str, broken: str
+) -> None:
+    root = _copy(tmp_path)
+    path = root / "ext" / "kb" / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
+    result = _lint(root)
+    assert result.returncode != 0
+    assert f"{broken} BROKEN" in result.stdout.splitlines(), result.stdout

@@ -358,6 +358,132 @@ def test_basic_theme_and_dirhtml(tmp_path: Path, browser: Any) -> None:
         assert page.locator("h1").first.inner_text().startswith(title)
 
 
+def open_box(page: Any, query: str) -> Any:
+    """Type ``query`` into the search box as a reader does, and wait for the list under it."""
+    box = page.locator("input.sidebar-search")
+    box.fill("")
+    box.press_sequentially(query, delay=30)
+    dropdown = page.locator(".kb-search-dropdown")
+    page.wait_for_selector(
+        ".kb-search-dropdown[data-state=done]:not([hidden])", timeout=SEARCH_TIMEOUT_MS
+    )
+    return dropdown
+
+
+def test_typing_in_the_search_box_lists_results_under_it(browser_page: tuple[Any, str]) -> None:
+    page, base = browser_page
+    page.goto(base + "index.html")
+    page.keyboard.press("/")  # "/" goes to the search box
+    assert page.evaluate("document.activeElement.classList.contains('sidebar-search')")
+    dropdown = open_box(page, "液体冷却")
+    options = dropdown.locator(".kb-search-option")
+    assert options.count() == 1
+    assert options.first.get_attribute("href").endswith("articles/2025/a01-datacenter-power.html")
+    assert dropdown.locator(".highlighted").first.inner_text() == "液体冷却"
+    page.wait_for_function(
+        "() => document.querySelector('.kb-search-all').textContent.includes('1 ページ')"
+    )
+    # Arrows move through the options, Escape closes the list, Enter opens the one chosen.
+    box = page.locator("input.sidebar-search")
+    box.press("ArrowDown")
+    assert options.first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    box.press("Escape")
+    assert dropdown.is_hidden()
+    dropdown = open_box(page, "投資")
+    assert dropdown.locator(".kb-search-option").count() == 6  # the top six
+    first = dropdown.locator(".kb-search-option").first.get_attribute("href")
+    box.press("ArrowDown")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert page.url == base + first.removeprefix("./")
+    # A phrase no page contains: nothing listed, and a way to the full results page.
+    page.goto(base + "index.html")
+    dropdown = open_box(page, "協力会社")
+    assert dropdown.locator(".kb-search-option").count() == 0
+    assert dropdown.locator(".kb-search-empty").is_visible()
+    with page.expect_navigation():
+        dropdown.locator(".kb-search-all").click()
+    assert "search.html?q=" in page.url
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    assert "見つかりませんでした" in page.inner_text("#search-results p.search-summary")
+
+
+def test_search_box_in_dark_mode_and_at_phone_width(furo_site: Build, browser: Any) -> None:
+    with serve(furo_site.outdir) as base:
+        context = browser.new_context(viewport={"width": 375, "height": 740})
+        page = context.new_page()
+        page.goto(base + "index.html")
+        # Furo keeps the search box in its navigation drawer on a phone.
+        page.evaluate("document.getElementById('__navigation').checked = true")
+        page.evaluate("document.body.dataset.theme = 'dark'")
+        dropdown = open_box(page, "GPU")
+        box = dropdown.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+        colours = page.evaluate(
+            "() => { const s = getComputedStyle(document.querySelector('.kb-search-dropdown'));"
+            " const t = getComputedStyle(document.querySelector('.kb-search-title'));"
+            " return [s.backgroundColor, t.color]; }"
+        )
+        page.evaluate("document.body.dataset.theme = 'light'")
+        light = page.evaluate(
+            "getComputedStyle(document.querySelector('.kb-search-dropdown')).backgroundColor"
+        )
+        context.close()
+    assert colours[0] != light  # the list follows the theme's colours
+    assert light == "rgb(255, 255, 255)"
+    assert colours[0] != colours[1]
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    require_chromium()
+    from search_corpus.corpus import write_scaled_corpus
+
+    return build(write_scaled_corpus(tmp_path_factory.mktemp("paging"), 45))
+
+
+def test_results_come_twenty_at_a_time_with_an_exact_count(large_site: Build, browser: Any) -> None:
+    texts = page_texts(large_site)
+    query = Query("データセンター", "word")
+    expected = expected_pages(texts, query)
+    assert len(expected) > 40
+    with serve(large_site.outdir) as base:
+        page = browser.new_page()
+        page.goto(base + "search.html?q=" + query.text)
+        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+        items = "#search-results ul.search > li"
+        assert page.locator(items).count() == 20
+        summary = page.inner_text("#search-results p.search-summary")
+        assert summary == f"検索が完了し、{len(expected)} ページ見つかりました。"
+        assert page.locator(items + " p.context span.highlighted").count() >= 20
+        page.click("button.kb-search-more")
+        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+        assert page.locator(items).count() == 40
+        page.click("button.kb-search-more")
+        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+        hrefs = page.eval_on_selector_all(items + " > a", "a => a.map(x => x.getAttribute('href'))")
+        assert page.locator("button.kb-search-more").is_hidden()
+    assert len(hrefs) == len(set(hrefs)) == len(expected)
+    assert {docname_of(href, False) for href in hrefs} == expected
+
+
+def test_search_works_from_files_opened_on_disk(furo_site: Build, browser: Any) -> None:
+    """file://: the index is loaded as scripts, so a site opened from disk searches too."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((furo_site.outdir / "search.html").as_uri() + "?q=ＧＰＵ")
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    assert page.locator("#search-results ul.search > li").count() > 0
+    assert page.inner_text("#search-results p.search-summary").startswith("検索が完了し")
+    page.goto((furo_site.outdir / "index.html").as_uri())
+    dropdown = open_box(page, "ハイパースケーラー")
+    href = dropdown.locator(".kb-search-option").first.get_attribute("href")
+    assert href.endswith("articles/2025/a05-cloud-partnerships.html")
+    assert not errors, errors
+
+
 # --- comparison with Sphinx's own search ----------------------------------
 
 

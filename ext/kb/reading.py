@@ -37,6 +37,7 @@ from kb.entrymeta import entry_meta
 from kb.frontmatter import Problem, RawFrontMatter, article_meta, read_front_matter, reading_minutes
 from kb.glossarytable import Declared, GlossaryTable
 from kb.linking import link_mentions, role_kinds
+from kb.liquid import disarm_front_matter
 from kb.names import slugify
 from kb.nodes import kb_dynamic
 from kb.records import Article, Entry
@@ -161,6 +162,14 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         app.env.temp_data[HAS_H1_KEY] = has_level_one_heading(raw.body)
         raw.body = ""  # the doctree carries the body; no second copy in memory
         app.env.temp_data[FRONT_MATTER_KEY] = raw
+    # MyST reads the front matter of every page itself once this returns: it
+    # must see neither myst:/substitutions: (an article could switch Jinja
+    # templating on for itself) nor a value it would stop the build on.
+    source[0], notes = disarm_front_matter(source[0])
+    for note in notes:
+        logger.warning(
+            note.message, type="kb", subtype="front_matter", location=(docname, note.line)
+        )
 
 
 def report(problems: list[Problem], docname: str, what: str = "front_matter") -> None:

@@ -29,7 +29,7 @@ from kbtesting import build, write_project
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "jekyll_site"
 #: Until kb's setup registers the sharing phase itself, the tests name it.
-SHARING_CONF = 'extensions.append("kb.sharing")\n'
+SHARING_CONF = ''
 UTC = dt.timezone.utc
 TOKYO = zone_named("Asia/Tokyo")
 

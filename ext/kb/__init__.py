@@ -28,7 +28,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: ``kb import`` and the other commands live
     # in this package and must start without loading Sphinx. These imports go
     # down the layers only.
-    from kb import config, feeds, nodes, reading, searching, writing
+    from kb import config, feeds, nodes, reading, searching, sharing, writing
     from kb.domain import KbDomain
 
     app.setup_extension("sphinx_design")
@@ -39,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     writing.setup(app)
     feeds.setup(app)
     searching.setup(app)
+    sharing.setup(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -26,8 +26,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from kb.settings import CARD_FONT
+
 #: The font file kb relies on, from the fonts-noto-cjk package.
-FONT_FILE = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+FONT_FILE = CARD_FONT
 #: The face in that collection: Japanese glyph shapes (index 0 is JP).
 FONT_FACE = "Noto Sans CJK JP"
 #: The Debian and Ubuntu package that installs :data:`FONT_FILE`.

@@ -18,6 +18,8 @@ from typing import Any
 from kb.dates import zone_named
 
 AUTOLINK_MODES = ("first", "section", "all", "none")
+#: The pinned CJK font (Debian's fonts-noto-cjk, installed by .ci/run and on Read the Docs).
+CARD_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 DRAFT_MODES = ("skip", "build")
 
 
@@ -117,6 +119,20 @@ class KbConfig:
     feeds_path: str = setting("feeds", "html", _relative_folder)
     #: Site title used in feeds; ``html_title`` or ``project`` when empty.
     feed_title: str = setting("", "")
+    #: Feed entries carry the article's whole text instead of its excerpt.
+    feed_full_text: bool = setting(False, "")
+    #: Drafts: "skip" (not built at all) or "build" (built for previews, with noindex).
+    drafts: str = setting("skip", "env", _one_of(DRAFT_MODES))
+    #: A second path for the site feed, such as the Jekyll site's ``feed.xml``.
+    feed_alias: str = setting("", "")
+    #: Social cards (1200×630 PNG) for ``og:image``; needs ``html_baseurl``.
+    cards: bool = setting(True, "html")
+    #: The font the cards are drawn with (a CJK font; see README).
+    card_font: str = setting(CARD_FONT, "html")
+    #: ``sitemap.xml`` and ``robots.txt``; need ``html_baseurl``.
+    sitemap: bool = setting(True, "")
+    #: Site name in cards and ``og:site_name``; ``project`` when empty.
+    site_name: str = setting("", "html")
 
     @property
     def zone(self) -> dt.tzinfo:

@@ -111,11 +111,7 @@ def _is_draft(path: Path, zone: dt.tzinfo) -> bool:
 
 def exclude_drafts(app: Sphinx, config: Config) -> None:
     """Drafts are not read at all unless ``kb_drafts = "build"`` (for previews)."""
-    mode = config.kb_drafts
-    if mode not in DRAFT_MODES:
-        _warn("kb_drafts must be 'skip' or 'build', not %r; using 'skip'", mode, subtype="config")
-        config.kb_drafts = mode = "skip"
-    if mode == "build":
+    if config.kb_drafts == "build":
         return
     folder = Path(app.srcdir) / config.kb_articles_dir
     zone = kb_config(app).zone
@@ -436,14 +432,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    if "kb_drafts" in app.config:
-        return  # set up already (by kb, and named in extensions too)
-    app.add_config_value("kb_drafts", "skip", "env", types=(str,))
-    app.add_config_value("kb_feed_alias", "", "", types=(str,))
-    app.add_config_value("kb_cards", True, "html", types=(bool,))
-    app.add_config_value("kb_card_font", cards.FONT_FILE, "html", types=(str,))
-    app.add_config_value("kb_sitemap", True, "", types=(bool,))
-    app.add_config_value("kb_site_name", "", "html", types=(str,))
+    """Its settings (``kb_drafts``, ``kb_cards``…) are declared with the others in kb.settings."""
     app.connect("config-inited", exclude_drafts)
     app.connect("html-page-context", on_page_context, priority=600)
     # After the feeds (500) so the alias copies this build's feed; before the

@@ -152,7 +152,7 @@ def run_engine(index: Path, queries: list[str]) -> list[dict[str, Any]]:
 
 def build_index(tmp: Path, pages: dict[str, PageRecord]) -> tuple[Path, list[str]]:
     order = order_pages({name: record.date for name, record in pages.items()})
-    write_full(tmp, order, pages.__getitem__, tmp / "work")
+    write_full(tmp, order, pages.__getitem__)
     return tmp / FOLDER, order
 
 
@@ -237,7 +237,7 @@ def test_update_gives_the_files_a_full_build_gives(tmp_path: Path) -> None:
     pages = random_pages(11, 60)
     first = tmp_path / "incremental"
     order = order_pages({name: record.date for name, record in pages.items()})
-    state = write_full(first, order, pages.__getitem__, tmp_path / "work")
+    state = write_full(first, order, pages.__getitem__)
     rng = random.Random(2)
     edited = dict(pages)
     changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}
@@ -249,7 +249,7 @@ def test_update_gives_the_files_a_full_build_gives(tmp_path: Path) -> None:
     written = update(first, state, changes)
     after = _files(first / FOLDER)
     fresh = tmp_path / "fresh"
-    write_full(fresh, order, edited.__getitem__, tmp_path / "work")
+    write_full(fresh, order, edited.__getitem__)
     assert after == _files(fresh / FOLDER)
     changed = {name for name in after if before.get(name) != after[name]}
     assert written == len(changed)

@@ -297,7 +297,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
 
         for record in pending.values():
             cache.save(record)
-        state = write_full(outdir, order, load, cache.root)
+        state = write_full(outdir, order, load)
         cache.save_state(state)
         return
     changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}

@@ -45,11 +45,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import zlib
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,53 +164,64 @@ def grams(word: str) -> set[str]:
     return found
 
 
-def _scan(folded: str, start: int, end: int) -> Iterator[tuple[str, int, bool]]:
-    """(token, offset, is_latin) of ``folded[start:end]``, plus ``!`` characters (offset -1)."""
-    for match in _TOKEN.finditer(folded, start, end):
+def _field_keys(folded: str) -> set[str]:
+    """Every postings key of a short text (a title, the names, an excerpt)."""
+    found: set[str] = set()
+    for match in _TOKEN.finditer(folded):
         run = match.group("cjk")
-        at = match.start()
         if run is None:
-            yield match.group("word"), at, True
-            continue
-        if len(run) == 1:
-            yield run, at, False
+            word = match.group("word")
+            found.add(word)
+            found.update(GRAM + gram for gram in grams(word))
         else:
-            for i in range(len(run) - 1):
-                yield run[i : i + 2], at + i, False
-        for char in set(run):
-            yield UNIGRAM + char, -1, False
+            found.update(UNIGRAM + char for char in run)
+            found.update([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return found
 
 
 def page_keys(record: PageRecord) -> PageKeys:
-    folded = fold(record.text())
+    text = record.text()
+    folded = fold(text)
     out = PageKeys()
-    # The folded text keeps the four lines (NFKC never makes or removes "\n").
-    bounds: list[int] = []
-    cursor = 0
-    for _ in range(3):
-        cursor = folded.index("\n", cursor) + 1
-        bounds.append(cursor)
-    limits = [(0, bounds[0]), (bounds[0], bounds[1]), (bounds[1], bounds[2])]
     positions = out.positions
-    for token, at, latin in _scan(folded, 0, len(folded)):
-        if at < 0:
-            out.keys.add(token)
+    chars: set[str] = set()
+    words = out.words
+    # One pass over the page, the search's hottest loop at build time.
+    for match in _TOKEN.finditer(folded):
+        at = match.start()
+        run = match.group("cjk")
+        if run is None:
+            word = match.group("word")
+            words.add(word)
+            known = positions.get(word)
+            if known is None:
+                positions[word] = [at]
+            else:
+                known.append(at)
             continue
-        known = positions.get(token)
-        if known is None:
-            positions[token] = [at]
-        else:
-            known.append(at)
-        if latin:
-            out.words.add(token)
-    out.keys.update(positions)
-    for word in out.words:
-        out.keys.update(GRAM + gram for gram in grams(word))
-    for field_keys, (start, end) in zip(out.fields, limits, strict=True):
-        for token, _, latin in _scan(folded, start, end):
-            field_keys.add(token)
-            if latin:
-                field_keys.update(GRAM + gram for gram in grams(token))
+        chars.update(run)
+        if len(run) == 1:
+            known = positions.get(run)
+            if known is None:
+                positions[run] = [at]
+            else:
+                known.append(at)
+            continue
+        for i in range(len(run) - 1):
+            token = run[i : i + 2]
+            known = positions.get(token)
+            if known is None:
+                positions[token] = [at + i]
+            else:
+                known.append(at + i)
+    keys = out.keys
+    keys.update(positions)
+    keys.update(UNIGRAM + char for char in chars)
+    for word in words:
+        keys.update(GRAM + gram for gram in grams(word))
+    # The folded text keeps the four lines (NFKC never makes or removes "\n").
+    title, names, excerpt, _ = folded.split("\n", 3)
+    out.fields = (_field_keys(title), _field_keys(names), _field_keys(excerpt))
     return out
 
 
@@ -279,7 +289,7 @@ def _buckets_for(total_bytes: int, target: int) -> int:
 # --- postings values ------------------------------------------------------------
 
 
-def _posting_value(sets: list[set[int]], words: Iterable[str] | None) -> Any:
+def _posting_value(sets: Sequence[Iterable[int]], words: Iterable[str] | None) -> Any:
     packed: list[Any] = [encode(pages) for pages in sets]
     if words is not None:
         return [*packed, sorted(words)]
@@ -380,112 +390,86 @@ def write_full(
     outdir: Path,
     order: list[str],
     load: Callable[[str], PageRecord],
-    work: Path,
 ) -> IndexState:
     """Index every page of ``order`` from scratch.
 
-    Keys go to per-bucket spill files first, one page at a time, so memory
-    stays flat whatever the number of pages: the positions of 2,000 pages
-    held at once would be several hundred megabytes of Python objects.
+    Page lists grow as arrays (pages come in id order, so they stay sorted)
+    and positions as packed strings joined every few hundred pages: a Python
+    object per posting would take several hundred megabytes at 2,000 pages.
     """
     writer = Writer(outdir)
     state = IndexState(order=list(order))
-    work.mkdir(parents=True, exist_ok=True)
-    spill = Path(tempfile.mkdtemp(prefix="kb-search-", dir=work))
-    try:
-        # Bucket counts come from the size of the index, which is known only
-        # once every page is read: spill into many files, then regroup.
-        raw_t = 1024
-        raw_x = 1024
-        t_files = [open(spill / f"t{i}", "w", encoding="utf-8") for i in range(raw_t)]  # noqa: SIM115
-        x_files = [open(spill / f"x{i}", "w", encoding="utf-8") for i in range(raw_x)]  # noqa: SIM115
-        t_bytes = x_bytes = 0
-        try:
-            for page_id, docname in enumerate(order):
-                record = load(docname)
-                state.digests[docname] = record.digest()
-                writer.write(writer.path("d", page_id), page_file_text(page_id, record))
-                keys = page_keys(record)
-                title, names, excerpt = keys.fields
-                for key in keys.keys:
-                    flags = (
-                        ("t" if key in title else "")
-                        + ("n" if key in names else "")
-                        + ("e" if key in excerpt else "")
-                    )
-                    t_bytes += 2
-                    t_files[bucket_of(key, raw_t)].write(f"{key}\t{page_id}\t{flags}\n")
-                for gram_word in keys.words:
-                    for gram in grams(gram_word):
-                        t_files[bucket_of(GRAM + gram, raw_t)].write(
-                            f"{GRAM}{gram}\t-1\t{gram_word}\n"
-                        )
-                for token, offsets in keys.positions.items():
-                    packed = pack_positions(offsets)
-                    x_bytes += len(packed) + 3
-                    x_files[bucket_of(token, raw_x)].write(f"{token}\t{page_id}\t{packed}\n")
-        finally:
-            for handle in [*t_files, *x_files]:
-                handle.close()
-        state.postings_buckets = min(_buckets_for(t_bytes, POSTINGS_BUCKET_BYTES), raw_t)
-        state.positions_buckets = min(_buckets_for(x_bytes, POSITIONS_BUCKET_BYTES), raw_x)
-        _regroup_postings(writer, spill, raw_t, state.postings_buckets)
-        _regroup_positions(writer, spill, raw_x, state.positions_buckets)
-    finally:
-        shutil.rmtree(spill, ignore_errors=True)
+    pages: dict[str, array[int]] = {}
+    in_fields: tuple[dict[str, list[int]], ...] = ({}, {}, {})
+    words: dict[str, set[str]] = defaultdict(set)
+    packed: dict[str, list[str]] = {}
+    joined: dict[str, str] = {}
+    x_bytes = 0
+
+    def flush() -> None:
+        for token, pieces in packed.items():
+            text = _ENTRY_SEPARATOR.join(pieces)
+            before = joined.get(token)
+            joined[token] = text if before is None else before + _ENTRY_SEPARATOR + text
+        packed.clear()
+
+    for page_id, docname in enumerate(order):
+        record = load(docname)
+        state.digests[docname] = record.digest()
+        writer.write(writer.path("d", page_id), page_file_text(page_id, record))
+        keys = page_keys(record)
+        for key in keys.keys:
+            held = pages.get(key)
+            if held is None:
+                pages[key] = array("I", (page_id,))
+            else:
+                held.append(page_id)
+        for found, field_keys in zip(in_fields, keys.fields, strict=True):
+            for key in field_keys:
+                found.setdefault(key, []).append(page_id)
+        for word in keys.words:
+            for gram in grams(word):
+                words[GRAM + gram].add(word)
+        table = _GAP_TABLE
+        for token, offsets in keys.positions.items():
+            # Most tokens occur once in a page: one table lookup.
+            first = offsets[0]
+            piece = table[first] if len(offsets) == 1 and first < 32768 else pack_positions(offsets)
+            x_bytes += len(piece) + 1
+            pieces = packed.get(token)
+            if pieces is None:
+                packed[token] = [piece]
+            else:
+                pieces.append(piece)
+        if page_id % 256 == 255:
+            flush()
+    flush()
+    state.postings_buckets = _buckets_for(
+        sum(len(p) for p in pages.values()) * 2, POSTINGS_BUCKET_BYTES
+    )
+    state.positions_buckets = _buckets_for(x_bytes, POSITIONS_BUCKET_BYTES)
+    t_data: list[dict[str, Any]] = [{} for _ in range(state.postings_buckets)]
+    empty: list[int] = []
+    for key, held in pages.items():
+        sets = [held, *(found.get(key, empty) for found in in_fields)]
+        t_data[bucket_of(key, state.postings_buckets)][key] = _posting_value(
+            sets, words.get(key) if key.startswith(GRAM) else None
+        )
+    for number, data in enumerate(t_data):
+        writer.write(writer.path("t", number), _script("chunk", number, data))
+    del t_data
+    x_data: list[dict[str, Any]] = [{} for _ in range(state.positions_buckets)]
+    # The pages of a token's positions are its pages in the postings, in order.
+    for token, text in joined.items():
+        x_data[bucket_of(token, state.positions_buckets)][token] = text
+    for number, data in enumerate(x_data):
+        out = {token: [encode(pages[token]), text] for token, text in data.items()}
+        writer.write(writer.path("x", number), _script("positions", number, out))
     writer.remove_beyond("t", state.postings_buckets)
     writer.remove_beyond("x", state.positions_buckets)
     writer.remove_beyond("d", len(order))
     writer.write(writer.path("index"), manifest_text(state))
     return state
-
-
-def _regroup_postings(writer: Writer, spill: Path, raw: int, count: int) -> None:
-    # raw is a multiple of count (both powers of two), and bucket_of masks
-    # low bits: raw bucket r belongs to final bucket r % count.
-    for bucket in range(count):
-        entries: dict[str, list[set[int]]] = {}
-        words: dict[str, set[str]] = defaultdict(set)
-        for part in range(bucket, raw, count):
-            with open(spill / f"t{part}", encoding="utf-8") as handle:
-                for line in handle:
-                    key, page, flags = line.rstrip("\n").split("\t")
-                    if page == "-1":
-                        words[key].add(flags)
-                        continue
-                    sets = entries.get(key)
-                    if sets is None:
-                        sets = entries[key] = [set(), set(), set(), set()]
-                    page_id = int(page)
-                    sets[0].add(page_id)
-                    if flags:
-                        if "t" in flags:
-                            sets[1].add(page_id)
-                        if "n" in flags:
-                            sets[2].add(page_id)
-                        if "e" in flags:
-                            sets[3].add(page_id)
-        data = {
-            key: _posting_value(sets, words.get(key) if key.startswith(GRAM) else None)
-            for key, sets in entries.items()
-        }
-        writer.write(writer.path("t", bucket), _script("chunk", bucket, data))
-
-
-def _regroup_positions(writer: Writer, spill: Path, raw: int, count: int) -> None:
-    for bucket in range(count):
-        entries: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for part in range(bucket, raw, count):
-            with open(spill / f"x{part}", encoding="utf-8") as handle:
-                for line in handle:
-                    key, page, packed = line.rstrip("\n").split("\t")
-                    entries[key].append((int(page), packed))
-        data = {}
-        for key, items in entries.items():
-            items.sort()
-            pages = [page for page, _ in items]
-            data[key] = [encode(pages), _ENTRY_SEPARATOR.join(packed for _, packed in items)]
-        writer.write(writer.path("x", bucket), _script("positions", bucket, data))
 
 
 # --- updating the index for a few pages ---------------------------------------------

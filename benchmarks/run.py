@@ -124,7 +124,9 @@ class BuildRun:
         return sum(1 for line in self.stderr.splitlines() if "WARNING" in line)
 
 
-def sphinx_build(src: Path, build: Path, *, jobs: int = 1, quiet: bool = True) -> BuildRun:
+def sphinx_build(
+    src: Path, build: Path, *, jobs: int = 1, quiet: bool = True, defines: tuple[str, ...] = ()
+) -> BuildRun:
     """One ``python -m sphinx -b html`` in a fresh process, with its own resource usage.
 
     ``os.wait4`` gives the rusage of exactly this child, including the worker
@@ -147,6 +149,8 @@ def sphinx_build(src: Path, build: Path, *, jobs: int = 1, quiet: bool = True) -
         command.append("-q")
     if jobs > 1:
         command += ["-j", str(jobs)]
+    for define in defines:
+        command += ["-D", define]
     build.mkdir(parents=True, exist_ok=True)
     out_path, err_path = build / "stdout.log", build / "stderr.log"
     with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -326,6 +330,46 @@ def measure_once(
     log(f"-j 2 {parallel.wall_s:.1f}s cpu {parallel.cpu_s:.1f}s")
 
 
+#: The cost of social cards: the kb corpus built with cards (the default) and with
+#: ``-D kb_cards=0``, runs interleaved like the flavours.
+CARD_METRICS: dict[str, str] = {
+    "full_wall_s": "full build, one process, wall (s)",
+    "full_cpu_s": "full build, one process, CPU (s)",
+    "noop_wall_s": "no-op rebuild (s)",
+    "drawn_s": "seconds kb spent drawing cards (its own log)",
+    "noop_drawn": "cards drawn on the no-op rebuild",
+}
+_CARDS_DRAWN = re.compile(r"kb: (\d+) social cards drawn in ([\d.]+) s")
+
+
+def measure_cards(src: Path, build: Path, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    collected = {"on": FlavourRuns(), "off": FlavourRuns()}
+    for _ in range(runs):
+        for mode, defines in (("on", ()), ("off", ("kb_cards=0",))):
+            folder = build / mode
+            shutil.rmtree(folder, ignore_errors=True)
+            full = sphinx_build(src, folder, quiet=False, defines=defines)
+            noop = sphinx_build(src, folder, quiet=False, defines=defines)
+            drawn = _CARDS_DRAWN.search(full.stdout)
+            again = _CARDS_DRAWN.search(noop.stdout)
+            runs_of = collected[mode]
+            runs_of.add("full_wall_s", full.wall_s)
+            runs_of.add("full_cpu_s", full.cpu_s)
+            runs_of.add("noop_wall_s", noop.wall_s)
+            runs_of.add("drawn_s", float(drawn.group(2)) if drawn else 0.0)
+            runs_of.fixed["noop_drawn"] = int(again.group(1)) if again else 0
+            log(
+                f"cards {mode:3}: full {full.wall_s:.1f}s cpu {full.cpu_s:.1f}s | "
+                f"no-op {noop.wall_s:.1f}s | drawing {drawn.group(2) if drawn else 0} s"
+            )
+    on, off = collected["on"].summary(), collected["off"].summary()
+    ratio = {
+        key: round(on[key] / off[key], 3) if off.get(key) else None
+        for key in ("full_wall_s", "full_cpu_s", "noop_wall_s")
+    }
+    return {"on": on, "off": off, "ratio": ratio}
+
+
 def ratios(plain: dict[str, Any], kb: dict[str, Any]) -> dict[str, float | None]:
     result: dict[str, float | None] = {}
     for key in METRICS:
@@ -337,10 +381,19 @@ def ratios(plain: dict[str, Any], kb: dict[str, Any]) -> dict[str, float | None]
     return result
 
 
-def measure_size(n: int, runs: int, seed: int, work: Path, *, timing: bool) -> dict[str, Any]:
+def measure_size(
+    n: int, runs: int, seed: int, work: Path, *, timing: bool, cards_only: bool = False
+) -> dict[str, Any]:
     corpus = work / f"n{n}"
     sources = generate(corpus, n, seed)
     collected = {flavour: FlavourRuns() for flavour in FLAVOURS}
+
+    def log_cards(message: str) -> None:
+        print(f"N={n} {message}", flush=True)
+
+    cards = measure_cards(sources["kb"], corpus / "build" / "cards", runs, log_cards)
+    if cards_only:
+        return {"n": n, "cards": cards}
     for run in range(runs):
         for flavour in FLAVOURS:
 
@@ -357,7 +410,7 @@ def measure_size(n: int, runs: int, seed: int, work: Path, *, timing: bool) -> d
                 log=log,
             )
     plain, kb = collected["plain"].summary(), collected["kb"].summary()
-    return {"n": n, "plain": plain, "kb": kb, "ratio": ratios(plain, kb)}
+    return {"n": n, "plain": plain, "kb": kb, "ratio": ratios(plain, kb), "cards": cards}
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -378,6 +431,15 @@ def check_targets(
         targets.append({"target": name, "value": value, "limit": limit, "status": status})
 
     for key, size in sizes.items():
+        cards = size["cards"]
+        value, status = _ratio(cards["ratio"]["full_wall_s"], 1.10)
+        add(f"N={key}: full build cards on/off", value, "≤ 1.10", status)
+        value, status = _ratio(cards["ratio"]["full_cpu_s"], 1.10)
+        add(f"N={key}: full build CPU cards on/off", value, "≤ 1.10", status)
+        drawn = cards["on"]["noop_drawn"]
+        add(f"N={key}: cards drawn on a no-op build", drawn, "0", "met" if drawn == 0 else "missed")
+        if "ratio" not in size:
+            continue  # --cards-only
         ratio, kb = size["ratio"], size["kb"]
         value, status = _ratio(ratio["full_wall_s"], 1.15)
         add(f"N={key}: full build kb/plain", value, "≤ 1.15", status)
@@ -468,6 +530,19 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     for key, size in results["sizes"].items():
+        cards = size["cards"]
+        lines += [f"## N = {key}: social cards", "", "| figure | cards on | cards off | on/off |"]
+        lines.append("|---|---:|---:|---:|")
+        for metric, label in CARD_METRICS.items():
+            on, off = cards["on"].get(metric), cards["off"].get(metric)
+            ratio = cards["ratio"].get(metric)
+            lines.append(
+                f"| {label} | {_format(metric, on)} | {_format(metric, off)} | "
+                f"{'–' if ratio is None else f'{ratio:.2f}'} |"
+            )
+        lines.append("")
+        if "ratio" not in size:
+            continue  # --cards-only
         lines += [f"## N = {key}", "", "| figure | plain | kb | kb/plain |", "|---|---:|---:|---:|"]
         for metric, label in METRICS.items():
             plain, kb = size["plain"].get(metric), size["kb"].get(metric)
@@ -517,6 +592,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="one run and no search timing, for a smoke test (sizes default to 20)",
     )
+    parser.add_argument(
+        "--cards-only", action="store_true", help="only the cost of social cards (on/off)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and builds")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="results folder")
@@ -531,8 +609,10 @@ def main(argv: list[str] | None = None) -> int:
     load_before = _load()
     sizes: dict[str, dict[str, Any]] = {}
     for n in ns:
-        sizes[str(n)] = measure_size(n, runs, args.seed, args.work, timing=not args.quick)
-    growth = growth_of(sizes)
+        sizes[str(n)] = measure_size(
+            n, runs, args.seed, args.work, timing=not args.quick, cards_only=args.cards_only
+        )
+    growth = None if args.cards_only else growth_of(sizes)
     results: dict[str, Any] = {
         "meta": {
             "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -572,6 +652,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     for key, size in sizes.items():
+        print(f"N={key}: cards on/off ratios")
+        for metric, value in size["cards"]["ratio"].items():
+            if value is not None:
+                print(f"  {metric:22} {value:.3f}")
+        if "ratio" not in size:
+            continue
         print(f"N={key}: kb/plain ratios")
         for metric, value in size["ratio"].items():
             if value is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -11,8 +13,6 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
-
-from kb.glossarytable import fold_chars, is_word_char
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -139,9 +139,36 @@ def text_of(soup: BeautifulSoup, selector: str) -> list[str]:
     return [element.get_text(" ", strip=True) for element in soup.select(selector)]
 
 
+def spec_fold(text: str) -> str:
+    """The README's folding rule, written out here rather than imported from kb: full-width
+    ASCII to ASCII, Latin letters lower-cased, white space as a space; one character for
+    one, so positions in the folded text are positions in the original."""
+    folded = []
+    for char in text:
+        if char.isspace():
+            folded.append(" ")
+            continue
+        if 0xFF01 <= ord(char) <= 0xFF5E:
+            char = chr(ord(char) - 0xFEE0)
+        if _spec_latin(char) and len(char.lower()) == 1:
+            char = char.lower()
+        folded.append(char)
+    return "".join(folded)
+
+
+def _spec_latin(char: str) -> bool:
+    return char.isascii() or unicodedata.name(char, "").startswith("LATIN")
+
+
+def _spec_word_char(char: str) -> bool:
+    """Latin letters and digits: a Latin name is never found glued to one."""
+    return char.isalnum() and _spec_latin(char)
+
+
 def leftmost_longest(linker: Any, text: str) -> list[tuple[int, int, str]]:
     """The specification of find(): try every span, leftmost first, longest first."""
-    folded = fold_chars(text)
+    folded = spec_fold(text)
+    is_word_char = _spec_word_char
     found, position = [], 0
     while position < len(text):
         for end in range(len(text), position, -1):
@@ -158,3 +185,17 @@ def leftmost_longest(linker: Any, text: str) -> list[tuple[int, int, str]]:
         else:
             position += 1
     return found
+
+
+def seed_text() -> str:
+    """The seed article, as imported into the repository's docs."""
+    imported = sorted((REPO / "docs" / "articles" / "2025" / "11").glob("*.md"))
+    assert imported, "the seed article docs/articles/2025/11/*.md is missing"
+    return imported[0].read_text(encoding="utf-8")
+
+
+def has_summary(out: str, expected: str) -> bool:
+    """True when the import summary line of ``out`` starts with ``expected`` exactly:
+    anchored at the start of a line, so ``1 imported`` never matches ``11 imported``."""
+    prefix = r"(?:dry run, nothing written: )?"
+    return re.search(rf"(?m)^{prefix}{re.escape(expected)}(?:,|$)", out) is not None

@@ -24,18 +24,9 @@ from sphinx import addnodes
 
 from kb.glossarytable import Declared, GlossaryTable, fold_chars
 from kb.linking import link_mentions
-from kbtesting import REPO, Build, article, build, leftmost_longest, write_project
+from kbtesting import REPO, Build, article, build, leftmost_longest, seed_text, write_project
 
 SEED = "articles/2025/11/seed"
-
-
-def seed_text() -> str:
-    """The imported seed article, or the raw post it comes from."""
-    imported = sorted((REPO / "docs" / "articles" / "2025" / "11").glob("*.md"))
-    if imported:
-        return imported[0].read_text(encoding="utf-8")
-    raw = Path("/work/shared/posts/000_d78da07ebbf9373e.txt").read_text(encoding="utf-8")
-    return "".join(line for line in raw.splitlines(keepends=True) if line.strip() != "---END---")
 
 
 def glossary_sources() -> dict[str, dict[str, Any]]:
@@ -127,9 +118,31 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build(src, parallel=1)
 
 
+#: Appended to conf.py of the parallel build: each process that reads a document
+#: notes it in a file named after its process id.
+READER_PROBE = """
+import os as _os
+
+
+def setup(app):
+    def note_reader(app, docname, source):
+        with open(_os.path.join({folder!r}, str(_os.getpid())), "a", encoding="utf-8") as f:
+            f.write(docname + "\\n")
+
+    app.connect("source-read", note_reader)
+"""
+
+
 @pytest.fixture(scope="module")
 def site_parallel(tmp_path_factory: pytest.TempPathFactory) -> Build:
     src = write_project(tmp_path_factory.mktemp("parallel"), FILES, with_glossary=True)
+    readers = src.parent / "readers"
+    readers.mkdir()
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + READER_PROBE.format(folder=str(readers)),
+        encoding="utf-8",
+    )
     return build(src, parallel=2)
 
 
@@ -421,7 +434,16 @@ def test_parallel_build_equals_serial_build(site: Build, site_parallel: Build) -
         name for name in site.app.env.found_docs if name.startswith(("articles/", "glossary/"))
     ]
     assert len(pagenames) > 30
-    assert " .. " in _status(site_parallel)  # read in chunks by worker processes
+    # Reading really ran in parallel: worker processes, not this one, read the
+    # documents, each exactly once, and more than one worker took part.
+    readers = {
+        int(path.name): path.read_text(encoding="utf-8").split()
+        for path in (site_parallel.srcdir.parent / "readers").iterdir()
+    }
+    assert os.getpid() not in readers
+    assert len(readers) >= 2, readers.keys()
+    read = [docname for docnames in readers.values() for docname in docnames]
+    assert sorted(read) == sorted(site_parallel.app.env.found_docs)
     for pagename in sorted(pagenames):
         assert str(main(site.html(pagename))) == str(main(site_parallel.html(pagename))), pagename
     for folder in ("partners", "technologies"):

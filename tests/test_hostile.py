@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from kb.cli import main as kb_main
 from kb.names import MAX_SLUG_LENGTH
-from kbtesting import Build, article, build, front_matter, write_project
+from kbtesting import Build, article, build, front_matter, has_summary, write_project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -593,9 +592,7 @@ def test_a_5_mb_article_builds_with_a_sane_reading_time(tmp_path: Path) -> None:
         "articles/2025/01/huge.md": article(body, title="巨大な記事"),
         "articles/2025/01/good.md": article("良い本文。", title="良い", author=GOOD_AUTHOR),
     }
-    started = time.monotonic()
     result = build(write_project(tmp_path, files))
-    assert time.monotonic() - started < 120
     minutes = int(
         re.search(
             r"約(\d+)分", result.html("articles/2025/01/huge").select_one(".kb-byline").get_text()
@@ -606,7 +603,7 @@ def test_a_5_mb_article_builds_with_a_sane_reading_time(tmp_path: Path) -> None:
     assert "Traceback" not in result.warnings
 
 
-def test_an_article_with_10000_tags_builds_in_reasonable_time(tmp_path: Path) -> None:
+def test_an_article_with_10000_tags_makes_at_most_100_tag_pages(tmp_path: Path) -> None:
     tags = [f"タグ{i}" for i in range(10_000)]
     files = {
         "articles/2025/01/many.md": article("たくさんのタグ。", title="多すぎるタグ", tags=tags),
@@ -614,9 +611,10 @@ def test_an_article_with_10000_tags_builds_in_reasonable_time(tmp_path: Path) ->
             "良い本文。", title="良い", author=GOOD_AUTHOR, tags=["タグ1", "タグ9999"]
         ),
     }
-    started = time.monotonic()
     result = build(write_project(tmp_path, files))
-    assert time.monotonic() - started < 60
+    # The first 100 tags of the long list, and the good article's タグ9999.
+    tag_pages = [p for p in (result.outdir / "tags").glob("*.html") if p.name != "index.html"]
+    assert len(tag_pages) == 101
     # Every name is a page and a feed: one article cannot make 10,000 of them.
     assert re.search(
         r"many\.md:3: WARNING: tags: 10000 names, more than the 100 an article "
@@ -684,10 +682,10 @@ def test_hostile_posts_land_inside_into_and_bad_ones_are_reported(
         assert path.name.encode("utf-8").__len__() < 240
     for name in ("bad-yaml.md", "sjis.md", "empty.md"):
         assert re.search(re.escape(str(posts / name)) + r":\d+: error: ", err), name
-    assert "5 imported, 0 unchanged, 0 skipped, 3 failed" in out
+    assert has_summary(out, "5 imported, 0 unchanged, 0 skipped, 3 failed")
     assert _fingerprint(posts) == sources
     assert not (tmp_path / "etc").exists()
     before = _fingerprint(into)
     assert kb_main(["import", str(posts), "--into", str(into)]) == 1
-    assert "0 imported, 5 unchanged" in capsys.readouterr().out
+    assert has_summary(capsys.readouterr().out, "0 imported, 5 unchanged")
     assert _fingerprint(into) == before

@@ -199,3 +199,8 @@ def has_summary(out: str, expected: str) -> bool:
     anchored at the start of a line, so ``1 imported`` never matches ``11 imported``."""
     prefix = r"(?:dry run, nothing written: )?"
     return re.search(rf"(?m)^{prefix}{re.escape(expected)}(?:,|$)", out) is not None
+
+
+def plain(text: str) -> str:
+    """Sphinx's status output without its colour codes."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -4,7 +4,7 @@ Per-document records live in ``self.data`` so they survive pickling, are
 dropped by :meth:`clear_doc` and merged back from parallel readers by
 :meth:`merge_domaindata`. Everything derived from them (the taxonomy, related
 articles, the glossary look-up) is computed from plain records by the pure
-modules below (:mod:`kb.taxonomy`, :mod:`kb.relations`, :mod:`kb.targets`)
+modules below (:mod:`kb.taxonomy`, :mod:`kb.relations`, :mod:`kb.graph`, :mod:`kb.targets`)
 and cached on the instance until a record changes; it is never stored twice.
 
 Interface for the build phases:
@@ -12,7 +12,8 @@ Interface for the build phases:
 * ``articles`` (docname -> :class:`kb.records.Article`), ``entries``
   (docname -> :class:`kb.records.Entry`), ``mentions`` (article -> entry -> count);
 * ``listed_articles()`` (no drafts, no undated articles, newest first),
-  ``taxonomy``, ``relations``, ``display_names(article, kind)``;
+  ``taxonomy``, ``relations``, ``mention_graph`` (:class:`kb.graph.MentionGraph`:
+  entries mentioned together, and when), ``display_names(article, kind)``;
 * ``records_changed``: True when this build read or removed a document;
 * ``outputs(outdir)``: the :class:`kb.outputs.Outputs` of this build, through
   which every generated file is written.
@@ -32,6 +33,7 @@ from sphinx.util.nodes import make_refnode
 
 from kb.config import kb_config
 from kb.glossarytable import GlossaryTable
+from kb.graph import ArticleMentions, GraphEntry, MentionGraph, MentionIndex
 from kb.names import fold
 from kb.outputs import Outputs
 from kb.records import Article, Entry
@@ -94,6 +96,7 @@ class KbDomain(Domain):
         self._entry_index: dict[str, dict[str, Entry]] | None = None
         self._relations: Relations | None = None
         self._listed: list[Article] | None = None
+        self._mention_graph: MentionGraph | None = None
         self._outputs: Outputs | None = None
         #: The glossary names this build links against (set before reading).
         self.glossary_table: GlossaryTable | None = None
@@ -107,6 +110,7 @@ class KbDomain(Domain):
         self._entry_index = None
         self._relations = None
         self._listed = None
+        self._mention_graph = None
         self.records_changed = True
 
     def clear_doc(self, docname: str) -> None:
@@ -212,6 +216,25 @@ class KbDomain(Domain):
             )
             self.data["relations_cache"] = self._relations.cache
         return self._relations
+
+    @property
+    def mention_graph(self) -> MentionGraph:
+        """Which entries the listed articles mention together, and in which months."""
+        if self._mention_graph is None:
+            zone = kb_config(self.env).zone
+            mentioned = []
+            for article in self.listed_articles():
+                local = article.date.astimezone(zone) if article.date else None
+                mentioned.append(
+                    ArticleMentions(
+                        article.docname,
+                        f"{local.year:04d}-{local.month:02d}" if local else "",
+                        frozenset(self.mentions.get(article.docname, ())),
+                    )
+                )
+            entries = (GraphEntry(e.docname, e.kind, e.name) for e in self.entries.values())
+            self._mention_graph = MentionGraph(entries, MentionIndex(mentioned))
+        return self._mention_graph
 
     def display_names(self, article: Article, kind: str) -> tuple[str, ...]:
         """Merged display names of the article's tags, categories or authors."""

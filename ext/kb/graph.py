@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kb.names import fold
 
@@ -304,6 +305,8 @@ def _footprint(spot: _Spot, width: float) -> tuple[float, float, float, float]:
 
 
 _SEPARATE_ROUNDS = 200
+#: Distance (px) under which two footprints count as near (see :func:`_separate`).
+_NEAR = 40.0
 
 
 def _separate(spots: Sequence[_Spot], names: Mapping[str, str]) -> list[_Spot]:
@@ -311,41 +314,66 @@ def _separate(spots: Sequence[_Spot], names: Mapping[str, str]) -> list[_Spot]:
 
     The force layout places nodes by their links and knows nothing of names;
     this moves each node the least needed for every name to fit beside it.
+    Each round finds every overlapping pair at once (numpy, all pairs) and
+    moves both nodes of each pair by half the overlap, in opposite directions.
     """
-    widths = [text_width(names[s.docname]) for s in spots]
-    xs = [s.x for s in spots]
-    ys = [s.y for s in spots]
+    import numpy as np
+
     count = len(spots)
+    if count < 2:
+        return list(spots)
+    widths = np.array([text_width(names[s.docname]) for s in spots])
+    radii = np.array([s.r for s in spots])
+    xs = np.array([s.x for s in spots], dtype=np.float64)
+    ys = np.array([s.y for s in spots], dtype=np.float64)
+    # The footprint of :func:`_footprint`, as offsets from the node's centre.
+    left = radii + 1.0
+    right = radii + _GAP + widths
+    half = np.maximum(radii, (_ASCENT + _DESCENT) / 2) + 1.0
+    upper = np.triu(np.ones((count, count), dtype=bool), k=1)
+
+    def near() -> tuple[Any, ...]:
+        """Pairs closer than _NEAR on both axes: the only ones that can overlap soon."""
+        x0, x1, y0, y1 = xs - left, xs + right, ys - half, ys + half
+        gap_x = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
+        gap_y = np.minimum(y1[:, None], y1[None, :]) - np.maximum(y0[:, None], y0[None, :])
+        return np.nonzero((gap_x > -_NEAR) & (gap_y > -_NEAR) & upper)
+
+    # A list of near pairs, made again once some node has moved half of _NEAR:
+    # until then no other pair can overlap (each round then costs the near
+    # pairs only, not all pairs).
+    pairs = near()
+    since_x, since_y = xs.copy(), ys.copy()
     for _ in range(_SEPARATE_ROUNDS):
-        boxes = [
-            _footprint(_Spot(s.docname, xs[i], ys[i], s.r), widths[i]) for i, s in enumerate(spots)
-        ]
-        order = sorted(range(count), key=lambda i: (boxes[i][0], spots[i].docname))
-        moved = False
-        for position, i in enumerate(order):
-            ax0, ay0, ax1, ay1 = boxes[i]
-            for j in order[position + 1 :]:
-                bx0, by0, bx1, by1 = boxes[j]
-                if bx0 >= ax1:
-                    break
-                if by0 >= ay1 or ay0 >= by1:
-                    continue
-                overlap_x = min(ax1, bx1) - max(ax0, bx0)
-                overlap_y = min(ay1, by1) - max(ay0, by0)
-                if overlap_y <= overlap_x:
-                    push = overlap_y / 2 + 0.5
-                    sign = -1.0 if (ys[i], i) < (ys[j], j) else 1.0
-                    ys[i] += sign * push
-                    ys[j] -= sign * push
-                else:
-                    push = overlap_x / 2 + 0.5
-                    sign = -1.0 if (xs[i], i) < (xs[j], j) else 1.0
-                    xs[i] += sign * push
-                    xs[j] -= sign * push
-                moved = True
-        if not moved:
+        moved = max(np.abs(xs - since_x).max(), np.abs(ys - since_y).max())
+        if moved >= _NEAR / 2:
+            pairs = near()
+            since_x, since_y = xs.copy(), ys.copy()
+        a, b = pairs
+        overlap_x = np.minimum(xs[a] + right[a], xs[b] + right[b]) - np.maximum(
+            xs[a] - left[a], xs[b] - left[b]
+        )
+        overlap_y = np.minimum(ys[a] + half[a], ys[b] + half[b]) - np.maximum(
+            ys[a] - half[a], ys[b] - half[b]
+        )
+        hit = (overlap_x > 0) & (overlap_y > 0)
+        if not hit.any():
             break
-    return [_Spot(s.docname, _number(xs[i]), _number(ys[i]), s.r) for i, s in enumerate(spots)]
+        first, second = a[hit], b[hit]
+        ox, oy = overlap_x[hit], overlap_y[hit]
+        vertical = oy <= ox
+        push = np.where(vertical, oy, ox) / 2 + 0.5
+        # The node above (or to the left) goes further up (left); ties by position in the list.
+        up = np.where(ys[first] <= ys[second], -1.0, 1.0)
+        back = np.where(xs[first] <= xs[second], -1.0, 1.0)
+        move_y = np.where(vertical, up * push, 0.0)
+        move_x = np.where(vertical, 0.0, back * push)
+        ys += np.bincount(first, move_y, count) - np.bincount(second, move_y, count)
+        xs += np.bincount(first, move_x, count) - np.bincount(second, move_x, count)
+    return [
+        _Spot(s.docname, _number(float(xs[i])), _number(float(ys[i])), s.r)
+        for i, s in enumerate(spots)
+    ]
 
 
 def _place_labels(
@@ -380,37 +408,62 @@ def _place_labels(
     return labels
 
 
+def _ring(count: int) -> tuple[tuple[float, float], ...]:
+    """Places of ``count`` nodes on a ring of radius 0.5, the first on the right."""
+    return tuple(
+        (
+            round(0.5 * math.cos(2 * math.pi * i / count), 4),
+            round(0.5 * math.sin(2 * math.pi * i / count), 4),
+        )
+        for i in range(count)
+    )
+
+
+#: A neighbourhood's geometry, computed once: the centre at (0, 0) and the
+#: neighbours evenly on a ring, strongest first (a ring is no layout problem:
+#: nothing to gain from a layout library there).
+_RINGS = {count: _ring(count) for count in range(1, NEIGHBOURS + 1)}
+
+#: Iterations of the force-directed layout: the ranks of :func:`_even_out`
+#: decide most of the final places, so the layout only needs to settle who is
+#: near whom.
+_LAYOUT_ITERATIONS = 50
+
+
 def _layout(
     nodes: Sequence[str],
     edges: Sequence[tuple[str, str, int]],
-    shells: Sequence[Sequence[str]] | None,
+    center: str,
 ) -> dict[str, tuple[float, float]]:
-    """Positions in [-1, 1] from networkx (imported here: numpy is slow to import)."""
-    import networkx as nx
-
+    """Positions in [-1, 1]: a ring around ``center``, else networkx's spring layout."""
+    if center:
+        ring = [d for d in nodes if d != center]
+        places = _RINGS.get(len(ring)) or _ring(len(ring))
+        return {center: (0.0, 0.0), **dict(zip(ring, places, strict=True))}
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
+    # Imported here: numpy and networkx take half a second to import, and only
+    # the whole map needs them.
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     for a, b, w in edges:
         # Logarithmic pull: one very strong pair must not crush the rest together.
         graph.add_edge(a, b, weight=1.0 + math.log(w))
-    if shells is not None:
-        pos = nx.shell_layout(graph, nlist=[list(s) for s in shells], rotate=0)
-    else:
-        pos = nx.spring_layout(
-            graph,
-            seed=LAYOUT_SEED,
-            iterations=120,
-            weight="weight",
-            method="force",
-            # Twice the default ideal distance: room for names between nodes.
-            k=2.0 / math.sqrt(len(nodes)),
-        )
+    pos = nx.spring_layout(
+        graph,
+        seed=LAYOUT_SEED,
+        iterations=_LAYOUT_ITERATIONS,
+        weight="weight",
+        method="force",
+        # Twice the default ideal distance: room for names between nodes.
+        k=2.0 / math.sqrt(len(nodes)),
+    )
     # Rounded before any further use so that floating-point noise in the last
     # bits never reaches the output.
     rounded = {node: (round(float(p[0]), 4), round(float(p[1]), 4)) for node, p in pos.items()}
-    return rounded if shells is not None else _even_out(rounded)
+    return _even_out(rounded)
 
 
 #: How far each coordinate moves towards its rank among all nodes (0: not at all).
@@ -466,10 +519,14 @@ class MentionIndex:
     def __init__(self, articles: Iterable[ArticleMentions]) -> None:
         self.counts: Counter[str] = Counter()
         weights: Counter[tuple[str, str]] = Counter()
+        #: Entry docname -> the month of each listed article mentioning it.
+        self.months: dict[str, list[str]] = {}
         for article in articles:
             mentioned = sorted(article.entries)
             self.counts.update(mentioned)
             for index, first in enumerate(mentioned):
+                if article.month:
+                    self.months.setdefault(first, []).append(article.month)
                 for second in mentioned[index + 1 :]:
                     weights[(first, second)] += 1
         #: (docname, docname) in sorted order -> number of articles mentioning both.
@@ -483,58 +540,84 @@ class MentionIndex:
         return self.adjacent.get(first, {}).get(second, 0)
 
 
+class MentionGraph:
+    """The glossary's entries with the :class:`MentionIndex` of the listed articles.
+
+    Made once per build (the domain caches it until a record changes): the
+    order of entries and the index are shared by the map and by every
+    entry's neighbourhood and timeline.
+    """
+
+    def __init__(self, entries: Iterable[GraphEntry], index: MentionIndex) -> None:
+        self.entries: dict[str, GraphEntry] = {entry.docname: entry for entry in entries}
+        self.order = _order(self.entries)
+        self.index = index
+
+    def map_inputs(self) -> PictureInputs | None:
+        """Inputs of the whole map: mentioned entries and their strongest links; None if none."""
+        known, order, index = self.entries, self.order, self.index
+        mentioned = sorted(
+            (d for d in known if index.counts.get(d, 0) > 0),
+            key=lambda d: (-index.counts[d], order[d]),
+        )
+        if not mentioned:
+            return None
+        shown = sorted(mentioned[:MAX_NODES])
+        visible = set(shown)
+        weights = {
+            pair: w
+            for pair, w in index.weights.items()
+            if pair[0] in visible and pair[1] in visible
+        }
+        return PictureInputs(
+            nodes=tuple(_node_input(known[d], index) for d in shown),
+            edges=tuple(sorted(_kept_edges(weights, order))),
+            all_edges=len(weights),
+            hidden_entries=len(known) - len(shown),
+        )
+
+    def neighbourhood_inputs(self, center: str) -> PictureInputs | None:
+        """Inputs of ``center``'s neighbourhood; None when it has no neighbour."""
+        known, order, index = self.entries, self.order, self.index
+        if center not in known:
+            return None
+        around = sorted(
+            (d for d in index.adjacent.get(center, {}) if d in known),
+            key=lambda d: (-index.weight(center, d), order[d]),
+        )[:NEIGHBOURS]
+        if not around:
+            return None
+        shown = sorted([center, *around])
+        edges = [
+            (a, b, index.weight(a, b))
+            for i, a in enumerate(shown)
+            for b in shown[i + 1 :]
+            if index.weight(a, b)
+        ]
+        return PictureInputs(
+            # The ring follows this order: strongest neighbour first.
+            nodes=tuple(_node_input(known[d], index) for d in [center, *around]),
+            edges=tuple(edges),
+            all_edges=len(edges),
+            hidden_entries=0,
+            center=center,
+        )
+
+    def months(self, docname: str) -> list[str]:
+        """The month (``YYYY-MM``) of each listed article mentioning ``docname``."""
+        return self.index.months.get(docname, [])
+
+
 def map_inputs(entries: Iterable[GraphEntry], index: MentionIndex) -> PictureInputs | None:
-    """Inputs of the whole map: mentioned entries and their strongest links; None if none."""
-    known = {entry.docname: entry for entry in entries}
-    order = _order(known)
-    mentioned = sorted(
-        (d for d in known if index.counts.get(d, 0) > 0),
-        key=lambda d: (-index.counts[d], order[d]),
-    )
-    if not mentioned:
-        return None
-    shown = sorted(mentioned[:MAX_NODES])
-    visible = set(shown)
-    weights = {
-        pair: w for pair, w in index.weights.items() if pair[0] in visible and pair[1] in visible
-    }
-    return PictureInputs(
-        nodes=tuple(_node_input(known[d], index) for d in shown),
-        edges=tuple(sorted(_kept_edges(weights, order))),
-        all_edges=len(weights),
-        hidden_entries=len(known) - len(shown),
-    )
+    """Inputs of the whole map (see :meth:`MentionGraph.map_inputs`)."""
+    return MentionGraph(entries, index).map_inputs()
 
 
 def neighbourhood_inputs(
     entries: Iterable[GraphEntry], index: MentionIndex, center: str
 ) -> PictureInputs | None:
-    """Inputs of ``center``'s neighbourhood; None when it has no neighbour."""
-    known = {entry.docname: entry for entry in entries}
-    if center not in known:
-        return None
-    order = _order(known)
-    around = sorted(
-        (d for d in index.adjacent.get(center, {}) if d in known),
-        key=lambda d: (-index.weight(center, d), order[d]),
-    )[:NEIGHBOURS]
-    if not around:
-        return None
-    shown = sorted([center, *around])
-    edges = [
-        (a, b, index.weight(a, b))
-        for i, a in enumerate(shown)
-        for b in shown[i + 1 :]
-        if index.weight(a, b)
-    ]
-    return PictureInputs(
-        # The ring follows this order: strongest neighbour first.
-        nodes=tuple(_node_input(known[d], index) for d in [center, *around]),
-        edges=tuple(edges),
-        all_edges=len(edges),
-        hidden_entries=0,
-        center=center,
-    )
+    """Inputs of ``center``'s neighbourhood (see :meth:`MentionGraph.neighbourhood_inputs`)."""
+    return MentionGraph(entries, index).neighbourhood_inputs(center)
 
 
 def _node_input(entry: GraphEntry, index: MentionIndex) -> tuple[str, str, str, int]:
@@ -549,11 +632,7 @@ def draw(inputs: PictureInputs) -> GraphPicture:
     edges = list(inputs.edges)
     center = inputs.center
     order = _order(entries)
-    shells = None
-    if center:
-        ring = [d for d in shown if d != center]
-        shells = [[center], ring]
-    positions = _layout(shown, edges, shells)
+    positions = _layout(shown, edges, center)
     most = max(counts.values(), default=1)
     radii = {d: _radius(counts[d], most) for d in shown}
     priority = sorted(shown, key=lambda d: (d != center, -counts[d], order[d]))

@@ -4,8 +4,8 @@ For each article or glossary entry, ``source-read`` keeps its parsed front
 matter; :class:`ArticleTransform` and :class:`EntryTransform` turn it into the
 record the domain stores, give the page its title and put ``kb_dynamic``
 placeholders where generated content goes (byline, entry box, related
-articles, backlinks); :class:`MentionTransform` links the glossary names an
-article mentions. Which names exist is fixed once per build, before any
+articles, backlinks, an entry's pictures); :class:`MentionTransform` links the
+glossary names an article mentions. Which names exist is fixed once per build, before any
 document is read (``env-before-read-docs``), so every reader of a ``-j`` build
 links against the same table.
 
@@ -456,6 +456,8 @@ class EntryTransform(SphinxTransform):
                 )
             )
             section.insert(position, placeholder(self.env, "entry-box"))
+            # The entry's neighbourhood on the relationship map and its timeline.
+            section += placeholder(self.env, "entry-pictures")
         section += placeholder(self.env, "entry-backlinks")
 
     def _report_conflicts(

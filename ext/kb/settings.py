@@ -133,6 +133,9 @@ class KbConfig:
     sitemap: bool = setting(True, "")
     #: Site name in cards and ``og:site_name``; ``project`` when empty.
     site_name: str = setting("", "html")
+    #: Pictures: the relationship map on the glossary overviews and each entry page,
+    #: and the articles-per-month chart on entry, tag and category pages.
+    graphs: bool = setting(True, "html")
 
     @property
     def zone(self) -> dt.tzinfo:

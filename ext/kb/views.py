@@ -8,8 +8,13 @@ Two kinds of output come from here:
   rendered);
 * :data:`PLACEHOLDERS` — the content of ``kb_dynamic`` nodes inside ordinary
   pages (byline, related articles, entry box, backlinks, lists, cards, tag
-  cloud), each with its template, an ``inputs`` function and a ``context``
-  function.
+  cloud, an entry's pictures), each with its template, an ``inputs`` function
+  and a ``context`` function.
+
+Pictures (:mod:`kb.graph`, :mod:`kb.timeline`) are drawn only when a page is
+rendered: their inputs are plain values compared like any other, and drawing
+(a layout, label placement) happens in ``lazy`` context values or placeholder
+contexts, never while deciding what to rewrite.
 
 Nothing here writes a file or builds a URL: templates get ``url(target)``
 from the writing phase, which asks the builder.
@@ -17,12 +22,14 @@ from the writing phase, which asks the builder.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb import graph, timeline
 from kb.domain import KbDomain
 from kb.names import fold
 from kb.records import Article
@@ -47,6 +54,8 @@ LIST_BADGES = 20
 TOGETHER_LIMIT = 10
 #: Articles a {kb-latest} shows when it gives no count.
 LATEST_COUNT = 6
+#: Shape of each entry kind on the relationship map (circle when missing).
+SHAPES = {"partner": "circle", "technology": "square"}
 
 
 # --- list items ------------------------------------------------------------------
@@ -135,6 +144,9 @@ class Page:
     #: rendered when these changed (rendering every list to compare it was most
     #: of an incremental build's cost).
     inputs: Any = None
+    #: Context values computed only when the page is rendered (pictures):
+    #: name -> function of no arguments.
+    lazy: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
     def render(self, templates: Templates, url: Linker, config: KbConfig) -> str:
         return templates.render(
@@ -144,6 +156,7 @@ class Page:
             url=url,
             zone=config.zone,
             **self.context,
+            **{name: make() for name, make in self.lazy.items()},
         )
 
 
@@ -207,7 +220,7 @@ def _term_page(config: KbConfig, taxonomy: Taxonomy, term: Term, number: int, to
         "pages": [(n, term.page(n)) for n in range(1, total + 1)],
         "feed": feed,
     }
-    inputs = (
+    inputs: tuple[Any, ...] = (
         taxonomy.badges_of(chunk),
         term.name,
         term.description,
@@ -217,7 +230,22 @@ def _term_page(config: KbConfig, taxonomy: Taxonomy, term: Term, number: int, to
         tuple(chunk),
     )
     labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
-    return Page(term.page(number), title, "kb/term.html", context, labels, term.description, inputs)
+    lazy: dict[str, Callable[[], Any]] = {"timeline": lambda: None}
+    if config.graphs and number == 1 and term.kind in ("tag", "category"):
+        counts = timeline.month_counts(month_key(a, config) for a in term.articles)
+        inputs += (counts,)
+        caption = f"{KIND_TITLES[term.kind]}「{term.name}」の記事数の推移"
+        lazy["timeline"] = functools.partial(timeline_view, counts, config, caption)
+    return Page(
+        term.page(number),
+        title,
+        "kb/term.html",
+        context,
+        labels,
+        term.description,
+        inputs,
+        lazy,
+    )
 
 
 def _archive(config: KbConfig, taxonomy: Taxonomy) -> Page:
@@ -243,10 +271,59 @@ def _archive(config: KbConfig, taxonomy: Taxonomy) -> Page:
 
 def mention_counts(domain: KbDomain) -> Counter[str]:
     """Entry docname -> number of listed articles that mention it."""
-    counts: Counter[str] = Counter()
-    for article in domain.listed_articles():
-        counts.update(domain.mentions.get(article.docname, {}).keys())
-    return counts
+    return Counter(domain.mention_graph.index.counts)
+
+
+# --- pictures -----------------------------------------------------------------------------
+
+
+def month_key(article: Article, config: KbConfig) -> str:
+    """``YYYY-MM`` of the article's date in the site's zone (the month archive's key)."""
+    if article.date is None:
+        return ""
+    local = article.date.astimezone(config.zone)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def timeline_view(
+    counts: tuple[timeline.MonthCount, ...],
+    config: KbConfig,
+    caption: str,
+    element_id: str = "kb-timeline",
+) -> dict[str, Any] | None:
+    """Context of kb/timeline.html for ``counts``; None when there is nothing to show."""
+    picture = timeline.draw_timeline(counts)
+    if picture is None:
+        return None
+    # Every month with a listed article has its archive page.
+    targets = {m.key: month_pagename(config.archive_path, m.year, m.month) for m in picture.months}
+    return {"picture": picture, "month_targets": targets, "caption": caption, "id": element_id}
+
+
+@functools.lru_cache(maxsize=4)
+def drawn(inputs: graph.PictureInputs) -> graph.GraphPicture:
+    """The picture of ``inputs``: one map shown on several overviews is laid out once."""
+    return graph.draw(inputs)
+
+
+def graph_view(
+    inputs: graph.PictureInputs | None, config: KbConfig, caption: str, element_id: str
+) -> dict[str, Any] | None:
+    """Context of kb/relationship-map.html for ``inputs``; None when there is nothing."""
+    if inputs is None:
+        return None
+    return {
+        "picture": drawn(inputs) if not inputs.center else graph.draw(inputs),
+        "caption": caption,
+        "kind_titles": {
+            kind: spec.get("title", kind) for kind, spec in config.glossary_kinds.items()
+        },
+        "shapes": SHAPES,
+        "id": element_id,
+    }
+
+
+MAP_CAPTION = "関係マップ: 同じ記事に登場するパートナーと技術"
 
 
 def generated_glossary_kinds(config: KbConfig, found_docs: set[str]) -> list[str]:
@@ -269,6 +346,7 @@ def glossary_pages(domain: KbDomain, config: KbConfig, found_docs: set[str]) -> 
         )
         label = spec.get("title", kind)
         rows = [(entry, fold(entry.name), counts[entry.docname]) for entry in entries]
+        pictured = domain.mention_graph.map_inputs() if config.graphs and rows else None
         pages.append(
             Page(
                 glossary_overview_pagename(config, kind),
@@ -276,7 +354,10 @@ def glossary_pages(domain: KbDomain, config: KbConfig, found_docs: set[str]) -> 
                 "kb/glossary-overview.html",
                 {"kind": kind, "kind_title": label, "rows": rows},
                 [f"kb-{spec.get('folder', kind)}"],
-                inputs=tuple((e, c) for e, _, c in rows),
+                inputs=(tuple((e, c) for e, _, c in rows), pictured),
+                lazy={
+                    "graph": functools.partial(graph_view, pictured, config, MAP_CAPTION, "kb-map")
+                },
             )
         )
     return pages
@@ -436,6 +517,35 @@ def _backlink_inputs(
     return (domain.taxonomy.badges_of(in_full), tuple(articles), tuple(together), names)
 
 
+def _entry_picture_inputs(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> Any:
+    if not config.graphs or docname not in domain.entries:
+        return None
+    mentions = domain.mention_graph
+    return (
+        mentions.neighbourhood_inputs(docname),
+        timeline.month_counts(mentions.months(docname)),
+    )
+
+
+def _entry_pictures(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    inputs = _entry_picture_inputs(domain, config, docname, options)
+    if inputs is None:
+        return None
+    around, counts = inputs
+    name = domain.entries[docname].name
+    context = {
+        "neighbourhood": graph_view(
+            around, config, f"{name}とよく一緒に登場する項目", "kb-neighbourhood"
+        ),
+        "timeline": timeline_view(counts, config, f"{name}が登場する記事数の推移"),
+    }
+    return context if context["neighbourhood"] or context["timeline"] else None
+
+
 def _filtered(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
     articles = domain.listed_articles()
     for kind in ("tag", "category", "author"):
@@ -508,6 +618,9 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "entry-box": Placeholder(("kb/entry-box.html",), _entry_box),
     "entry-backlinks": Placeholder(
         ("kb/backlinks.html", "kb/co-mentions.html"), _backlinks, _backlink_inputs
+    ),
+    "entry-pictures": Placeholder(
+        ("kb/entry-pictures.html",), _entry_pictures, _entry_picture_inputs
     ),
     "list": Placeholder(("kb/article-list.html",), _list, _list_inputs),
     "category-cards": Placeholder(

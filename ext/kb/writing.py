@@ -48,7 +48,7 @@ PAGES = "pages"
 STATIC = "static"
 STATIC_FOLDER = Path(__file__).parent / "static"
 #: kb's own style sheets and scripts, added to every page.
-CSS_FILES = ("kb.css", "kb-glossary.css")
+CSS_FILES = ("kb.css", "kb-glossary.css", "kb-graph.css")
 JS_FILES = ("kb.js",)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.config import Config
 from sphinx.util import logging
@@ -13,6 +13,7 @@ from kb.settings import KbConfig, defaults, problems, rebuild_of
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import _ConfigRebuild
 
 logger = logging.getLogger(__name__)
 
@@ -20,9 +21,8 @@ logger = logging.getLogger(__name__)
 def register(app: Sphinx) -> None:
     """Declare every ``kb_*`` value with its type and the rebuild it really needs."""
     for name, default in defaults().items():
-        app.add_config_value(
-            name, default, rebuild_of(name[len("kb_") :]), types=(type(default),)
-        )
+        rebuild = cast("_ConfigRebuild", rebuild_of(name[len("kb_") :]))
+        app.add_config_value(name, default, rebuild, types=(type(default),))
     app.connect("config-inited", validate, priority=400)
     app.connect("config-inited", forget_typed_config, priority=900)
 

@@ -22,7 +22,7 @@ Interface for the build phases:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterator, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -258,9 +258,6 @@ class KbDomain(Domain):
         index = self.entry_index()
         key = fold(name)
         return index.get(kind, {}).get(key) or index[""].get(key)
-
-    def all_entries(self) -> Iterable[Entry]:
-        return self.entries.values()
 
     def kind_of_role(self, role: str) -> str:
         for kind, spec in kb_config(self.env).glossary_kinds.items():

@@ -43,8 +43,6 @@ _SKIP: tuple[type[nodes.Node], ...] = (
 )
 # Counted as mentions but never linked: titles and headings.
 _NO_LINK: tuple[type[nodes.Node], ...] = (nodes.title, nodes.subtitle, nodes.rubric)
-# Generated parts of an article page (title byline and badges).
-_SKIP_CLASSES = frozenset({"kb-article-meta"})
 
 
 @dataclass
@@ -69,8 +67,6 @@ def _collect(node: nodes.Node, visit: _Visit, linkable: bool, section: int) -> N
     if isinstance(node, _SKIP):
         return
     if not isinstance(node, nodes.Element):
-        return
-    if _SKIP_CLASSES.intersection(node.get("classes", ())):
         return
     if isinstance(node, _NO_LINK):
         linkable = False

@@ -150,7 +150,7 @@ class KbConfig:
 def defaults() -> dict[str, Any]:
     """``kb_<name>`` -> default value."""
     return {
-        f"kb_{item.name}": item.default_factory()  # type: ignore[misc]
+        f"kb_{item.name}": item.default_factory()
         if callable(item.default_factory)
         else item.default
         for item in fields(KbConfig)

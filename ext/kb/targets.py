@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kb.records import Entry
 from kb.settings import KbConfig
 from kb.taxonomy import KIND_TITLES, KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename
 
@@ -66,11 +65,6 @@ def feed_path(config: KbConfig, term: Term | None = None) -> str:
 def file_target(path: str) -> str:
     """A linker target for a file in the output folder."""
     return FILE_TARGET + path
-
-
-def entry_target(entry: Entry) -> str:
-    """A linker target for a glossary entry's definition."""
-    return f"{entry.docname}#{entry.anchor}"
 
 
 def page_target(config: KbConfig, taxonomy: Taxonomy, target: str) -> tuple[str, str] | None:

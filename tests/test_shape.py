@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.cli import main
 from kbtesting import Build, article, build, plain, write_project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -184,3 +185,43 @@ def test_a_feed_setting_re_reads_nothing(tmp_path: Path) -> None:
     root = ET.parse(second.outdir / "feeds" / "atom.xml").getroot()
     assert root.findtext(f"{ATOM}title") == "新しい題名"
     assert len(root.findall(f"{ATOM}entry")) == 3
+
+
+# --- the command line reads the project's settings ------------------------------------------
+
+POST = "---\ntitle: 月末の記事\ndate: 2025-11-30 20:00:00 +0000\n---\n\n本文。\n"
+
+
+@pytest.mark.parametrize(
+    ("conf", "month"),
+    [
+        ('kb_timezone = "UTC"\n', "11"),
+        ('kb_timezone = "Asia/Tokyo"\n', "12"),
+        ("", "12"),  # the default zone
+        ('kb_timezone = "America/Los_Angeles"\n', "11"),
+    ],
+)
+def test_kb_import_files_articles_by_the_projects_zone(
+    tmp_path: Path, conf: str, month: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "articles").mkdir(parents=True)
+    (docs / "conf.py").write_text("project = 'x'\n" + conf, encoding="utf-8")
+    post = tmp_path / "2025-11-30-end.md"
+    post.write_text(POST, encoding="utf-8")
+    assert main(["import", str(post), "--into", str(docs / "articles")]) == 0
+    folders = sorted(p.parent.relative_to(docs / "articles").as_posix() for p in docs.rglob("*.md"))
+    assert folders == [f"2025/{month}"]
+
+
+def test_kb_import_reports_a_setting_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "articles").mkdir(parents=True)
+    (docs / "conf.py").write_text("import os\nkb_timezone = os.environ['TZ']\n", encoding="utf-8")
+    post = tmp_path / "2025-11-30-end.md"
+    post.write_text(POST, encoding="utf-8")
+    assert main(["import", str(post), "--into", str(docs / "articles")]) == 0
+    assert "conf.py:2: kb_timezone is not a plain value; using the default" in capsys.readouterr().err
+    assert [p.parent.name for p in docs.rglob("*.md")] == ["12"]

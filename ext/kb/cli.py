@@ -15,6 +15,8 @@ from typing import TextIO
 from kb import suggest
 from kb.dates import zone_named
 from kb.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
+from kb.projectconf import read_project_settings
+from kb.settings import KbConfig
 
 #: Exit status for a command line the user has to fix (as argparse uses).
 USAGE_ERROR = 2
@@ -75,9 +77,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--timezone",
-        default="Asia/Tokyo",
         metavar="ZONE",
-        help="IANA time zone that decides an article's YYYY/MM folder (default: Asia/Tokyo)",
+        help=(
+            "IANA time zone that decides an article's YYYY/MM folder (default: kb_timezone "
+            "of the project's conf.py, else Asia/Tokyo)"
+        ),
     )
     _add_glossary_parser(commands)
     return parser
@@ -125,14 +129,34 @@ def _print_report(report: ImportReport, out: TextIO, err: TextIO) -> None:
     print(f"{prefix}{counts}, {warnings} warning{'' if warnings == 1 else 's'}", file=out)
 
 
+def project_conf(folder: Path) -> Path | None:
+    """The ``conf.py`` of the Sphinx project that holds ``folder``."""
+    for candidate in (folder, *folder.resolve().parents):
+        if (candidate / "conf.py").is_file():
+            return candidate / "conf.py"
+    return None
+
+
+def _project_timezone(into: Path, err: TextIO) -> str:
+    """``kb_timezone`` of the project the articles go into, as its conf.py sets it."""
+    conf = project_conf(into)
+    if conf is None:
+        return KbConfig().timezone
+    found = read_project_settings(conf)
+    for line, note in found.notes:
+        print(f"{_display(conf)}:{line}: {note}" if line else f"{_display(conf)}: {note}", file=err)
+    return found.settings.timezone
+
+
 def _run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    into = _articles_folder(args.into)
+    timezone = args.timezone or _project_timezone(into, err)
     try:
-        zone = zone_named(args.timezone)
+        zone = zone_named(timezone)
     except (ValueError, LookupError, OSError):
         raise UsageError(
-            f"--timezone {args.timezone}: unknown time zone; use an IANA name such as Asia/Tokyo"
+            f"--timezone {timezone}: unknown time zone; use an IANA name such as Asia/Tokyo"
         ) from None
-    into = _articles_folder(args.into)
     report = import_posts(
         args.paths, into, zone, force=args.force, dry_run=args.dry_run, permalink=args.permalink
     )

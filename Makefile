@@ -33,8 +33,9 @@ dirhtml: $(STAMP)  ## build with pretty URLs into _build/dirhtml
 strict: $(STAMP)  ## build and fail on any warning (as Read the Docs does)
 	$(SPHINX) -b html -W --keep-going -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
 
-serve: $(STAMP)  ## live preview on http://127.0.0.1:8000
-	$(VENV)/bin/sphinx-autobuild --host 127.0.0.1 --port 8000 -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
+serve: $(STAMP)  ## live preview on http://127.0.0.1:8000, drafts included (noindex)
+	$(VENV)/bin/sphinx-autobuild --host 127.0.0.1 --port 8000 -D kb_drafts=build \
+		-d $(BUILD)/doctrees-serve $(SOURCE) $(BUILD)/serve
 
 test: $(STAMP)  ## the layer contract, then the test suite (real builds, a real browser)
 	$(VENV)/bin/lint-imports

@@ -178,8 +178,38 @@ def test_glossary_entry_has_defined_term(tmp_path: Path) -> None:
     assert term["@type"] == "DefinedTerm" and term["name"]
 
 
+def sitemap_schema() -> object:
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(REPO / "tests" / "fixtures" / "sitemap.xsd")))
+
+
+def assert_valid_sitemap(path: Path) -> None:
+    from lxml import etree
+
+    schema = sitemap_schema()
+    document = etree.parse(str(path))
+    assert schema.validate(document), schema.error_log  # type: ignore[attr-defined]
+
+
+def test_sitemap_schema_refuses_what_it_should() -> None:
+    from lxml import etree
+
+    schema = sitemap_schema()
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    good = f"<urlset {ns}><url><loc>https://a.example/x.html</loc></url></urlset>"
+    assert schema.validate(etree.fromstring(good))  # type: ignore[attr-defined]
+    for bad in (
+        f"<urlset {ns}><url><lastmod>2025-11-07</lastmod></url></urlset>",
+        f"<urlset {ns}><url><loc>https://a.example/x</loc><lastmod>soon</lastmod></url></urlset>",
+        "<urlset><url><loc>https://a.example/x.html</loc></url></urlset>",
+    ):
+        assert not schema.validate(etree.fromstring(bad))  # type: ignore[attr-defined]
+
+
 def test_sitemap_and_robots(tmp_path: Path) -> None:
     result = build(project(tmp_path, "kb_cards = False\n"))
+    assert_valid_sitemap(result.outdir / "sitemap.xml")
     tree = ElementTree.parse(result.outdir / "sitemap.xml")
     root = tree.getroot()
     assert root.tag == f"{SITEMAP_NS}urlset"
@@ -208,15 +238,22 @@ def test_sitemap_and_robots(tmp_path: Path) -> None:
 
 def test_without_base_url_nothing_absolute_is_made_up(tmp_path: Path) -> None:
     result = build(project(tmp_path), confoverrides={"html_baseurl": ""})
-    # One warning from the sharing phase (the feeds phase has its own; see the report).
-    ours = [w for w in result.warnings.splitlines() if "html_baseurl" in w and "[kb.config]" in w]
-    assert len(ours) == 1
+    # One warning in all, for feeds, sitemap, cards and og:image together.
+    about = [w for w in result.warnings.splitlines() if "html_baseurl" in w]
+    assert len(about) == 1 and "[kb.config]" in about[0], result.warnings
+    assert "Atom feeds" in about[0] and "sitemap.xml" in about[0]
+    assert not (result.outdir / "feeds").exists() and not (result.outdir / "feed.xml").exists()
     assert not (result.outdir / "sitemap.xml").exists()
     assert "Sitemap" not in (result.outdir / "robots.txt").read_text(encoding="utf-8")
     assert not (result.outdir / "_kb" / "cards").exists()
     assert files_containing(result.outdir, "kb.example.org") == []
     soup = result.html("articles/2025/11/openai-investment")
     assert not soup.select('meta[property="og:image"]')
+    assert not soup.select('meta[property="og:url"]')
+    # No link to a feed that was not written.
+    assert not soup.select('link[type="application/atom+xml"]')
+    # The relative links still work.
+    assert (result.outdir / "tags" / "ai.html").is_file()
     redirect = (result.outdir / "2025/11/07/openai-investment.html").read_text(encoding="utf-8")
     assert 'href="../../../articles/2025/11/openai-investment.html"' in redirect
 
@@ -231,11 +268,92 @@ def test_draft_only_on_its_own_page_when_built(tmp_path: Path) -> None:
     result = build(project(tmp_path, 'kb_cards = False\nkb_drafts = "build"\n'))
     own = "articles/2025/11/unpublished-plan"
     found = files_containing(result.outdir, SECRET)
-    assert f"{own}.html" in found
+    assert found == [f"{own}.html"]
     soup = result.html(own)
     assert soup.select('meta[name="robots"][content="noindex"]')
-    others = [path for path in found if path not in (f"{own}.html", f"_sources/{own}.md.txt")]
-    assert others == []
+
+
+# --- drafts, with every output file read (the search index decoded) ------------------------
+
+DRAFT_WORDS = ("zqxdraftword", "zqxdrafttitle", "draft-zq", "下書きだけの語句")
+
+
+def output_texts(outdir: Path) -> dict[str, str]:
+    """Every file of the output as text, each search page's compressed text inflated and
+    JSON escapes undone, so a word is found wherever and however it was written."""
+    import base64
+    import zlib
+    from urllib.parse import unquote
+
+    texts: dict[str, str] = {}
+    for path in sorted(outdir.rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        parts = [text, unquote(text)]
+        parts.append(
+            re.sub(r"\\u([0-9a-fA-F]{4})", lambda match: chr(int(match.group(1), 16)), text)
+        )
+        for packed in re.findall(r'"z":"([A-Za-z0-9+/=]+)"', text):
+            parts.append(zlib.decompress(base64.b64decode(packed), -15).decode("utf-8"))
+        texts[path.relative_to(outdir).as_posix()] = "\n".join(parts).lower()
+    return texts
+
+
+def draft_project(root: Path, mode: str) -> Path:
+    body = "本文に zqxdraftword と 下書きだけの語句。NVIDIA と AWS の話。"
+    files = {
+        "articles/2025/11/draft-zq.md": article(
+            body,
+            title="下書き zqxdrafttitle",
+            date="2025-11-20",
+            tags=["AI", "zqxdrafttag"],
+            categories=["投資分析"],
+            draft=True,
+        ),
+        "articles/2025/11/public.md": article(
+            "公開の本文。NVIDIA と AWS の話。",
+            title="公開記事",
+            date="2025-11-19",
+            tags=["AI"],
+            categories=["投資分析"],
+        ),
+        "articles/2025/11/older.md": article(
+            "古い本文。NVIDIA の話。", title="古い記事", date="2025-11-01", tags=["AI"]
+        ),
+    }
+    conf = f'kb_cards = False\nkb_drafts = "{mode}"\n'
+    return write_project(root, files, conf=SHARING_CONF + conf, with_glossary=True)
+
+
+@pytest.mark.parametrize("mode", ["skip", "build"])
+def test_draft_text_is_in_no_other_output_file(tmp_path: Path, mode: str) -> None:
+    result = build(draft_project(tmp_path, mode))
+    own = "articles/2025/11/draft-zq.html"
+    texts = output_texts(result.outdir)
+    # The scan reaches the search index (decoded) and the public article is in it.
+    assert any(path.startswith("_static/kb-search") or "kb-search" in path for path in texts)
+    assert any("公開の本文" in text for path, text in texts.items() if "kb-search" in path)
+    for word in DRAFT_WORDS:
+        found = sorted(path for path, text in texts.items() if word in text)
+        assert found == ([own] if mode == "build" else []), (word, found)
+    if mode == "build":
+        soup = result.html("articles/2025/11/draft-zq")
+        assert soup.select('meta[name="robots"][content="noindex"]')
+        assert not (
+            result.outdir / "_sources" / "articles" / "2025" / "11" / "draft-zq.md.txt"
+        ).exists()
+        assert (result.outdir / "_sources" / "articles" / "2025" / "11" / "public.md.txt").exists()
+        assert not result.html("articles/2025/11/public").select('meta[name="robots"]')
+    assert_valid_sitemap(result.outdir / "sitemap.xml")
+
+
+def test_make_serve_builds_drafts() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    assert "-D kb_drafts=build" in serve
+    # Its own folders: a preview never leaves drafts in the build that is published.
+    assert "$(BUILD)/html" not in serve and "$(BUILD)/doctrees " not in serve
 
 
 def test_bad_redirects_warn_with_file_and_line_and_never_overwrite(tmp_path: Path) -> None:
@@ -283,3 +401,99 @@ def test_noop_rebuild_rewrites_nothing(tmp_path: Path) -> None:
         and not (p.startswith("_static/") and not p.startswith("_static/kb"))
     ]
     assert ours == []
+
+
+# --- full-text feeds ------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+FULL_TEXT_FILES = {
+    "articles/2025/11/a.md": article(
+        """
+        最初の段落。1 < 2 & 3 は正しい。[記事Bへ](b.md) と [外部](https://example.com/x)。
+
+        ## 見出しの節
+
+        節の本文。
+        """,
+        title="記事A",
+        date="2025-11-01",
+        tags=["AI"],
+        excerpt="抜粋A",
+    ),
+    "articles/2025/11/b.md": article("本文B。", title="記事B", date="2025-11-02", tags=["AI"]),
+}
+
+
+def feed_contents(path: Path) -> dict[str, tuple[str, str]]:
+    """Entry title -> (content type, content as HTML) of an Atom feed."""
+    root = ElementTree.parse(path).getroot()
+    found = {}
+    for entry in root.iter(f"{ATOM}entry"):
+        content = entry.find(f"{ATOM}content")
+        title = entry.findtext(f"{ATOM}title") or ""
+        if content is None:
+            found[title] = ("", "")
+        else:
+            found[title] = (content.get("type", ""), content.text or "")
+    return found
+
+
+def full_text_project(root: Path, on: bool = True) -> Path:
+    conf = f"kb_cards = False\nkb_feed_full_text = {on}\n"
+    return write_project(root, dict(FULL_TEXT_FILES), conf=SHARING_CONF + conf)
+
+
+def test_full_text_feed_carries_the_rendered_body_with_absolute_links(tmp_path: Path) -> None:
+    src = full_text_project(tmp_path)
+    result = build(src)
+    raw = (result.outdir / "feeds" / "atom.xml").read_text(encoding="utf-8")
+    # Escaped per Atom: the markup is text of a type="html" content element.
+    assert '<content type="html">&lt;' in raw and "<p>" not in raw
+    contents = feed_contents(result.outdir / "feeds" / "atom.xml")
+    kind, html = contents["記事A"]
+    assert kind == "html"
+    assert "最初の段落" in html and "見出しの節" in html and "節の本文" in html
+    assert "1 &lt; 2 &amp; 3" in html and "<script" not in html
+    assert 'href="https://kb.example.org/articles/2025/11/b.html"' in html
+    assert 'href="https://example.com/x"' in html
+    hrefs = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
+    assert "headerlink" not in html and "¶" not in html
+    # Only the article's own text: no page chrome, no title (the entry has it), no byline,
+    # related articles or neighbours.
+    assert "sidebar" not in html and "<html" not in html and "<h1" not in html
+    assert "関連記事" not in html and "2025年11月1日" not in html and "記事B →" not in html
+    # Tag feeds carry it too; the excerpt stays as the summary.
+    assert "本文B" in feed_contents(result.outdir / "feeds" / "tags" / "ai.xml")["記事B"][1]
+    assert "<summary>抜粋A</summary>" in raw
+
+    # An edit reaches the feed on the incremental build.
+    (src / "articles/2025/11/b.md").write_text(
+        article("本文Bを書き直した。", title="記事B", date="2025-11-02", tags=["AI"]),
+        encoding="utf-8",
+    )
+    again = build(src)
+    assert "書き直した" in feed_contents(again.outdir / "feeds" / "atom.xml")["記事B"][1]
+    assert feed_contents(again.outdir / "feeds" / "atom.xml")["記事A"] == contents["記事A"]
+
+
+def test_full_text_feed_is_the_same_with_parallel_workers(tmp_path: Path) -> None:
+    src = full_text_project(tmp_path)
+    serial = build(src, builddir=tmp_path / "serial")
+    parallel = build(src, builddir=tmp_path / "parallel", parallel=3)
+    for feed in ("feeds/atom.xml", "feeds/tags/ai.xml"):
+        one = (serial.outdir / feed).read_bytes()
+        assert one == (parallel.outdir / feed).read_bytes()
+    assert "最初の段落" in feed_contents(parallel.outdir / "feeds" / "atom.xml")["記事A"][1]
+
+
+def test_full_text_is_off_by_default_and_can_be_turned_on_later(tmp_path: Path) -> None:
+    src = full_text_project(tmp_path, on=False)
+    first = build(src)
+    assert feed_contents(first.outdir / "feeds" / "atom.xml")["記事A"] == ("", "")
+    # Turned on without a change to any page: the bodies come from the build anyway.
+    later = build(src, confoverrides={"kb_feed_full_text": True})
+    kind, html = feed_contents(later.outdir / "feeds" / "atom.xml")["記事A"]
+    assert kind == "html" and "最初の段落" in html
+    assert 'href="https://kb.example.org/articles/2025/11/b.html"' in html
+    assert later.warnings.strip() == "", later.warnings

@@ -5,16 +5,35 @@ is regenerated only when what it is made from changed, so a no-op build
 leaves every feed alone, and feeds of tags that disappeared are removed.
 Entries show each tag and category by its merged display name; undated and
 draft articles are never listed.
+
+With ``kb_feed_full_text`` an entry carries the article's whole rendered body
+(``type="html"`` content, escaped as Atom requires, links made absolute from
+``html_baseurl``) instead of the excerpt. The body is the one Sphinx rendered
+for the page: ``html-page-context`` keeps it, per builder and document, in the
+doctree folder (``kb-feed-bodies/``), which workers of ``-j`` can write and
+which outlives incremental builds; a document that is re-read loses its copy
+until its page is written again. An article with no copy (the option was just
+turned on) is rendered once from its resolved doctree at the end of the build.
+
+Without ``html_baseurl`` no feed is written; :mod:`kb.sharing` gives the one
+warning about every feature that needs it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from pathlib import Path
+from typing import Any
 
+import lxml.html
 from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
 
 from kb.config import kb_config
 from kb.domain import KbDomain, domain_of, renders_extra_pages
@@ -39,9 +58,126 @@ def _absolute(base: str, uri: str) -> str:
     return base.rstrip("/") + "/" + uri.lstrip("/")
 
 
-def _entry_values(domain: KbDomain, article: Article) -> tuple[object, ...]:
+# --- full text ---------------------------------------------------------------------------
+
+#: Folder in the doctree folder that keeps each article's rendered body.
+BODIES = "kb-feed-bodies"
+
+
+def _body_file(app: Sphinx, docname: str) -> Path:
+    return Path(app.doctreedir) / BODIES / app.builder.name / f"{docname}.html"
+
+
+def _store_body(path: Path, body: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == body:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.kb-tmp{os.getpid()}")
+    try:
+        temporary.write_text(body, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def keep_body(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Keep the body Sphinx rendered for a listed article (runs in ``-j`` workers too)."""
+    if doctree is None or not kb_config(app).feed_full_text:
+        return
+    if not renders_extra_pages(app.builder):
+        return
+    article = domain_of(app.env).articles.get(pagename)
+    if article is None or not article.listed or not article.is_article:
+        return
+    _store_body(_body_file(app, pagename), str(context.get("body") or ""))
+
+
+def forget_body(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """A document read again gets its body again when its page is written."""
+    if renders_extra_pages(app.builder):
+        _body_file(app, docname).unlink(missing_ok=True)
+
+
+def _render_body(app: Sphinx, docname: str) -> str:
+    """The body of ``docname`` as :meth:`StandaloneHTMLBuilder.write_doc` renders it."""
+    builder = app.builder
+    assert isinstance(builder, StandaloneHTMLBuilder)  # renders_extra_pages checked it
+    doctree = app.env.get_and_resolve_doctree(docname, builder, tags=builder.tags)
+    doctree.settings = builder.docsettings
+    uri = builder.get_target_uri(docname)
+    builder.secnumbers = app.env.toc_secnumbers.get(docname, {})
+    builder.fignumbers = app.env.toc_fignumbers.get(docname, {})
+    builder.imgpath = relative_uri(uri, builder.imagedir)
+    builder.dlpath = relative_uri(uri, "_downloads")
+    builder.current_docname = docname
+    visitor: Any = builder.create_translator(doctree, builder)
+    doctree.walkabout(visitor)
+    return "".join(visitor.fragment)
+
+
+#: What a feed entry leaves out of the page body: the heading anchors (¶), and the
+#: lists kb adds (byline, related articles, neighbours: the ``no-search`` class),
+#: which are the site's, not the article's; as jekyll-feed's ``content``.
+_NOT_CONTENT = (
+    './/a[contains(concat(" ", @class, " "), " headerlink ")]'
+    ' | .//*[contains(concat(" ", @class, " "), " no-search ")]'
+)
+
+
+def absolute_body(body: str, page_url: str) -> str:
+    """``body`` with every link and image made absolute from ``page_url``, for a feed
+    reader that shows it away from the site; the title (the entry has it) and what
+    :data:`_NOT_CONTENT` names are dropped."""
+    if not body.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    for element in root.xpath(_NOT_CONTENT):
+        if element.getparent() is not None:
+            element.drop_tree()
+    title = root.find(".//h1")
+    if title is not None:
+        title.drop_tree()
+    root.make_links_absolute(page_url, resolve_base_href=False, handle_failures="ignore")
+    return _xml(lxml.html.tostring(root, encoding="unicode"))
+
+
+class Bodies:
+    """The kept bodies of one build, made absolute, read once each."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.base = app.config.html_baseurl
+        self._found: dict[str, str] = {}
+
+    def __call__(self, docname: str) -> str:
+        found = self._found.get(docname)
+        if found is None:
+            path = _body_file(self.app, docname)
+            try:
+                body = path.read_text(encoding="utf-8")
+            except OSError:
+                body = _render_body(self.app, docname)
+                _store_body(path, body)
+            page_url = _absolute(self.base, self.app.builder.get_target_uri(docname))
+            found = self._found[docname] = absolute_body(body, page_url)
+        return found
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+
+def _entry_values(
+    domain: KbDomain, article: Article, bodies: Bodies | None = None
+) -> tuple[object, ...]:
     """Everything a feed entry shows of an article."""
     return (
+        bodies(article.docname) if bodies is not None else "",
         article.docname,
         article.title,
         article.date,
@@ -54,7 +190,13 @@ def _entry_values(domain: KbDomain, article: Article) -> tuple[object, ...]:
 
 
 def _feed(
-    app: Sphinx, domain: KbDomain, title: str, feed_uri: str, page_uri: str, articles: list[Article]
+    app: Sphinx,
+    domain: KbDomain,
+    title: str,
+    feed_uri: str,
+    page_uri: str,
+    articles: list[Article],
+    bodies: Bodies | None = None,
 ) -> bytes:
     base = app.config.html_baseurl
     generator = FeedGenerator()
@@ -78,6 +220,10 @@ def _feed(
         excerpt = clip_excerpt(article.excerpt)
         if excerpt:
             entry.summary(_xml(excerpt))
+        body = bodies(article.docname) if bodies is not None else ""
+        if body:
+            # type="html": the markup travels as escaped text, as Atom asks.
+            entry.content(body, type="html")
         # One call per list: feedgen re-derives its whole RSS list on every
         # call, so one call per name is quadratic (minutes for 10,000 tags).
         authors = domain.display_names(article, "author")
@@ -93,20 +239,14 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not renders_extra_pages(app.builder):
         return
     if not app.config.html_baseurl:
-        logger.warning(
-            "html_baseurl is not set: Atom feeds need absolute links and were not written",
-            type="kb",
-            subtype="feed",
-            once=True,
-        )
-        return
+        return  # kb.sharing warns once about everything left out without it
     domain = domain_of(app.env)
     outputs = domain.outputs(app.builder.outdir)
     config = kb_config(app)
     site = config.feed_title or app.config.html_title or app.config.project
     stamp = (
         f"{app.config.html_baseurl}|{config.feed_length}|{site}|{app.config.language}|"
-        f"{app.builder.name}"
+        f"{app.builder.name}|{config.feed_full_text}"
     )
     same_stamp = outputs.stamp(FEEDS, stamp)
     if not domain.records_changed and same_stamp and outputs.keep_group(FEEDS):
@@ -128,16 +268,21 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
                 app.builder.get_target_uri(term.pagename),
                 term.articles,
             )
+    bodies = Bodies(app) if config.feed_full_text else None
     for path, (title, page_uri, articles) in plans.items():
         dated = [a for a in articles if a.date is not None][: config.feed_length]
         digest = digest_of(
-            repr((stamp, title, page_uri, [_entry_values(domain, a) for a in dated]))
+            repr((stamp, title, page_uri, [_entry_values(domain, a, bodies) for a in dated]))
         )
         if outputs.unchanged(path, digest):
             outputs.note(path, digest, FEEDS)
             continue
-        outputs.write(path, _feed(app, domain, title, path, page_uri, dated), FEEDS, digest)
+        feed = _feed(app, domain, title, path, page_uri, dated, bodies)
+        outputs.write(path, feed, FEEDS, digest)
 
 
 def setup(app: Sphinx) -> None:
+    # Late, so the body is the one the page is written with.
+    app.connect("html-page-context", keep_body, priority=900)
+    app.connect("env-purge-doc", forget_body)
     app.connect("build-finished", write_feeds)

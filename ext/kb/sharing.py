@@ -6,15 +6,17 @@
   backlinks) can show them;
 * ``html-page-context``: Open Graph and Twitter tags, JSON-LD (``BlogPosting``
   for articles, ``DefinedTerm`` for glossary entries) and the Atom
-  ``alternate`` links, from ``kb/share-meta.html``;
+  ``alternate`` links, from ``kb/share-meta.html``; a draft built for preview
+  gets no ``_sources`` copy, so its text is in its own page only;
 * ``build-finished``: a redirect page at every ``redirect_from`` path, the
   social cards, ``sitemap.xml`` and ``robots.txt``, and the site feed copied
   to ``kb_feed_alias``, all through the build's :class:`kb.outputs.Outputs`
   (written only when changed, removed when no longer made).
 
-Without ``html_baseurl`` the features that need absolute URLs (sitemap,
-``og:image``, ``og:url``) are left out with one warning; nothing invents a
-host name.
+Without ``html_baseurl`` the features that need absolute URLs (Atom feeds and
+their alias and ``<link>`` tags, ``sitemap.xml``, social cards, ``og:image``,
+``og:url``) are left out with one warning in all (``kb.config``, here; the feeds
+phase leaves its files out silently); nothing invents a host name.
 
 sphinx-sitemap was not used: it lists only the pages written in the current
 build (an incremental build gives a partial sitemap), takes ``lastmod`` from
@@ -137,6 +139,8 @@ def _iso(moment: dt.datetime | None) -> str:
 
 
 def _feeds(app: Sphinx, pagename: str, domain: KbDomain) -> list[tuple[str, str]]:
+    if not _base_url(app):
+        return []  # no feed is written without html_baseurl
     config = kb_config(app)
     here = app.builder.get_target_uri(pagename)
     title = config.feed_title or site_name(app)
@@ -191,6 +195,10 @@ def on_page_context(
         return
     domain = domain_of(app.env)
     base = _base_url(app)
+    draft = domain.articles.get(pagename)
+    if draft is not None and draft.draft:
+        # Sphinx copies the source to _sources/ for a page with a sourcename.
+        context["sourcename"] = ""
     url = _absolute(app, app.builder.get_target_uri(pagename)) if base else ""
     article = domain.articles.get(pagename)
     values: dict[str, Any] = {
@@ -400,8 +408,8 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
 
 def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
     alias = app.config.kb_feed_alias.strip().lstrip("/")
-    if not alias:
-        return
+    if not alias or not _base_url(app):
+        return  # without html_baseurl there is no feed to copy
     source = outputs.outdir / feed_path(kb_config(app))
     if not is_safe_output_path(alias):
         _warn("kb_feed_alias %r is not a path inside the output folder", alias, subtype="config")
@@ -418,8 +426,8 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         return
     if not _base_url(app):
         _warn(
-            "html_baseurl is not set: sitemap.xml, og:image, og:url and social cards are "
-            "left out (set it, or build on Read the Docs, which sets it)",
+            "html_baseurl is not set: Atom feeds, sitemap.xml, social cards, og:image and "
+            "og:url are left out (set it, or build on Read the Docs, which sets it)",
             subtype="config",
         )
     outputs = domain_of(app.env).outputs(app.builder.outdir)

@@ -28,8 +28,8 @@ from kb.permalinks import (
 from kbtesting import build, has_summary, write_project
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "jekyll_site"
-#: Until kb's setup registers the sharing phase itself, the tests name it.
-SHARING_CONF = ''
+#: The site's feed path, as `kb import` prints it for conf.py.
+SHARING_CONF = 'kb_feed_alias = "feed.xml"\n'
 UTC = dt.timezone.utc
 TOKYO = zone_named("Asia/Tokyo")
 

@@ -250,6 +250,16 @@ def _line_of(env: BuildEnvironment, docname: str, key: str) -> int | None:
     return read_front_matter(text).lines.get(key)
 
 
+class _Location:
+    """(file, line) of a front-matter key, looked up when a warning needs it."""
+
+    def __init__(self, env: BuildEnvironment, docname: str, key: str) -> None:
+        self.env, self.docname, self.key = env, docname, key
+
+    def value(self) -> tuple[str, int | None]:
+        return (self.docname, _line_of(self.env, self.docname, self.key))
+
+
 def _redirects_of(env: BuildEnvironment, docname: str) -> list[str]:
     value = env.metadata.get(docname, {}).get("redirect_from")
     if value is None:
@@ -275,7 +285,8 @@ def write_redirects(app: Sphinx, outputs: Outputs) -> None:
         if article is not None and article.draft:
             continue
         for url in _redirects_of(env, docname):
-            location = (docname, _line_of(env, docname, "redirect_from"))
+            # Read from the source only for a warning: a no-op build reads no article.
+            location = _Location(env, docname, "redirect_from")
             for relative in redirect_files(url):
                 problem = ""
                 if not is_safe_output_path(relative):
@@ -295,7 +306,7 @@ def write_redirects(app: Sphinx, outputs: Outputs) -> None:
                         relative,
                         problem,
                         subtype="redirect",
-                        location=location,
+                        location=location.value(),
                     )
                     continue
                 target_uri = builder.get_target_uri(docname)
@@ -315,7 +326,7 @@ def write_redirects(app: Sphinx, outputs: Outputs) -> None:
                         "redirect_from %s: not written, it would leave the output folder",
                         url,
                         subtype="redirect",
-                        location=location,
+                        location=location.value(),
                     )
                     continue
                 taken[relative] = docname

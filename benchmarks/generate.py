@@ -542,6 +542,44 @@ def glossary_names(glossary: Path = DOCS / "glossary") -> list[list[str]]:
     return entries
 
 
+#: Syllables of made-up glossary names (``--glossary``): Latin letters, as most
+#: partner and product names in the seed are.
+_SYLLABLES = ["ka", "lo", "ri", "ven", "tor", "mi", "sa", "quen", "dra", "lux", "no", "vi", "zen"]
+_PARTNER_SUFFIXES = ["Labs", "Systems", "Networks", "Cloud", "Robotics", "Energy", "AI"]
+_TECH_SUFFIXES = ["", " X", " Pro", " Core", " Link", " Engine"]
+
+
+def extra_entries(total: int, existing: list[list[str]]) -> list[tuple[str, str, str]]:
+    """Made-up entries that grow the glossary to ``total``: (kind folder, slug, name).
+
+    Deterministic and independent of the corpus seed; names are unique whatever
+    their case, and never one of the real entries' names or aliases.
+    """
+    rng = random.Random("kb-bench-glossary")
+    taken = {name.casefold() for forms in existing for name in forms}
+    made: list[tuple[str, str, str]] = []
+    while len(existing) + len(made) < total:
+        stem = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        if len(made) % 3 == 2:
+            folder, name = "technologies", f"{stem}{rng.choice(_TECH_SUFFIXES)} {rng.randint(2, 9)}"
+        else:
+            folder, name = "partners", f"{stem} {rng.choice(_PARTNER_SUFFIXES)}"
+        if name.casefold() in taken:
+            continue
+        taken.add(name.casefold())
+        slug = "bench-" + name.lower().replace(" ", "-")
+        made.append((folder, slug, name))
+    return made
+
+
+def extra_entry_text(name: str) -> str:
+    return (
+        f"---\nname: {_quoted(name)}\n"
+        f"summary: {_quoted(name + 'の説明（ベンチマーク用の架空の項目）。')}\n---\n\n"
+        f"{name}はベンチマークのために作られた架空の項目です。\n"
+    )
+
+
 def tag_pool() -> list[str]:
     """About 300 tags, most popular first; fixed, whatever the corpus seed."""
     rest = [tag for tag in dict.fromkeys(OTHER_TAGS) if tag not in HEAD_TAGS]
@@ -790,9 +828,15 @@ def _write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def generate(out: Path, n: int, seed: int = DEFAULT_SEED) -> dict[str, Path]:
-    """Write the two projects under ``out``; returns flavour -> source folder."""
+def generate(out: Path, n: int, seed: int = DEFAULT_SEED, glossary: int = 0) -> dict[str, Path]:
+    """Write the two projects under ``out``; returns flavour -> source folder.
+
+    ``glossary``: grow the glossary to this many entries with made-up ones
+    (articles then mention names from all of them); 0 keeps the real glossary.
+    """
     entries = glossary_names()
+    extra = extra_entries(glossary, entries) if glossary else []
+    entries += [[name] for _, _, name in extra]
     tags = tag_pool()
     articles = [make_article(seed, number, entries, tags) for number in range(n)]
     sources: dict[str, Path] = {}
@@ -809,6 +853,11 @@ def generate(out: Path, n: int, seed: int = DEFAULT_SEED) -> dict[str, Path]:
             if flavour == "plain":
                 text = _plain_entry(text)
             _write(glossary / entry.relative_to(DOCS / "glossary"), text)
+        for folder, slug, name in extra:
+            text = extra_entry_text(name)
+            if flavour == "plain":
+                text = _plain_entry(text)
+            _write(glossary / folder / f"{slug}.md", text)
         if flavour == "kb":
             _write(src / "index.md", (DOCS / "index.md").read_text(encoding="utf-8"))
             index = DOCS / "glossary" / "index.md"
@@ -835,8 +884,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=500, help="number of articles")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "work" / "corpus")
+    parser.add_argument(
+        "--glossary",
+        type=int,
+        default=0,
+        help="grow the glossary to this many entries with made-up ones (e.g. 300)",
+    )
     args = parser.parse_args(argv)
-    sources = generate(args.out, args.n, args.seed)
+    sources = generate(args.out, args.n, args.seed, args.glossary)
     for flavour, src in sources.items():
         print(f"{flavour}: {src} ({args.n} articles)")
     return 0

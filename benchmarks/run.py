@@ -370,6 +370,72 @@ def measure_cards(src: Path, build: Path, runs: int, log: Callable[[str], None])
     return {"on": on, "off": off, "ratio": ratio}
 
 
+def _html_digests(html: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        item.relative_to(html).as_posix(): hashlib.sha256(item.read_bytes()).hexdigest()
+        for item in sorted(html.rglob("*.html"))
+    }
+
+
+def measure_graphs(
+    n: int, runs: int, seed: int, work: Path, glossary: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """The pictures (issue 13): kb full builds with kb_graphs on and off, interleaved,
+    and whether -j 2 writes the same pages as one process."""
+    corpus = work / f"n{n}-glossary{glossary}"
+    src = generate(corpus, n, seed, glossary)["kb"]
+    build = corpus / "build" / "graphs"
+    collected = {"on": FlavourRuns(), "off": FlavourRuns()}
+    # Pages of a fresh one-process build, compared with a fresh -j 2 build below.
+    one: dict[str, str] = {}
+    for _ in range(runs):
+        for mode, defines in (("on", ()), ("off", ("kb_graphs=0",))):
+            folder = build / mode
+            shutil.rmtree(folder, ignore_errors=True)
+            full = sphinx_build(src, folder, defines=defines)
+            if mode == "on" and not one:
+                one = _html_digests(folder / "html")
+            noop = sphinx_build(src, folder, quiet=False, defines=defines)
+            collected[mode].add("full_wall_s", full.wall_s)
+            collected[mode].add("full_cpu_s", full.cpu_s)
+            collected[mode].add("noop_wall_s", noop.wall_s)
+            log(
+                f"graphs {mode:3}: full {full.wall_s:.1f}s cpu {full.cpu_s:.1f}s | no-op {noop.wall_s:.1f}s"
+            )
+    on, off = collected["on"].summary(), collected["off"].summary()
+    result: dict[str, Any] = {"glossary": glossary, "on": on, "off": off}
+    for key in ("full_wall_s", "full_cpu_s"):
+        result[f"added_{key}"] = round(on[key] - off[key], 3)
+        result[f"ratio_{key}"] = round(on[key] / off[key], 4) if off[key] else None
+    parallel = build / "j2"
+    shutil.rmtree(parallel, ignore_errors=True)
+    sphinx_build(src, parallel, jobs=2)
+    two = _html_digests(parallel / "html")
+    result["j2_pages"] = len(two)
+    result["j2_differing_pages"] = sorted(
+        k for k in one.keys() | two.keys() if one.get(k) != two.get(k)
+    )
+    sizes = {}
+    for page in ("glossary/partners/index.html", "glossary/technologies/index.html"):
+        path = build / "on" / "html" / page
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            start = text.find('<svg class="kb-graph-svg"')
+            end = text.find("</svg>", start) + len("</svg>")
+            sizes[page] = {
+                "page_bytes": len(text.encode()),
+                "map_svg_bytes": len(text[start:end].encode()),
+            }
+    result["overview_sizes"] = sizes
+    log(
+        f"graphs: +{result['added_full_wall_s']:.2f}s wall, +{result['added_full_cpu_s']:.2f}s CPU "
+        f"(on/off {result['ratio_full_cpu_s']}); -j 2 differing pages: {len(result['j2_differing_pages'])}"
+    )
+    return result
+
+
 def ratios(plain: dict[str, Any], kb: dict[str, Any]) -> dict[str, float | None]:
     result: dict[str, float | None] = {}
     for key in METRICS:
@@ -595,10 +661,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cards-only", action="store_true", help="only the cost of social cards (on/off)"
     )
+    parser.add_argument(
+        "--graphs-only",
+        action="store_true",
+        help="only the cost of the pictures (kb_graphs on/off, -j 2 identity) -> graphs.json",
+    )
+    parser.add_argument(
+        "--glossary", type=int, default=300, help="glossary entries for --graphs-only (300)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and builds")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="results folder")
     args = parser.parse_args(argv)
+    if args.graphs_only:
+        runs = args.runs or (1 if args.quick else 3)
+        graphs = {
+            n: measure_graphs(
+                int(n),
+                runs,
+                args.seed,
+                args.work,
+                args.glossary,
+                lambda m, n=n: print(f"N={n} {m}", flush=True),
+            )
+            for n in (args.sizes or "2000").split(",")
+        }
+        report = {
+            "meta": {
+                "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "runs": runs,
+                "cpus": os.cpu_count(),
+                "load_after": _load(),
+                "max_load": round(max(LOADS, default=0.0), 2),
+            },
+            "sizes": graphs,
+        }
+        args.results.mkdir(parents=True, exist_ok=True)
+        (args.results / "graphs.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"written: {args.results / 'graphs.json'}")
+        return 0
 
     sizes_text = args.sizes or ("20" if args.quick else "500,2000")
     ns = [int(part) for part in sizes_text.split(",") if part.strip()]

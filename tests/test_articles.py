@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from kbtesting import article, build, front_matter, write_project
 
 
@@ -136,13 +138,18 @@ def test_warnings_can_be_suppressed_by_type(tmp_path):
     assert "WARNING" not in build(src).warnings
 
 
-def test_draft_is_built_but_not_listed(tmp_path):
+@pytest.mark.parametrize("mode", ["skip", "build"])
+def test_draft_is_listed_nowhere(tmp_path, mode):
     files = {
         "articles/2025/01/d.md": article(title="下書き", tags=["秘密"], draft=True),
         "articles/2025/01/p.md": article(title="公開", tags=["公開"]),
     }
-    result = build(write_project(tmp_path, files))
-    assert result.exists("articles/2025/01/d")
+    result = build(write_project(tmp_path, files), confoverrides={"kb_drafts": mode})
+    # Built only for previews, and then marked noindex.
+    assert result.exists("articles/2025/01/d") == (mode == "build")
+    if mode == "build":
+        robots = result.html("articles/2025/01/d").find("meta", attrs={"name": "robots"})
+        assert robots["content"] == "noindex"
     assert not result.exists("tags/秘密")
     assert "下書き" not in result.html("index").get_text()
     assert "下書き" not in (result.outdir / "feeds" / "atom.xml").read_text(encoding="utf-8")

@@ -529,3 +529,21 @@ def test_full_text_is_off_by_default_and_can_be_turned_on_later(tmp_path: Path) 
     assert kind == "html" and "最初の段落" in html
     assert 'href="https://kb.example.org/articles/2025/11/b.html"' in html
     assert later.warnings.strip() == "", later.warnings
+
+
+def test_feed_body_links_are_absolute_from_the_page() -> None:
+    from kb.feeds import absolute_body
+
+    body = (
+        '<section><h1>題<a class="headerlink" href="#t">¶</a></h1>'
+        '<div class="no-search"><p>2025年11月1日</p></div>'
+        '<p><a href="../b/">B</a> <a href="#sec">節</a> <img src="../../../../_images/x.png">'
+        ' <a href="https://example.com/">外</a> 1 &lt; 2</p></section>'
+    )
+    html = absolute_body(body, "https://kb.example.org/ja/latest/articles/2025/11/a/")
+    assert 'href="https://kb.example.org/ja/latest/articles/2025/11/b/"' in html
+    assert 'href="https://kb.example.org/ja/latest/articles/2025/11/a/#sec"' in html
+    assert 'src="https://kb.example.org/ja/latest/_images/x.png"' in html
+    assert 'href="https://example.com/"' in html and "1 &lt; 2" in html
+    assert "<h1" not in html and "¶" not in html and "2025年11月1日" not in html
+    assert absolute_body("  ", "https://kb.example.org/") == ""

@@ -186,7 +186,10 @@ def _expected_status(target: dict[str, object]) -> str:
     if value is None:
         return "n/a"
     assert isinstance(value, (int, float))
-    bound = float(limit.split(",")[0].split()[1])
+    words = limit.split(",")[0].split()
+    if len(words) == 1:  # an exact figure, such as 0 cards drawn
+        return "met" if value == float(words[0]) else "missed"
+    bound = float(words[1])
     if limit.startswith("≤"):
         within = value <= bound
     elif limit.startswith(">"):

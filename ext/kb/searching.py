@@ -312,6 +312,18 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     cache.save_state(state)
 
 
+def preload_manifest(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The search page asks for the index's manifest while it parses, not after its scripts ran."""
+    if pagename != "search" or not _enabled(app):
+        return
+    href = context["pathto"](f"{FOLDER}/index.js", resource=True)
+    context["metatags"] = (
+        context.get("metatags", "") + f'\n<link rel="preload" href="{href}" as="script">'
+    )
+
+
 def _choose_language(app: Sphinx, config: Config) -> None:
     """Use kb's Japanese search, or give Sphinx's back when ``kb_search = False``.
 
@@ -333,3 +345,4 @@ def setup(app: Sphinx) -> None:
     # After kb's own doctree-resolved handlers have rendered generated lists (400).
     app.connect("doctree-resolved", on_doctree_resolved, priority=800)
     app.connect("build-finished", write_index)
+    app.connect("html-page-context", preload_manifest)

@@ -571,6 +571,7 @@ if (typeof document !== "undefined") {
         parts,
         next,
         count: () => exactPromise.then((list) => list.length),
+        ids: () => exactPromise,
         remaining: async () => {
           const list = await exactPromise;
           return list.filter((id) => rankOf.get(id) >= cursor).length;
@@ -702,6 +703,7 @@ if (typeof document !== "undefined") {
         more.disabled = true;
         body.dataset.kbSearch = "running";
         await current.next(PAGE_SIZE, show);
+        body.dataset.kbFirstPage = "shown";
         const remaining = await current.remaining();
         more.hidden = remaining === 0;
         more.disabled = false;

@@ -127,7 +127,7 @@ def _names(domain: Any, article: Any) -> tuple[str, ...]:
     names = [*article.tags, *article.categories, *article.authors]
     display = getattr(domain, "display_names", None)
     if display is not None:
-        for kind in ("tags", "categories", "authors"):
+        for kind in ("tag", "category", "author"):
             try:
                 names.extend(display(article, kind))
             except (KeyError, ValueError, TypeError):

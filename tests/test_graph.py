@@ -294,7 +294,7 @@ def test_timeline_bars_and_table_match_the_articles() -> None:
     soup = BeautifulSoup(render_timeline(picture, targets), "html.parser")
     bars = soup.select("svg a.kb-graph-bar-link")
     assert {a["href"] for a in bars} == {url(t) for t in targets.values()}
-    for bar in soup.select("rect.kb-graph-bar"):
+    for bar in soup.select("path.kb-graph-bar"):
         label, count = bar.title.get_text().split(": ")
         year, month = re.match(r"(\d+)年(\d+)月", label).groups()
         assert expected[f"{year}-{int(month):02d}"] == int(count.rstrip("件"))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,8 +243,11 @@ class _Boxes:
 
 def _candidates(
     x: float, y: float, r: float, width: float, outward: tuple[float, float] | None
-) -> list[tuple[float, float, str, tuple[float, float, float, float]]]:
-    """Label places around a node: (baseline x, baseline y, anchor, box), best first."""
+) -> Iterator[tuple[float, float, str, tuple[float, float, float, float]]]:
+    """Label places around a node: (baseline x, baseline y, anchor, box), best first.
+
+    A generator: most labels fit at the first place, whose box is all that is computed.
+    """
     middle = y + (_ASCENT - _DESCENT) / 2  # baseline that centres the text on the node
     right = (x + r + _GAP, middle, "start")
     left = (x - r - _GAP, middle, "end")
@@ -277,7 +280,6 @@ def _candidates(
         first = sideways if abs(dx) >= abs(dy) else (below if dy > 0 else above)
         places.remove(first)
         places.insert(0, first)
-    found = []
     for bx, by, anchor in places:
         if anchor == "start":
             x0 = bx
@@ -285,9 +287,7 @@ def _candidates(
             x0 = bx - width
         else:
             x0 = bx - width / 2
-        box = (x0, by - _ASCENT, x0 + width, by + _DESCENT)
-        found.append((bx, by, anchor, box))
-    return found
+        yield bx, by, anchor, (x0, by - _ASCENT, x0 + width, by + _DESCENT)
 
 
 @dataclass
@@ -521,7 +521,10 @@ class MentionIndex:
         weights: Counter[tuple[str, str]] = Counter()
         #: Entry docname -> the month of each listed article mentioning it.
         self.months: dict[str, list[str]] = {}
+        #: Article docname -> its month.
+        self.article_months: dict[str, str] = {}
         for article in articles:
+            self.article_months[article.docname] = article.month
             mentioned = sorted(article.entries)
             self.counts.update(mentioned)
             for index, first in enumerate(mentioned):
@@ -552,6 +555,8 @@ class MentionGraph:
         self.entries: dict[str, GraphEntry] = {entry.docname: entry for entry in entries}
         self.order = _order(self.entries)
         self.index = index
+        # Each page's inputs are asked for twice (to compare, then to draw).
+        self._around: dict[str, PictureInputs | None] = {}
 
     def map_inputs(self) -> PictureInputs | None:
         """Inputs of the whole map: mentioned entries and their strongest links; None if none."""
@@ -578,6 +583,11 @@ class MentionGraph:
 
     def neighbourhood_inputs(self, center: str) -> PictureInputs | None:
         """Inputs of ``center``'s neighbourhood; None when it has no neighbour."""
+        if center not in self._around:
+            self._around[center] = self._neighbourhood_inputs(center)
+        return self._around[center]
+
+    def _neighbourhood_inputs(self, center: str) -> PictureInputs | None:
         known, order, index = self.entries, self.order, self.index
         if center not in known:
             return None
@@ -665,11 +675,10 @@ def draw(inputs: PictureInputs) -> GraphPicture:
     at = {s.docname: _Spot(s.docname, _number(s.x + dx), _number(s.y + dy), s.r) for s in spots}
     labels = {d: _shifted(label, dx, dy) for d, label in labels.items()}
     strongest = max((w for _, _, w in edges), default=1)
+    point = {d: f"{_fmt(spot.x)} {_fmt(spot.y)}" for d, spot in at.items()}
     paths: dict[float, list[str]] = {}
     for a, b, w in sorted(edges, key=lambda e: (order[e[0]], order[e[1]])):
-        paths.setdefault(_stroke(w, strongest), []).append(
-            f"M{_fmt(at[a].x)} {_fmt(at[a].y)}L{_fmt(at[b].x)} {_fmt(at[b].y)}"
-        )
+        paths.setdefault(_stroke(w, strongest), []).append(f"M{point[a]}L{point[b]}")
     nodes = tuple(
         Node(
             d,

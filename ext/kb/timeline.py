@@ -49,15 +49,22 @@ class MonthCount:
         return f"{self.year}年{self.month}月"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bar:
-    """One month's bar; ``height`` 0 for a month without articles."""
+    """One month's bar; ``height`` 0 for a month without articles.
+
+    ``path`` is the bar as SVG path data and ``title`` its tooltip, computed
+    here once: a chart has up to 120 bars and a site hundreds of charts, and
+    a template formatting each number of each bar was most of their cost.
+    """
 
     month: MonthCount
     x: float
     y: float
     width: float
     height: float
+    path: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ class TimelinePicture:
     width: float
     height: float
     bars: tuple[Bar, ...]
+    #: The bars of months with articles: the ones drawn.
+    drawn: tuple[Bar, ...]
     ticks: tuple[Tick, ...]
     #: Months that have articles, oldest first: the text alternative.
     months: tuple[MonthCount, ...]
@@ -120,6 +129,12 @@ def _number(value: float) -> float:
     return round(value, 1)
 
 
+def _fmt(value: float) -> str:
+    """Shortest text for a rounded coordinate (``12`` rather than ``12.0``)."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
 def draw_timeline(counts: tuple[MonthCount, ...]) -> TimelinePicture | None:
     """The bar chart of ``counts`` (from :func:`month_counts`); None when there is nothing."""
     if not any(m.count for m in counts):
@@ -133,27 +148,28 @@ def draw_timeline(counts: tuple[MonthCount, ...]) -> TimelinePicture | None:
     bars = []
     ticks = []
     last_tick = -_YEAR_ROOM
+    wide = _number(slot * 0.75)
+    across = _fmt(wide)
     for index, month in enumerate(shown):
         x = _LEFT + index * slot
-        height = 0.0 if not month.count else max(2.0, _CHART_HEIGHT * month.count / peak)
-        bars.append(
-            Bar(
-                month,
-                _number(x + slot * 0.125),
-                _number(axis_y - height),
-                _number(slot * 0.75),
-                _number(height),
-            )
-        )
+        left = _number(x + slot * 0.125)
+        if month.count:
+            tall = _number(max(2.0, _CHART_HEIGHT * month.count / peak))
+            top = _number(axis_y - tall)
+            path = f"M{_fmt(left)} {_fmt(top)}h{across}v{_fmt(tall)}h-{across}z"
+            bars.append(Bar(month, left, top, wide, tall, path, f"{month.label}: {month.count}件"))
+        else:
+            bars.append(Bar(month, left, axis_y, wide, 0.0, "", ""))
         # A year is written at January and at the first month, where there is room.
         room = x - last_tick >= _YEAR_ROOM and x + _YEAR_ROOM - 6.0 <= width
-        if (index == 0 or month.month == 1) and room:
-            ticks.append(Tick(_number(x), str(month.year)))
+        if (index == 0 or month.key.endswith("-01")) and room:
+            ticks.append(Tick(_number(x), month.key[:4]))
             last_tick = x
     return TimelinePicture(
         width=_number(width),
         height=_number(axis_y + _BOTTOM),
         bars=tuple(bars),
+        drawn=tuple(bar for bar in bars if bar.path),
         ticks=tuple(ticks),
         months=tuple(m for m in shown if m.count),
         total=sum(m.count for m in shown),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +163,8 @@ class Page:
 def generated_pages(domain: KbDomain, config: KbConfig, found_docs: Iterable[str]) -> list[Page]:
     """Every page kb generates, from the domain's records."""
     taxonomy = domain.taxonomy
+    # Month of each listed article, for the timelines of tag and category pages.
+    months = domain.mention_graph.index.article_months if config.graphs else {}
     pages: list[Page] = []
     for kind in ("tag", "category", "author"):
         terms = taxonomy.sorted_terms(kind)
@@ -170,7 +172,7 @@ def generated_pages(domain: KbDomain, config: KbConfig, found_docs: Iterable[str
         for term in terms:
             total = page_count(len(term.articles), config.page_size)
             for number in range(1, total + 1):
-                pages.append(_term_page(config, taxonomy, term, number, total))
+                pages.append(_term_page(config, taxonomy, term, number, total, months))
     pages.append(_archive(config, taxonomy))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
         pages.append(
@@ -204,7 +206,14 @@ def _overview(config: KbConfig, kind: str, terms: list[Term]) -> Page:
     )
 
 
-def _term_page(config: KbConfig, taxonomy: Taxonomy, term: Term, number: int, total: int) -> Page:
+def _term_page(
+    config: KbConfig,
+    taxonomy: Taxonomy,
+    term: Term,
+    number: int,
+    total: int,
+    months: Mapping[str, str],
+) -> Page:
     start = (number - 1) * config.page_size
     chunk = term.articles[start : start + config.page_size]
     title = f"{KIND_TITLES[term.kind]}: {term.name}" + (
@@ -232,7 +241,7 @@ def _term_page(config: KbConfig, taxonomy: Taxonomy, term: Term, number: int, to
     labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
     lazy: dict[str, Callable[[], Any]] = {"timeline": lambda: None}
     if config.graphs and number == 1 and term.kind in ("tag", "category"):
-        counts = timeline.month_counts(month_key(a, config) for a in term.articles)
+        counts = timeline.month_counts(months.get(a.docname, "") for a in term.articles)
         inputs += (counts,)
         caption = f"{KIND_TITLES[term.kind]}「{term.name}」の記事数の推移"
         lazy["timeline"] = functools.partial(timeline_view, counts, config, caption)
@@ -275,14 +284,6 @@ def mention_counts(domain: KbDomain) -> Counter[str]:
 
 
 # --- pictures -----------------------------------------------------------------------------
-
-
-def month_key(article: Article, config: KbConfig) -> str:
-    """``YYYY-MM`` of the article's date in the site's zone (the month archive's key)."""
-    if article.date is None:
-        return ""
-    local = article.date.astimezone(config.zone)
-    return f"{local.year:04d}-{local.month:02d}"
 
 
 def timeline_view(

@@ -47,6 +47,31 @@ def test_card_bytes_are_deterministic_and_key_follows_content() -> None:
 
 
 @needs_font
+def test_card_png_is_well_formed_and_holds_the_drawn_pixels() -> None:
+    import struct
+    import zlib
+
+    data = render(Card(TITLE, "ALLFORCES 分析ノート", "2025年11月7日"))
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack_from(">I", data, at)
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack_from(">I", data, at + 8 + length)
+        assert crc == zlib.crc32(kind + body), kind
+        chunks.append((kind, body))
+        at += 12 + length
+    assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    # zlib checks the stream's own checksum; every row is filter 0 and holds the pixels.
+    scanlines = zlib.decompress(chunks[2][1])
+    image = Image.open(BytesIO(data))
+    assert image.mode == "P" and len(scanlines) == 630 * 1201
+    rows = [scanlines[row * 1201 : (row + 1) * 1201] for row in range(630)]
+    assert all(row[0] == 0 for row in rows)
+    assert b"".join(row[1:] for row in rows) == image.tobytes()
+
+
+@needs_font
 def test_long_title_is_cut_with_an_ellipsis() -> None:
     data = render(Card("長い題名" * 80, "サイト", "2025年11月7日"))
     assert Image.open(BytesIO(data)).size == (1200, 630)

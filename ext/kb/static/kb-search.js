@@ -838,6 +838,8 @@ if (typeof document !== "undefined") {
         }
       });
       input.addEventListener("focus", () => {
+        // The manifest is tiny: fetched when the reader comes to the box, not on the first key.
+        loader.manifest().catch(() => {});
         if (list.childElementCount && input.value) {
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");

@@ -444,17 +444,20 @@ def write_full(
         if page_id % 256 == 255:
             flush()
     flush()
-    state.postings_buckets = _buckets_for(
-        sum(len(p) for p in pages.values()) * 2, POSTINGS_BUCKET_BYTES
-    )
-    state.positions_buckets = _buckets_for(x_bytes, POSITIONS_BUCKET_BYTES)
-    t_data: list[dict[str, Any]] = [{} for _ in range(state.postings_buckets)]
     empty: list[int] = []
+    values: dict[str, Any] = {}
+    t_bytes = 0
     for key, held in pages.items():
         sets = [held, *(found.get(key, empty) for found in in_fields)]
-        t_data[bucket_of(key, state.postings_buckets)][key] = _posting_value(
-            sets, words.get(key) if key.startswith(GRAM) else None
-        )
+        value = values[key] = _posting_value(sets, words.get(key) if key.startswith(GRAM) else None)
+        t_bytes += len(key) * 3 + len(json.dumps(value)) + 4
+    # Bucket counts from the packed sizes: a dense page list is a short bitmap.
+    state.postings_buckets = _buckets_for(t_bytes, POSTINGS_BUCKET_BYTES)
+    state.positions_buckets = _buckets_for(x_bytes, POSITIONS_BUCKET_BYTES)
+    t_data: list[dict[str, Any]] = [{} for _ in range(state.postings_buckets)]
+    for key, value in values.items():
+        t_data[bucket_of(key, state.postings_buckets)][key] = value
+    del values
     for number, data in enumerate(t_data):
         writer.write(writer.path("t", number), _script("chunk", number, data))
     del t_data

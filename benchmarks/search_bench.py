@@ -260,7 +260,7 @@ def _page_html(record: PageRecord) -> str:
 
 
 def sites_large(
-    work: Path, n: int, seed: int, kb_2000: Path, records: dict[str, PageRecord]
+    work: Path, n: int, kb_2000: Path | None, records: dict[str, PageRecord]
 ) -> dict[str, Path]:
     root = work / f"search-n{n}"
     kb_site, pf_site = root / "kb", root / "pagefind"
@@ -268,13 +268,16 @@ def sites_large(
         print(f"kb index for N={n} (no Sphinx build)", flush=True)
         shutil.rmtree(kb_site, ignore_errors=True)
         kb_site.mkdir(parents=True)
-        for name in ("search.html", "index.html", "searchindex.js"):
-            shutil.copy2(kb_2000 / name, kb_site / name)
-        shutil.copytree(kb_2000 / "_static", kb_site / "_static")
         started = time.perf_counter()
         order = order_pages({name: record.date for name, record in records.items()})
         write_full(kb_site, order, records.__getitem__)
         print(f"  written in {time.perf_counter() - started:.0f} s", flush=True)
+    # The search page, its scripts and an ordinary page come from the N=2,000 build.
+    if kb_2000 is not None:
+        for name in ("search.html", "index.html", "searchindex.js"):
+            shutil.copy2(kb_2000 / name, kb_site / name)
+        shutil.rmtree(kb_site / "_static", ignore_errors=True)
+        shutil.copytree(kb_2000 / "_static", kb_site / "_static")
     if not (pf_site / "pagefind" / "pagefind.js").is_file():
         print(f"pagefind for N={n} (one plain page per article)", flush=True)
         shutil.rmtree(pf_site, ignore_errors=True)
@@ -561,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.large:
         large_records = generated_records(args.large, args.seed)
-        large_sites = sites_large(args.work, args.large, args.seed, sites["kb"], large_records)
+        large_sites = sites_large(args.work, args.large, sites["kb"], large_records)
         measured = measure(large_sites, large_records, args.runs, recall_for={"kb"})
         results["sizes"][str(args.large)] = {
             engine: {"summary": summary(rows), "rows": rows} for engine, rows in measured.items()

@@ -324,6 +324,19 @@ def test_index_holds_front_matter_and_joined_markup_and_survives_incremental_bui
     assert [p.parent.name for p in rewritten].count("d") == 1
     assert out / "kb-search" / "index.js" not in rewritten
 
+    # An article older than the others renumbers the pages; a removed one leaves the index.
+    (src / "articles" / "d.md").write_text(
+        article("蓄電池の古い話。", title="四つ目", date="2020-01-01"), encoding="utf-8"
+    )
+    (src / "articles" / "b.md").unlink()
+    build(src, parallel=2)
+    assert _docnames(out)[0] == "index"  # pages without a date first
+    assert _pages_with(out, "蓄電") == {"articles/d"}
+    assert _pages_with(out, "電力") == set()
+    assert _pages_with(out, "算資") == {"articles/a"}
+    assert "articles/b" not in _docnames(out)
+    assert len(list((out / "kb-search" / "d").glob("*.js"))) == len(_docnames(out))
+
 
 def test_kb_search_false_gives_sphinx_its_own_search_back(tmp_path: Path) -> None:
     from kbtesting import article, build, write_project

@@ -102,6 +102,10 @@ class KbDomain(Domain):
         self.glossary_table: GlossaryTable | None = None
         #: True once this build has read or removed a document.
         self.records_changed = False
+        #: Working data a build phase collects while pages are written (never
+        #: pickled). Not env.temp_data: Sphinx deep-copies that for every page
+        #: it writes, which made collecting per-page data quadratic.
+        self.scratch: dict[str, Any] = {}
 
     # --- bookkeeping ----------------------------------------------------
 

@@ -30,13 +30,20 @@ from kb.targets import FILE_TARGET
 #: relative to the page being written.
 Linker = Callable[[str], str]
 
+#: sphinx-design badge classes of each kind of name, for every template that shows
+#: a badge (the global ``badge_classes``).
+BADGE_CLASSES = {
+    "category": "sd-badge sd-bg-primary sd-bg-text-primary kb-category",
+    "tag": "sd-badge sd-outline-secondary sd-text-secondary kb-tag",
+    "author": "sd-badge sd-outline-secondary sd-text-secondary kb-author",
+}
+
 #: The extension's own templates; the ``kb/`` folder inside holds kb's templates.
 KB_TEMPLATES = str(Path(__file__).parent / "templates")
 
 
-@jinja2.pass_context
-def _japanese_date(context: Any, moment: dt.datetime | None) -> str:
-    return format_japanese_date(moment, context["zone"]) if moment is not None else ""
+def _japanese_date(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+    return format_japanese_date(moment, zone) if moment is not None else ""
 
 
 def _iso(moment: dt.datetime | None) -> str:
@@ -57,6 +64,7 @@ class Templates:
         )
         self.environment.filters["japanese_date"] = _japanese_date
         self.environment.filters["iso"] = _iso
+        self.environment.globals["badge_classes"] = BADGE_CLASSES
 
     def render(self, name: str, **context: Any) -> str:
         return self.environment.get_template(name).render(context).strip()

@@ -35,6 +35,7 @@ from docutils import nodes
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from kb.domain import domain_of
 from kb.search.index import StubIndexFormat
 from kb.search.store import (
     FOLDER,
@@ -215,7 +216,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     """Note the page's record; the index is updated once, at the end of the build."""
     if not _enabled(app) or not searchable(app, docname):
         return
-    pending = app.env.temp_data.setdefault(_PENDING, {})
+    pending = domain_of(app.env).scratch.setdefault(_PENDING, {})
     assert isinstance(pending, dict)
     pending[docname] = page_record(app, docname, doctree)
 
@@ -263,7 +264,7 @@ class _Cache:
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     """Bring ``kb-search/`` up to date with the pages this build wrote or removed."""
-    pending: dict[str, PageRecord] = app.env.temp_data.pop(_PENDING, None) or {}
+    pending: dict[str, PageRecord] = domain_of(app.env).scratch.pop(_PENDING, None) or {}
     if exception is not None or not _enabled(app):
         return
     cache = _Cache(app)

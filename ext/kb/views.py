@@ -22,6 +22,7 @@ from the writing phase, which asks the builder.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections import Counter
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import graph, timeline
+from kb.dates import format_japanese_date
 from kb.domain import KbDomain
 from kb.names import fold
 from kb.records import Article
@@ -85,7 +87,7 @@ def _badges(
 
 
 def items(
-    articles: Iterable[Article], taxonomy: Taxonomy, skip: Term | None = None
+    articles: Iterable[Article], taxonomy: Taxonomy, zone: dt.tzinfo, skip: Term | None = None
 ) -> list[dict[str, Any]]:
     """The context of kb/article-item.html for each article."""
     found = []
@@ -94,12 +96,20 @@ def items(
         found.append(
             {
                 "article": article,
+                "day": _day(article.date, zone),
+                "iso": article.date.isoformat() if article.date else "",
                 "excerpt": clip_excerpt(article.excerpt),
                 "badges": badges,
                 "more": more,
             }
         )
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+    """2025年11月7日, computed once per date: lists show the same articles many times."""
+    return format_japanese_date(moment, zone) if moment is not None else ""
 
 
 def by_year(articles: Sequence[Article], config: KbConfig) -> list[tuple[int | None, list[Article]]]:
@@ -180,7 +190,7 @@ def generated_pages(domain: KbDomain, config: KbConfig, found_docs: Iterable[str
                 month_pagename(config.archive_path, year, month),
                 f"{month_title(year, month)}の記事",
                 "kb/month.html",
-                {"year": year, "month": month, "items": items(articles, taxonomy)},
+                {"year": year, "month": month, "items": items(articles, taxonomy, config.zone)},
                 [f"kb-archive-{year:04d}-{month:02d}"],
                 inputs=(taxonomy.badges_of(articles), tuple(articles)),
             )
@@ -223,7 +233,7 @@ def _term_page(
     context = {
         "term": term,
         "kind_title": KIND_TITLES[term.kind],
-        "items": items(chunk, taxonomy, skip=term),
+        "items": items(chunk, taxonomy, config.zone, skip=term),
         "page_number": number,
         "current": number,
         "pages": [(n, term.page(n)) for n in range(1, total + 1)],
@@ -437,7 +447,7 @@ def _footer(
     links = domain.relations
     related = links.related.get(docname, [])
     return {
-        "items": items(related, domain.taxonomy),
+        "items": items(related, domain.taxonomy, config.zone),
         "older": links.older.get(docname),
         "newer": links.newer.get(docname),
     }
@@ -498,7 +508,7 @@ def _backlinks(
     return {
         "entry": entry,
         "count": len(articles),
-        "items": items(newest, domain.taxonomy),
+        "items": items(newest, domain.taxonomy, config.zone),
         "years": by_year(older, config),
         "together": [(domain.entries[other], count) for other, count in best[:TOGETHER_LIMIT]],
     }
@@ -562,13 +572,13 @@ def _filtered(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
 def _latest(
     domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
 ) -> dict[str, Any] | None:
-    return {"items": items(_latest_articles(domain, options), domain.taxonomy)}
+    return {"items": items(_latest_articles(domain, options), domain.taxonomy, config.zone)}
 
 
 def _list(
     domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
 ) -> dict[str, Any] | None:
-    return {"items": items(_filtered(domain, options), domain.taxonomy)}
+    return {"items": items(_filtered(domain, options), domain.taxonomy, config.zone)}
 
 
 def _category_cards(

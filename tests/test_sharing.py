@@ -455,6 +455,20 @@ def test_noop_rebuild_rewrites_nothing(tmp_path: Path) -> None:
         and not (p.startswith("_static/") and not p.startswith("_static/kb"))
     ]
     assert ours == []
+    cards_made = sorted((second.outdir / "_kb" / "cards").rglob("*.png"))
+    assert len(cards_made) == 3
+    manifest = json.loads((second.outdir / ".kb-outputs.json").read_text(encoding="utf-8"))
+    assert sum(1 for path in manifest["files"] if path.startswith("_kb/cards/")) == 3
+    # One title changed: exactly its card is drawn again, the others are kept.
+    edited = src / "articles" / "2025" / "11" / "openai-investment.md"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("その真意は？", "その真意は何か"), encoding="utf-8")
+    third = build(src)
+    assert "1 social cards drawn" in third.status
+    assert sorted((third.outdir / "_kb" / "cards").rglob("*.png")) == cards_made
+    # The site name is on every card: all are drawn again.
+    fourth = build(src, confoverrides={"kb_site_name": "別の名前"})
+    assert "3 social cards drawn" in fourth.status
 
 
 # --- full-text feeds ------------------------------------------------------------------------

@@ -69,19 +69,13 @@ UNIGRAM = "!"
 GRAM = "#"
 GRAM_MAX = 3
 _ENTRY_SEPARATOR = ","
-# Gaps under 32 768 are three characters at most; a table makes packing the
-# positions of 2,000 pages a join, not a loop of shifts.
-_GAP_TABLE: list[str] = []
-for _gap in range(1 << 15):
-    _chars = []
-    _value = _gap
-    while True:
-        _chunk, _value = _value & 31, _value >> 5
-        _chars.append(ALPHABET[_chunk | (32 if _value else 0)])
-        if not _value:
-            break
-    _GAP_TABLE.append("".join(_chars))
-del _gap, _chars, _value, _chunk
+# Gaps under 1,024 (two characters) from a table: packing the positions of
+# 2,000 pages becomes mostly joins, and the table costs nothing at import.
+_TABLE_SIZE = 1 << 10
+_GAP_TABLE = [
+    ALPHABET[gap] if gap < 32 else ALPHABET[(gap & 31) | 32] + ALPHABET[gap >> 5]
+    for gap in range(_TABLE_SIZE)
+]
 
 
 @dataclass(frozen=True)
@@ -233,7 +227,7 @@ def pack_positions(positions: list[int]) -> str:
     for at in positions:
         gap = at - previous - 1
         previous = at
-        if gap < 32768:
+        if gap < _TABLE_SIZE:
             out.append(table[gap])
         else:
             chars = []
@@ -434,7 +428,11 @@ def write_full(
         for token, offsets in keys.positions.items():
             # Most tokens occur once in a page: one table lookup.
             first = offsets[0]
-            piece = table[first] if len(offsets) == 1 and first < 32768 else pack_positions(offsets)
+            piece = (
+                table[first]
+                if len(offsets) == 1 and first < _TABLE_SIZE
+                else pack_positions(offsets)
+            )
             x_bytes += len(piece) + 1
             pieces = packed.get(token)
             if pieces is None:

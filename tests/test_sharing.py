@@ -294,7 +294,7 @@ def test_without_base_url_nothing_absolute_is_made_up(tmp_path: Path) -> None:
     result = build(project(tmp_path), confoverrides={"html_baseurl": ""})
     # One warning in all, for feeds, sitemap, cards and og:image together.
     about = [w for w in result.warnings.splitlines() if "html_baseurl" in w]
-    assert len(about) == 1 and "[kb.config]" in about[0], result.warnings
+    assert len(about) == 1 and "[kb.base_url]" in about[0], result.warnings
     assert "Atom feeds" in about[0] and "sitemap.xml" in about[0]
     assert not (result.outdir / "feeds").exists() and not (result.outdir / "feed.xml").exists()
     assert not (result.outdir / "sitemap.xml").exists()

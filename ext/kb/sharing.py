@@ -446,7 +446,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         _warn(
             "html_baseurl is not set: Atom feeds, sitemap.xml, social cards, og:image and "
             "og:url are left out (set it, or build on Read the Docs, which sets it)",
-            subtype="config",
+            subtype="base_url",
         )
     outputs = domain_of(app.env).outputs(app.builder.outdir)
     write_redirects(app, outputs)

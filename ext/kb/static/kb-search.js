@@ -603,28 +603,33 @@ if (typeof document !== "undefined") {
     /** Snippet around the first hit in the body (else anywhere), each part's hit marked. */
     const snippet = (data, parts, length) => {
       const source = data.text;
-      const chars = Array.from(source);
-      let folded = "";
-      const origin = [];
-      let offset = 0;
-      for (const char of chars) {
-        const piece = fold(char);
-        for (let i = 0; i < piece.length; i++) origin.push(offset);
-        folded += piece;
-        offset += char.length;
+      let folded = data.folded;
+      let origin = null;
+      if (folded.length !== source.length) {
+        // Folding changed the length (ｶﾞ → ガ, ㍿ → 株式会社): map offsets char by char.
+        folded = "";
+        origin = [];
+        let offset = 0;
+        for (const char of Array.from(source)) {
+          const piece = fold(char);
+          for (let i = 0; i < piece.length; i++) origin.push(offset);
+          folded += piece;
+          offset += char.length;
+        }
+        origin.push(offset);
       }
-      origin.push(offset);
+      const at = (index) => (origin === null ? index : origin[index]);
       // The body starts after the third line (title, names, excerpt).
       let bodyAt = 0;
       for (let i = 0; i < 3; i++) bodyAt = folded.indexOf("\n", bodyAt) + 1;
       const hits = [];
       for (const part of parts) {
-        let at = folded.indexOf(part.text, bodyAt);
-        if (at < 0) at = folded.indexOf(part.text);
-        if (at >= 0) hits.push([origin[at], origin[at + part.text.length]]);
+        let found = folded.indexOf(part.text, bodyAt);
+        if (found < 0) found = folded.indexOf(part.text);
+        if (found >= 0) hits.push([at(found), at(found + part.text.length)]);
       }
       hits.sort((a, b) => a[0] - b[0]);
-      const start = hits.length ? Math.max(hits[0][0] - SNIPPET_BEFORE, 0) : origin[bodyAt] || 0;
+      const start = hits.length ? Math.max(hits[0][0] - SNIPPET_BEFORE, 0) : at(bodyAt) || 0;
       const end = Math.min(start + length, source.length);
       const paragraph = document.createElement("p");
       paragraph.classList.add("context");

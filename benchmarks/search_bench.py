@@ -33,6 +33,7 @@ part of the query; only article pages count. Results go to
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import html
 import importlib.util
@@ -88,7 +89,7 @@ TIMEOUT_MS = 120_000
 
 PROBE = """
 try { performance.setResourceTimingBufferSize(100000); } catch (e) {}
-window.__probe = { first: null, page: null, ended: null };
+window.__probe = { first: null, page: null, ended: null, done: null };
 const __listed = () => {
   const data = document.body ? document.body.dataset : {};
   if (window.__engine === "kb") return data.kbFirstPage === "shown";
@@ -108,6 +109,10 @@ const __check = () => {
     else if (listed && withContext === Math.min(items.length, __PAGE__)) window.__probe.page = now;
   }
   if (listed && window.__probe.ended === null) window.__probe.ended = now;
+  // The count shown too (kb proves phrases for it after the first page).
+  const data = document.body ? document.body.dataset : {};
+  const done = window.__engine === "kb" ? data.kbSearch === "done" : listed;
+  if (done && window.__probe.done === null) window.__probe.done = now;
 };
 new MutationObserver(__check).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
 """.replace("__PAGE__", str(PAGE))
@@ -179,13 +184,22 @@ def article_record(path: str, text: str) -> PageRecord:
     )
 
 
-def generated_records(n: int, seed: int) -> dict[str, PageRecord]:
+def generated_records(n: int, seed: int, cache: Path | None = None) -> dict[str, PageRecord]:
+    if cache is not None and cache.is_file():
+        return {
+            name: PageRecord.from_json(data)
+            for name, data in json.loads(cache.read_text(encoding="utf-8")).items()
+        }
     entries, tags = glossary_names(), tag_pool()
     records = {}
     for number in range(n):
         article = make_article(seed, number, entries, tags)
         record = article_record(article.path, article.text)
         records[record.docname] = record
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        data = {name: dataclasses.asdict(record) for name, record in records.items()}
+        cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return records
 
 
@@ -339,7 +353,7 @@ def time_query(
     page.goto(search_url(engine, base, query), wait_until="commit")
     try:
         page.wait_for_function(
-            "() => window.__probe && (window.__probe.page !== null || window.__probe.ended !== null)",
+            "() => window.__probe && window.__probe.done !== null",
             timeout=TIMEOUT_MS,
             polling=20,
         )
@@ -358,7 +372,7 @@ def time_query(
         size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         entries.append((size, timing["startTime"] + timing["responseEnd"] - origin))
     context.close()
-    first, full = probe["first"], probe["page"]
+    first, full, done = probe["first"], probe["page"], probe["done"]
     if full is None:
         full = probe["ended"]
 
@@ -372,6 +386,8 @@ def time_query(
         "page_ms": round(full, 1) if full is not None else None,
         "bytes_first": loaded(first if first is not None else full),
         "bytes_page": loaded(full),
+        "done_ms": round(done, 1) if done is not None else None,
+        "bytes_done": loaded(done),
     }
 
 
@@ -441,7 +457,14 @@ def measure(
                             time_query(browser, engine, base, query, ordinary) for _ in range(count)
                         ]
                         row: dict[str, Any] = {"query": query, "kind": kind}
-                        for key in ("first_ms", "page_ms", "bytes_first", "bytes_page"):
+                        for key in (
+                            "first_ms",
+                            "page_ms",
+                            "bytes_first",
+                            "bytes_page",
+                            "done_ms",
+                            "bytes_done",
+                        ):
                             values = [t[key] for t in timings if t[key] is not None]
                             row[key] = statistics.median(values) if values else None
                         want = expected(records, query, front_matter=engine == "kb")
@@ -476,7 +499,8 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return round(statistics.median(values), 1) if values else None
 
     result: dict[str, Any] = {
-        key: median(key) for key in ("first_ms", "page_ms", "bytes_first", "bytes_page")
+        key: median(key)
+        for key in ("first_ms", "page_ms", "bytes_first", "bytes_page", "done_ms", "bytes_done")
     }
     with_recall = [row for row in rows if row.get("recall") is not None]
     if with_recall:
@@ -508,8 +532,9 @@ def markdown(results: dict[str, Any]) -> str:
         "Recall and false hits: article pages, against the generator's text.",
         "",
         "| N | engine | first result | first page (20) | bytes before first result "
-        "| bytes for first page | largest first page | recall | false hits | answers to absent queries |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| bytes for first page | largest first page | count shown | bytes to count "
+        "| recall | false hits | answers to absent queries |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, engines in results["sizes"].items():
         for engine, data in engines.items():
@@ -518,7 +543,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {int(size):,} | {engine} | {_ms(s['first_ms'])} | {_ms(s['page_ms'])} | "
                 f"{_kb(s['bytes_first'])} | {_kb(s['bytes_page'])} | {_kb(s['max_bytes_page'])} | "
-                f"{recall} | {s.get('false_hits', '–')} | {s.get('absent_answers', '–')} |"
+                f"{_ms(s.get('done_ms'))} | {_kb(s.get('bytes_done'))} | {recall} | {s.get('false_hits', '–')} | {s.get('absent_answers', '–')} |"
             )
     lines += ["", "## Per query", ""]
     for size, engines in results["sizes"].items():
@@ -526,13 +551,15 @@ def markdown(results: dict[str, Any]) -> str:
             lines += [
                 f"### N = {int(size):,}, {engine}",
                 "",
-                "| query | kind | first result | first page | bytes first | bytes page | expected | found | false hits |",
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+                "| query | kind | first result | first page | bytes first | bytes page "
+                "| count shown | bytes to count | expected | found | false hits |",
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             ]
             for row in data["rows"]:
                 lines.append(
                     f"| {row['query']} | {row['kind']} | {_ms(row['first_ms'])} | {_ms(row['page_ms'])} | "
-                    f"{_kb(row['bytes_first'])} | {_kb(row['bytes_page'])} | {row['expected']} | "
+                    f"{_kb(row['bytes_first'])} | {_kb(row['bytes_page'])} | "
+                    f"{_ms(row.get('done_ms'))} | {_kb(row.get('bytes_done'))} | {row['expected']} | "
                     f"{row.get('found', '–')} | {row.get('false_hits', '–')} |"
                 )
             lines.append("")
@@ -549,7 +576,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--engines", default="kb,stock,pagefind", help="engines to measure")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other engines' rows of search.json"
+    )
     args = parser.parse_args(argv)
+    engines = set(args.engines.split(","))
     if not Path(CHROMIUM).exists():
         parser.error(f"{CHROMIUM} is missing: apt-get install chromium")
     results: dict[str, Any] = {
@@ -560,9 +592,10 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": {},
     }
     sites = sites_2000(args.work, args.n, args.seed)
-    records = generated_records(args.n, args.seed)
+    records = generated_records(args.n, args.seed, args.work / f"records-{args.n}.json")
+    chosen = {"kb": sites["kb"], "stock": sites["plain"], "pagefind": sites["plain"]}
     measured = measure(
-        {"kb": sites["kb"], "stock": sites["plain"], "pagefind": sites["plain"]},
+        {engine: site for engine, site in chosen.items() if engine in engines},
         records,
         args.runs,
         recall_for={"kb", "stock", "pagefind"},
@@ -571,14 +604,27 @@ def main(argv: list[str] | None = None) -> int:
         engine: {"summary": summary(rows), "rows": rows} for engine, rows in measured.items()
     }
     if args.large:
-        large_records = generated_records(args.large, args.seed)
+        large_records = generated_records(
+            args.large, args.seed, args.work / f"records-{args.large}.json"
+        )
         large_sites = sites_large(args.work, args.large, sites["kb"], large_records)
-        measured = measure(large_sites, large_records, args.runs, recall_for={"kb"})
+        measured = measure(
+            {engine: site for engine, site in large_sites.items() if engine in engines},
+            large_records,
+            args.runs,
+            recall_for={"kb"},
+        )
         results["sizes"][str(args.large)] = {
             engine: {"summary": summary(rows), "rows": rows} for engine, rows in measured.items()
         }
     results["load_after"] = round(os.getloadavg()[0], 2)
     args.results.mkdir(parents=True, exist_ok=True)
+    previous = args.results / "search.json"
+    if args.merge and previous.is_file():
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        for size, measured_engines in old["sizes"].items():
+            for engine, data in measured_engines.items():
+                results["sizes"].setdefault(size, {}).setdefault(engine, data)
     (args.results / "search.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

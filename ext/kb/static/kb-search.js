@@ -531,12 +531,18 @@ if (typeof document !== "undefined") {
     const session = async (query) => {
       const parts = KbSearchTokenizer.queryParts(query);
       const found = await engine.search(parts);
-      let exact = null; // the matching ids in rank order, once known
+      // The matching ids in rank order, once known. Proving phrases loads
+      // positions, so it starts only when asked (after the first results).
+      let exact = found.proven ? found.ranked : null;
       const rankOf = new Map(found.ranked.map((id, index) => [id, index]));
-      const exactPromise = found.proven
-        ? Promise.resolve(found.ranked)
-        : found.exact().then(async (list) => list || byText(found.ranked, parts));
-      exactPromise.then((list) => (exact = list));
+      let exactPromise = found.proven ? Promise.resolve(found.ranked) : null;
+      const exactList = () => {
+        if (exactPromise === null) {
+          exactPromise = found.exact().then(async (list) => list || byText(found.ranked, parts));
+          exactPromise.then((list) => (exact = list));
+        }
+        return exactPromise;
+      };
       let cursor = 0; // next candidate to look at while exact is unknown
       const next = async (count, onResult) => {
         const shown = [];
@@ -570,10 +576,10 @@ if (typeof document !== "undefined") {
       return {
         parts,
         next,
-        count: () => exactPromise.then((list) => list.length),
-        ids: () => exactPromise,
+        count: () => exactList().then((list) => list.length),
+        ids: () => exactList(),
         remaining: async () => {
-          const list = await exactPromise;
+          const list = await exactList();
           return list.filter((id) => rankOf.get(id) >= cursor).length;
         },
       };
@@ -715,11 +721,14 @@ if (typeof document !== "undefined") {
         body.dataset.kbSearch = "done";
       };
       more.addEventListener("click", () => showPage());
-      const counted = current.count().then((count) => {
-        finish(count ? text.found(count) : text.none());
-      });
       summary.innerText = text.counting();
-      await Promise.all([showPage(), counted]);
+      // The first results first; the exact count follows.
+      await current.next(PAGE_SIZE, show);
+      body.dataset.kbFirstPage = "shown";
+      const count = await current.count();
+      finish(count ? text.found(count) : text.none());
+      more.hidden = (await current.remaining()) === 0;
+      body.dataset.kbSearch = "done";
     };
 
     // --- the search box: results as one types --------------------------------------------

@@ -5,7 +5,10 @@ Real builds of small projects; assertions on the HTML and feeds readers get.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -225,3 +228,42 @@ def test_kb_import_reports_a_setting_it_cannot_read(
     assert main(["import", str(post), "--into", str(docs / "articles")]) == 0
     assert "conf.py:2: kb_timezone is not a plain value; using the default" in capsys.readouterr().err
     assert [p.parent.name for p in docs.rglob("*.md")] == ["12"]
+
+
+# --- related articles do not depend on the process ---------------------------------------------
+
+RELATED_SCRIPT = """
+import datetime as dt
+from kb.records import Article
+from kb.relations import Relations
+
+tags = ["AI", "投資", "半導体", "クラウド", "電力", "HBM", "GPU", "政策"]
+when = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+listed = [
+    Article(
+        docname=f"a{i:03d}",
+        title=str(i),
+        date=when - dt.timedelta(days=i),
+        tags=tuple(tags[(i * k) % len(tags)] for k in (1, 3, 5)),
+    )
+    for i in range(300)
+]
+mentions = {a.docname: {f"e{(i * 7) % 13}": 1, f"e{(i * 11) % 17}": 2} for i, a in enumerate(listed)}
+relations = Relations.build(listed, mentions, 5)
+print({name: [a.docname for a in found] for name, found in sorted(relations.related.items())})
+"""
+
+
+def test_related_articles_are_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Scores are sums of floats; summed in set order, ties broke differently per process."""
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run(
+            [sys.executable, "-c", RELATED_SCRIPT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

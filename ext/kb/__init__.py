@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: The shape of what kb stores in the environment; bumped whenever it changes
-#: (2: articles may be undated, entry boxes and bylines are placeholders).
-ENV_VERSION = 2
+#: (2: articles may be undated, entry boxes and bylines are placeholders;
+#: 3: entry pages hold a pictures placeholder).
+ENV_VERSION = 3
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

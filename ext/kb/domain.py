@@ -69,7 +69,8 @@ class KbDomain(Domain):
     name = "kb"
     label = "Knowledge base"
     # 2: Article gained is_article and extra; dynamic specs gained byline and entry-box.
-    data_version = 2
+    # 3: entry pages gained the entry-pictures placeholder.
+    data_version = 3
     object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article

@@ -70,7 +70,9 @@ class Relations:
         for article in listed:
             scores: dict[str, float] = defaultdict(float)
             own = features[article.docname]
-            for feature in own - common:
+            # Sorted: a sum of floats depends on its order, and set order on the
+            # process's hash seed; ties must break the same way in every build.
+            for feature in sorted(own - common):
                 feature_weight = weight[feature]
                 for other in postings[feature]:
                     scores[other] += feature_weight
@@ -78,7 +80,7 @@ class Relations:
             own_common = own & common
             if own_common:
                 for other in scores:
-                    for feature in own_common & features[other]:
+                    for feature in sorted(own_common & features[other]):
                         scores[other] += weight[feature]
             best = heapq.nsmallest(
                 count, scores.items(), key=lambda item: (-item[1], order[item[0]])

@@ -49,8 +49,9 @@ lint: $(STAMP)  ## ruff, mypy and the import-linter layer contract
 linkcheck: $(STAMP)  ## check external links
 	$(SPHINX) -b linkcheck -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/linkcheck
 
-bench: $(STAMP)  ## build generated corpora with and without kb and compare
+bench: $(STAMP)  ## build generated corpora with and without kb, and time search in Chromium
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/search_bench.py
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf $(BUILD) benchmarks/work

@@ -298,12 +298,6 @@ class _Spot:
     r: float
 
 
-def _footprint(spot: _Spot, width: float) -> tuple[float, float, float, float]:
-    """A node with its name on its right, as the label placement tries first."""
-    half = max(spot.r, (_ASCENT + _DESCENT) / 2) + 1.0
-    return (spot.x - spot.r - 1.0, spot.y - half, spot.x + spot.r + _GAP + width, spot.y + half)
-
-
 _SEPARATE_ROUNDS = 200
 #: Distance (px) under which two footprints count as near (see :func:`_separate`).
 _NEAR = 40.0
@@ -326,7 +320,8 @@ def _separate(spots: Sequence[_Spot], names: Mapping[str, str]) -> list[_Spot]:
     radii = np.array([s.r for s in spots])
     xs = np.array([s.x for s in spots], dtype=np.float64)
     ys = np.array([s.y for s in spots], dtype=np.float64)
-    # The footprint of :func:`_footprint`, as offsets from the node's centre.
+    # Each node's footprint with its name on its right (where label placement
+    # tries first), as offsets from the node's centre.
     left = radii + 1.0
     right = radii + _GAP + widths
     half = np.maximum(radii, (_ASCENT + _DESCENT) / 2) + 1.0

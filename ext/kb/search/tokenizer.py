@@ -60,10 +60,6 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
 
 
-def is_cjk(char: str) -> bool:
-    return re.fullmatch(_CJK, char) is not None
-
-
 def _run_tokens(run: str) -> list[str]:
     if len(run) == 1:
         return [run]

@@ -195,3 +195,19 @@ def test_body_headings_from_h2_do_not_warn_in_articles(tmp_path):
     assert "other.md" in result.warnings and "myst.header" in result.warnings
     page = result.html("articles/2025/01/h")
     assert page.select_one("article h2").get_text().startswith("見出し")
+
+
+def test_drafts_are_found_however_their_front_matter_is_written(tmp_path):
+    long_excerpt = "長い要約。" * 5000  # front matter far longer than a first read
+    files = {
+        "articles/2025/01/bom.md": "\ufeff" + article(title="BOMの下書き", draft=True),
+        "articles/2025/01/long.md": (
+            f"---\ntitle: 長い下書き\ndate: 2025-01-02\nexcerpt: {long_excerpt}\n"
+            "published: false\n---\n\n本文。\n"
+        ),
+        "articles/2025/01/p.md": article(title="公開"),
+    }
+    result = build(write_project(tmp_path, files))
+    assert not result.exists("articles/2025/01/bom")
+    assert not result.exists("articles/2025/01/long")
+    assert result.exists("articles/2025/01/p")

@@ -102,8 +102,15 @@ class Outputs:
         return known is not None and known[1] == digest and (self.outdir / relative).is_file()
 
     def note(self, relative: str, digest: str, group: str) -> None:
-        """Record a file written by someone else on kb's behalf (Sphinx writes pages)."""
-        self.path_of(relative)
+        """Record a file written by someone else on kb's behalf (Sphinx writes pages).
+
+        Only a lexical check: the path comes from the builder, and resolving links
+        for each of thousands of pages was a visible share of a rebuild; deleting
+        (:meth:`finish`) still resolves every path it touches.
+        """
+        normal = os.path.normpath(relative)
+        if os.path.isabs(normal) or normal == ".." or normal.startswith(".." + os.sep):
+            raise OutsideOutput(relative)
         self.current[relative] = (group, digest)
 
     def write(

@@ -233,7 +233,6 @@ def _term_page(
     context = {
         "term": term,
         "kind_title": KIND_TITLES[term.kind],
-        "items": items(chunk, taxonomy, config.zone, skip=term),
         "page_number": number,
         "current": number,
         "pages": [(n, term.page(n)) for n in range(1, total + 1)],
@@ -249,7 +248,12 @@ def _term_page(
         tuple(chunk),
     )
     labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
-    lazy: dict[str, Callable[[], Any]] = {"timeline": lambda: None}
+    # The list is made only when the page is rendered: most builds compare
+    # the inputs above and render nothing.
+    lazy: dict[str, Callable[[], Any]] = {
+        "timeline": lambda: None,
+        "items": functools.partial(items, chunk, taxonomy, config.zone, term),
+    }
     if config.graphs and number == 1 and term.kind in ("tag", "category"):
         counts = timeline.month_counts(months.get(a.docname, "") for a in term.articles)
         inputs += (counts,)

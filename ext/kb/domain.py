@@ -15,13 +15,16 @@ Interface for the build phases:
   ``taxonomy``, ``relations``, ``mention_graph`` (:class:`kb.graph.MentionGraph`:
   entries mentioned together, and when), ``display_names(article, kind)``;
 * ``records_changed``: True when this build read or removed a document;
+  ``lists_changed``: True when a record itself differs from the last build's;
 * ``outputs(outdir)``: the :class:`kb.outputs.Outputs` of this build, through
   which every generated file is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections.abc import Iterator, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -103,6 +106,8 @@ class KbDomain(Domain):
         self.glossary_table: GlossaryTable | None = None
         #: True once this build has read or removed a document.
         self.records_changed = False
+        #: True when a record differs from the last build's (see :meth:`settle`).
+        self.lists_changed = True
         #: Working data a build phase collects while pages are written (never
         #: pickled). Not env.temp_data: Sphinx deep-copies that for every page
         #: it writes, which made collecting per-page data quadratic.
@@ -130,6 +135,31 @@ class KbDomain(Domain):
                 if docname in theirs:
                     mine[docname] = theirs[docname]
         self._changed()
+
+    def settle(self) -> None:
+        """Decide, once reading is over, whether anything lists and pages show changed.
+
+        A body edit re-reads one article, but its record (title, date, names,
+        reading time, mentions) usually stays the same; then no list, feed,
+        card or generated page can differ, and the writing phase skips comparing
+        them one by one. Compared: every record and the taxonomy file's names.
+        """
+        if not self.records_changed:
+            self.lists_changed = False
+            return
+        material = pickle.dumps(
+            (
+                sorted(self.articles.items()),
+                sorted(self.entries.items()),
+                sorted((doc, sorted(counts.items())) for doc, counts in self.mentions.items()),
+                sorted(self.data["directive_tags"].items()),
+                repr(self.taxonomy.overrides.by_kind),
+            ),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+        digest = hashlib.sha256(material).hexdigest()
+        self.lists_changed = digest != self.data.get("records_digest")
+        self.data["records_digest"] = digest
 
     def outputs(self, outdir: str | os.PathLike[str]) -> Outputs:
         """The files kb writes in this build (see :mod:`kb.outputs`)."""

@@ -249,7 +249,9 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         f"{app.builder.name}|{config.feed_full_text}"
     )
     same_stamp = outputs.stamp(FEEDS, stamp)
-    if not domain.records_changed and same_stamp and outputs.keep_group(FEEDS):
+    # Full-text entries change with any body; excerpts only with the records.
+    changed = domain.records_changed if config.feed_full_text else domain.lists_changed
+    if not changed and same_stamp and outputs.keep_group(FEEDS):
         return  # nothing read or removed: every feed on disk is current
     # path -> (title, page, articles): a feed is only regenerated when these
     # changed, which keeps a one-article rebuild from rewriting every feed.

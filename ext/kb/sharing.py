@@ -371,7 +371,7 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
     # looks at no card (checking 2,000 of them one by one took 0.3 s).
     stamp = f"{cards.LAYOUT_VERSION}|{font.identity()}|{name}|{kb_config(app).timezone}"
     same_stamp = outputs.stamp(CARDS, stamp)
-    if same_stamp and not domain.records_changed and outputs.keep_group(CARDS):
+    if same_stamp and not domain.lists_changed and outputs.keep_group(CARDS):
         return 0, 0.0
     started = time.perf_counter()
     to_draw: list[tuple[str, str, cards.Card]] = []

@@ -70,7 +70,7 @@ def node_options(node: kb_dynamic) -> dict[str, Any]:
 def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages whose generated content changed since they were last written."""
     domain = domain_of(env)
-    if not domain.records_changed:
+    if not domain.lists_changed:
         return []
     config = kb_config(env)
     changed: list[str] = []
@@ -136,7 +136,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     outputs = domain.outputs(builder.outdir)
     stamp = _stamp(app)
     same_stamp = outputs.stamp(PAGES, stamp)
-    if not domain.records_changed and same_stamp and outputs.keep_group(PAGES):
+    if not domain.lists_changed and same_stamp and outputs.keep_group(PAGES):
         # Nothing was read or removed and nothing that shapes a page changed:
         # every generated page on disk is current.
         return
@@ -223,6 +223,7 @@ def on_missing_reference(
 def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
     """Report slug collisions and taxonomy-file problems once the records are complete."""
     domain: KbDomain = domain_of(env)
+    domain.settle()
     taxonomy = domain.taxonomy
     for collision in taxonomy.collisions:
         pairs = ", ".join(

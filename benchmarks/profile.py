@@ -11,6 +11,7 @@ build runs in this process (one process, no ``-j``) so that the profiler sees it
 from __future__ import annotations
 
 import argparse
+import os
 import contextlib
 import shutil
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 if str(HERE) not in sys.path:
     sys.path.append(str(HERE))
 
@@ -147,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(text)
         print(f"no-op rebuild: {wall:.2f} s")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
+    # Paths relative to the repository: the file is committed, and a clone
+    # lives elsewhere.
+    report = "\n\n".join(sections).replace(f"{REPO}{os.sep}", "")
+    args.output.write_text(report + "\n", encoding="utf-8")
     print(f"written: {args.output}")
     return 0
 

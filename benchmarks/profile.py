@@ -11,8 +11,8 @@ build runs in this process (one process, no ``-j``) so that the profiler sees it
 from __future__ import annotations
 
 import argparse
-import os
 import contextlib
+import os
 import shutil
 import sys
 import time

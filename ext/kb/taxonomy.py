@@ -198,13 +198,17 @@ def page_count(items: int, page_size: int) -> int:
     return max(1, -(-items // max(1, page_size)))
 
 
-def display_names(taxonomy: Taxonomy, article: Article, kind: str) -> tuple[str, ...]:
-    """The merged display names of an article's tags, categories or authors.
-
-    Names of a draft or undated article, which no term lists, keep their spelling.
-    """
-    shown: list[str] = []
+def term_links(taxonomy: Taxonomy, article: Article, kind: str) -> list[tuple[str, str | None]]:
+    """(merged display name, page name) of each of an article's tags, categories or
+    authors. Names of a draft or undated article, which no term lists, keep their
+    spelling and have no page."""
+    links: list[tuple[str, str | None]] = []
     for name in article.names(kind):
         term = taxonomy.term(kind, name)
-        shown.append(term.name if term is not None else name)
-    return tuple(shown)
+        links.append((term.name, term.pagename) if term is not None else (name, None))
+    return links
+
+
+def display_names(taxonomy: Taxonomy, article: Article, kind: str) -> tuple[str, ...]:
+    """The merged display names of an article's tags, categories or authors."""
+    return tuple(name for name, _ in term_links(taxonomy, article, kind))

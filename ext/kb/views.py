@@ -45,7 +45,15 @@ from kb.targets import (
     overview_pagename,
     overview_title,
 )
-from kb.taxonomy import KIND_TITLES, SECTIONS, Taxonomy, Term, month_pagename, page_count
+from kb.taxonomy import (
+    KIND_TITLES,
+    SECTIONS,
+    Taxonomy,
+    Term,
+    month_pagename,
+    page_count,
+    term_links,
+)
 from kb.values import clip_excerpt
 
 #: Badges shown per article in lists; the article page itself shows them all.
@@ -420,15 +428,6 @@ class Placeholder:
         return repr(function(domain, config, docname, options))
 
 
-def _term_links(domain: KbDomain, article: Article, kind: str) -> list[tuple[str, str | None]]:
-    """(display name, page name or None) of an article's terms of ``kind``."""
-    links: list[tuple[str, str | None]] = []
-    for name in article.names(kind):
-        term = domain.taxonomy.term(kind, name)
-        links.append((term.name, term.pagename) if term else (name, None))
-    return links
-
-
 def _byline(
     domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
 ) -> dict[str, Any] | None:
@@ -437,9 +436,9 @@ def _byline(
         return None
     return {
         "article": article,
-        "authors": _term_links(domain, article, "author"),
-        "categories": _term_links(domain, article, "category"),
-        "tags": _term_links(domain, article, "tag"),
+        "authors": term_links(domain.taxonomy, article, "author"),
+        "categories": term_links(domain.taxonomy, article, "category"),
+        "tags": term_links(domain.taxonomy, article, "tag"),
     }
 
 

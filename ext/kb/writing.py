@@ -20,6 +20,7 @@ status`` stays clean; pages of tags that no longer exist are removed.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -158,7 +159,7 @@ def page_context(page: Page, templates: Templates, url: Linker, app: Sphinx) -> 
         # Templates take the title as HTML (Sphinx renders document titles to
         # HTML), stripping tags for <title>: plain text must be escaped or a
         # name like "<b>" loses characters there.
-        "title": templates.environment.filters["escape"](page.title),
+        "title": html.escape(page.title),
         "body": page.render(templates, url, config),
         "kb_generated": True,
         "display_toc": False,
@@ -220,10 +221,14 @@ def on_missing_reference(
     return reference
 
 
+def settle_records(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once reading is over: did any record change? (see :meth:`KbDomain.settle`)."""
+    domain_of(env).settle()
+
+
 def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
     """Report slug collisions and taxonomy-file problems once the records are complete."""
     domain: KbDomain = domain_of(env)
-    domain.settle()
     taxonomy = domain.taxonomy
     for collision in taxonomy.collisions:
         pairs = ", ".join(
@@ -284,6 +289,7 @@ def add_template_path(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", add_template_path)
     app.connect("env-get-updated", pages_with_changed_content)
+    app.connect("env-updated", settle_records)
     app.connect("env-updated", report_taxonomy)
     app.connect("doctree-resolved", fill_placeholders, priority=400)
     app.connect("html-collect-pages", collect_pages)

@@ -278,14 +278,22 @@ class KbDomain(Domain):
     # --- glossary look-up -----------------------------------------------
 
     def entry_index(self) -> dict[str, dict[str, Entry]]:
-        """kind -> folded name or alias -> entry ("" holds every kind)."""
+        """kind -> folded name or alias -> entry ("" holds every kind).
+
+        As :class:`kb.glossarytable.GlossaryTable` decides: every entry's own
+        name before any alias, then the entry that sorts first.
+        """
         if self._entry_index is None:
             index: dict[str, dict[str, Entry]] = {"": {}}
-            for entry in sorted(self.entries.values(), key=lambda e: e.docname):
-                for name in (entry.name, *entry.aliases):
-                    key = fold(name)
-                    index[""].setdefault(key, entry)
-                    index.setdefault(entry.kind, {}).setdefault(key, entry)
+            entries = sorted(self.entries.values(), key=lambda e: e.docname)
+            claims = [
+                *((entry.name, entry) for entry in entries),
+                *((alias, entry) for entry in entries for alias in entry.aliases),
+            ]
+            for name, entry in claims:
+                key = fold(name)
+                index[""].setdefault(key, entry)
+                index.setdefault(entry.kind, {}).setdefault(key, entry)
             self._entry_index = index
         return self._entry_index
 

@@ -8,7 +8,8 @@ draft articles are never listed.
 
 With ``kb_feed_full_text`` an entry carries the article's whole rendered body
 (``type="html"`` content, escaped as Atom requires, links made absolute from
-``html_baseurl``) instead of the excerpt. The body is the one Sphinx rendered
+``html_baseurl``, then sanitised with nh3: see :data:`_FEED_CLEANER`) instead of the
+excerpt. The body is the one Sphinx rendered
 for the page: ``html-page-context`` keeps it, per builder and document, in the
 doctree folder (``kb-feed-bodies/``), which workers of ``-j`` can write and
 which outlives incremental builds; a document that is re-read loses its copy
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import lxml.html
+import nh3
 from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -130,10 +132,62 @@ _NOT_CONTENT = (
 )
 
 
+#: What of an article's body reaches feed readers: its text structure (headings,
+#: paragraphs, lists, links, images, tables, code, quotes, ruby) and nothing that
+#: runs, loads, styles or submits. Raw HTML in an article (``<script>``, ``<iframe>``,
+#: ``on*=`` handlers, ``javascript:``/``data:`` links, ``style=``, ``srcset``,
+#: ``<base>``, ``<meta>``, forms, SVG) would otherwise go to every subscriber as is.
+#: Feed readers do not load the site's CSS, so ``class`` and ``id`` go too.
+_LINK_ATTRIBUTES = frozenset({"href", "src"})
+_ABSOLUTE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+
+
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """Every link left is absolute (made so above): a relative one is an address lxml
+    could not resolve, such as ``jav%09ascript:``, which means nothing off the site."""
+    if attribute in _LINK_ATTRIBUTES and not _ABSOLUTE.match(value):
+        return None
+    return value
+
+
+_FEED_CLEANER = nh3.Cleaner(
+    tags={
+        *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote"),
+        *("section", "article", "aside", "header", "footer", "details", "summary"),
+        *("ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption"),
+        *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
+        *("pre", "code", "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del"),
+        *("ins", "sub", "sup", "small", "mark", "abbr", "cite", "q", "dfn", "time"),
+        *("ruby", "rt", "rp", "wbr", "bdi"),
+    },
+    # Gone with what they hold: their content is code, a resource or markup
+    # the reader would show as stray text.
+    clean_content_tags={
+        *("script", "style", "template", "iframe", "object", "embed", "applet", "noscript"),
+        *("noembed", "noframes", "textarea", "select", "title", "xmp", "svg", "math"),
+    },
+    attributes={
+        "*": {"title", "lang"},
+        "a": {"href", "hreflang"},
+        "img": {"src", "alt", "width", "height"},
+        "ol": {"start", "reversed", "type"},
+        "li": {"value"},
+        "th": {"colspan", "rowspan", "scope"},
+        "td": {"colspan", "rowspan"},
+        "col": {"span"},
+        "colgroup": {"span"},
+        "time": {"datetime"},
+    },
+    url_schemes={"http", "https", "mailto"},
+    attribute_filter=_absolute_links_only,
+    strip_comments=True,
+)
+
+
 def absolute_body(body: str, page_url: str) -> str:
     """``body`` with every link and image made absolute from ``page_url``, for a feed
     reader that shows it away from the site; the title (the entry has it) and what
-    :data:`_NOT_CONTENT` names are dropped."""
+    :data:`_NOT_CONTENT` names are dropped; sanitised by :data:`_FEED_CLEANER`."""
     if not body.strip():
         return ""
     root = lxml.html.fragment_fromstring(body, create_parent="div")
@@ -143,8 +197,13 @@ def absolute_body(body: str, page_url: str) -> str:
     title = root.find(".//h1")
     if title is not None:
         title.drop_tree()
+    # lxml's make_links_absolute resolves against a <base href> in the body even
+    # when told not to (rewrite_links does): raw HTML must not move every link.
+    for base in list(root.iter("base")):
+        base.drop_tree()
     root.make_links_absolute(page_url, resolve_base_href=False, handle_failures="ignore")
-    return _xml(lxml.html.tostring(root, encoding="unicode"))
+    # Sanitised last, so the markup a feed reader gets is the sanitiser's own output.
+    return _xml(_FEED_CLEANER.clean(lxml.html.tostring(root, encoding="unicode")))
 
 
 class Bodies:

@@ -31,26 +31,33 @@ class Declared:
 
 @dataclass(frozen=True)
 class Conflict:
-    """A name or alias an entry declares but an entry sorted before it already claims."""
+    """A name or alias an entry declares that another entry keeps."""
 
     text: str
-    key: str  # "name" or "aliases"
+    key: str  # "name" or "aliases": what the text is in the entry that loses it
     owner: str  # docname of the entry that keeps it
+    owner_key: str  # "name" or "aliases": what the text is in the entry that keeps it
+
+
+#: Changes whenever the rule deciding who owns a name changes, so that a build
+#: re-reads every article and entry under the new rule (the table's fingerprint).
+OWNERSHIP_RULE = 2
 
 
 class GlossaryTable:
     """Who owns which name: the one source for term targets, mentions and warnings.
 
-    Ownership follows the domain's own look-up (:meth:`KbDomain.entry_index`):
-    entries sorted by docname, each name or alias going to the first entry
-    that declares it (compared with :func:`kb.names.fold`).
+    An entry's own name always wins over another entry's alias, whatever the
+    order of the files; between two names, or between two aliases, the entry
+    whose docname sorts first keeps it (compared with :func:`kb.names.fold`).
+    The domain's look-up (:meth:`KbDomain.entry_index`) follows the same rule.
     """
 
     def __init__(self, declared: Iterable[Declared]) -> None:
         self.declared = tuple(sorted(declared, key=lambda d: d.docname))
         payload = [[d.docname, d.kind, d.name, list(d.aliases), d.summary] for d in self.declared]
         self.fingerprint = hashlib.sha256(
-            json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            json.dumps([OWNERSHIP_RULE, payload], ensure_ascii=False).encode("utf-8")
         ).hexdigest()[:20]
         #: fold key -> docname of the entry that owns it, over every kind.
         self.owners: dict[str, str] = {}
@@ -59,21 +66,38 @@ class GlossaryTable:
         #: docname -> the names and aliases it owns (declared spelling).
         self.owned: dict[str, tuple[str, ...]] = {}
         self.conflicts: dict[str, list[Conflict]] = {}
-        for entry in self.declared:
-            owned: list[str] = []
-            for key, text in [("name", entry.name), *(("aliases", a) for a in entry.aliases)]:
-                folded = fold(text)
-                owner = self.owners.setdefault(folded, entry.docname)
-                if owner == entry.docname:
-                    owned.append(text)
-                else:
-                    self.conflicts.setdefault(entry.docname, []).append(Conflict(text, key, owner))
-            self.owned[entry.docname] = tuple(owned)
-            kind_index = self.by_kind.setdefault(entry.kind, {})
-            # The domain indexes the name even when another kind owns it, so
-            # an explicit {partner}/{tech} role prefers its own kind.
-            for text in (entry.name, *(a for a in owned if a != entry.name)):
-                kind_index.setdefault(fold(text), entry.docname)
+        owner_key: dict[str, str] = {}
+        owned: dict[str, list[str]] = {entry.docname: [] for entry in self.declared}
+        # Every name first, then every alias: a name is never taken by an alias.
+        claims = [
+            *(("name", declared, declared.name) for declared in self.declared),
+            *(("aliases", d, alias) for d in self.declared for alias in d.aliases),
+        ]
+        for key, entry, text in claims:
+            folded = fold(text)
+            owner = self.owners.setdefault(folded, entry.docname)
+            owner_key.setdefault(folded, key)
+            if owner == entry.docname:
+                owned[entry.docname].append(text)
+            elif key == "name" or folded != fold(entry.name):
+                # An alias spelling the entry's own name adds nothing to the
+                # warning its name already got.
+                self.conflicts.setdefault(entry.docname, []).append(
+                    Conflict(text, key, owner, owner_key[folded])
+                )
+        self.owned = {docname: tuple(texts) for docname, texts in owned.items()}
+        # The domain indexes the name even when another kind owns it, so an
+        # explicit {partner}/{tech} role prefers its own kind; names first here too.
+        for key in ("name", "aliases"):
+            for entry in self.declared:
+                kind_index = self.by_kind.setdefault(entry.kind, {})
+                texts = (
+                    [entry.name]
+                    if key == "name"
+                    else [a for a in self.owned[entry.docname] if a != entry.name]
+                )
+                for text in texts:
+                    kind_index.setdefault(fold(text), entry.docname)
         self._linker: MentionLinker | None = None
 
     def find(self, name: str, kind: str = "") -> str | None:

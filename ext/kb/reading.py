@@ -395,10 +395,17 @@ def fix_glossary_names(app: Sphinx, env: BuildEnvironment, docnames: list[str]) 
         return
     domain.data["glossary_fingerprint"] = table.fingerprint
     queued = set(docnames)
+    std = env.domains.standard_domain
     for docname in sorted(env.found_docs):
-        if docname not in queued and (is_article(docname, config) or entry_kind(docname, config)):
+        is_entry = entry_kind(docname, config) is not None
+        if docname not in queued and (is_entry or is_article(docname, config)):
             docnames.append(docname)
             queued.add(docname)
+        if is_entry:
+            # Every entry is read again; the {term} names it registered under the
+            # old owners go now, or the first entry read would collide with a name
+            # another entry held under the old rule and has not yet given up.
+            std.clear_doc(docname)
 
 
 def entry_anchor(name: str) -> str:
@@ -465,12 +472,18 @@ class EntryTransform(SphinxTransform):
     ) -> None:
         names = {d.docname: d.name for d in table.declared}
         for conflict in table.conflicts.get(docname, []):
+            as_name = conflict.owner_key == "name"
             logger.warning(
-                "glossary %s %r is already used by %s (%s), which sorts first and keeps it",
+                "glossary %s %r is already used by %s (%s) as its %s, which keeps it: %s; "
+                "ignored here",
                 "name" if conflict.key == "name" else "alias",
                 conflict.text,
                 conflict.owner,
                 names.get(conflict.owner, ""),
+                "name" if as_name else "alias",
+                "an entry's own name always wins over an alias"
+                if as_name and conflict.key != "name"
+                else "that file sorts first",
                 type="kb",
                 subtype="glossary",
                 location=(docname, line_of(conflict.key)),

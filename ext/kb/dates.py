@@ -117,3 +117,157 @@ def zone_named(name: str) -> dt.tzinfo:
     if name.upper() == "UTC":
         return dt.timezone.utc
     return ZoneInfo(name)
+
+
+# --- dates as Jekyll reads them ------------------------------------------------------------
+#
+# Jekyll hands a post's date to Ruby's ``Time.parse`` and shows it in the site's
+# ``timezone``. ``Time.parse`` is lenient: one-digit hours, ``PM``, month names,
+# a word between the time and the zone. What follows reads the forms it reads,
+# with the same results (checked against Ruby 3.1 when written), and refuses
+# what it refuses; a refused date is Jekyll's build error, for kb a warning.
+
+_MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+#: Ruby's ``Time::ZoneOffset``: the only zone names ``Time.parse`` applies.
+_RUBY_ZONES = {
+    "utc": 0, "z": 0, "ut": 0, "gmt": 0,
+    "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+}  # fmt: skip
+_RUBY_NUMERIC_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})|(\d{4})(\d{2})(\d{2})(?!\d)")
+_RUBY_NAMED_DATE = re.compile(
+    r"(?:(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4}))|(?:([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))",
+    re.IGNORECASE,
+)
+_RUBY_TIME = re.compile(
+    r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,]\d+)?)?(?:\s*([ap])\.?m\b\.?)?", re.IGNORECASE
+)
+_RUBY_ZONE = re.compile(
+    r"\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?\b|([a-z]+)\b(?:\s+[+-]\d)?)", re.IGNORECASE
+)
+
+
+def parse_ruby_time(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """``Time.parse(text).localtime`` with the process zone ``zone``: an aware datetime.
+
+    Raises ``ValueError`` where Ruby raises ``ArgumentError``.
+    """
+    value = text.strip()
+    year = month = day = None
+    rest = value
+    numeric = _RUBY_NUMERIC_DATE.search(value)
+    named = _RUBY_NAMED_DATE.search(value)
+    if numeric and (not named or numeric.start() <= named.start()):
+        groups = numeric.groups()
+        year, month, day = (int(g) for g in (groups[:3] if groups[0] else groups[3:]))
+        rest = value[numeric.end() :]
+    elif named:
+        if named.group(1):
+            day, month_name, year = int(named.group(1)), named.group(2), int(named.group(3))
+        else:
+            month_name, day, year = named.group(4), int(named.group(5)), int(named.group(6))
+        month = _MONTH_NAMES.get(month_name.lower())
+        rest = value[named.end() :]
+    if year is None or month is None or day is None:
+        raise ValueError(f"no date in {shown(text)}")
+    hour = minute = second = 0
+    offset: dt.timedelta | None = None
+    time = _RUBY_TIME.search(rest)
+    if time:
+        hour, minute = int(time.group(1)), int(time.group(2))
+        second = int(time.group(3) or 0)
+        meridian = (time.group(4) or "").lower()
+        if meridian and not 1 <= hour <= 12:
+            raise ValueError(f"hour {hour} with {meridian}m in {shown(text)}")
+        if meridian == "p" and hour != 12:
+            hour += 12
+        elif meridian == "a" and hour == 12:
+            hour = 0
+        zone_match = _RUBY_ZONE.match(rest, time.end())
+        if zone_match and zone_match.group(1):
+            sign = -1 if zone_match.group(1) == "-" else 1
+            hours, minutes = int(zone_match.group(2)), int(zone_match.group(3) or 0)
+            offset = sign * dt.timedelta(hours=hours, minutes=minutes)
+        elif zone_match and zone_match.group(4):
+            name = zone_match.group(4).lower()
+            if name in _RUBY_ZONES:
+                offset = dt.timedelta(hours=_RUBY_ZONES[name])
+            # Any other word (JST, CEST, a typo) leaves the time local, and
+            # so does a word before a numeric offset: Ruby reads both as one zone.
+    if not 1 <= month <= 12 or not 1 <= day <= 31 or hour > 24 or minute > 59 or second > 60:
+        raise ValueError(f"{shown(text)} is not a date on the calendar")
+    # Ruby rolls a day past the month's end over (2013-02-30 is 2013-03-02),
+    # and hour 24 into the next day.
+    try:
+        base = dt.datetime(year, month, 1)
+    except ValueError:
+        raise ValueError(f"{shown(text)} is not a date on the calendar") from None
+    naive = base + dt.timedelta(days=day - 1, hours=hour, minutes=minute, seconds=min(second, 59))
+    if offset is None:
+        # A wall time that exists twice (the clocks went back) is the later
+        # one for Ruby; one that does not exist (the clocks went forward) is
+        # read with the offset before the change.
+        later = naive.replace(tzinfo=zone, fold=1)
+        round_trip = later.astimezone(dt.timezone.utc).astimezone(zone)
+        local = later if round_trip.replace(tzinfo=None) == naive else naive.replace(tzinfo=zone)
+        return normalised(local.astimezone(dt.timezone.utc).astimezone(zone), zone)
+    return normalised(naive.replace(tzinfo=dt.timezone(offset)).astimezone(zone), zone)
+
+
+#: Psych's timestamp and date resolvers: a plain (unquoted) YAML value of
+#: this form is a Time (naive ones in UTC) or a Date, not text.
+_YAML_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|[ \t]+)(\d{1,2}):(\d\d):(\d\d)(?:\.\d*)?"
+    r"(?:[ \t]*(Z|[-+]\d{1,2}(?::?\d\d)?))?$"
+)
+_YAML_DATE = re.compile(r"^\d{4}-(?:1[012]|0\d|\d)-(?:[12]\d|3[01]|0\d|\d)$")
+
+
+def jekyll_date(value: Any, zone: dt.tzinfo, *, quoted: bool = False) -> dt.datetime:
+    """The moment Jekyll reads from a ``date:`` value, shown in the site's ``zone``.
+
+    ``value`` is the text of the YAML scalar (kb reads dates as text) and
+    ``quoted`` whether it was written in quotes: an unquoted timestamp is a
+    YAML time, and YAML takes a naive one as UTC, where quoted text is
+    parsed by Ruby in the site's zone. Raises ``ValueError`` for a date
+    Jekyll refuses.
+    """
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return normalised(moment.astimezone(zone), zone)
+    if isinstance(value, dt.date):
+        return parse_ruby_time(value.isoformat(), zone)
+    if value is None or isinstance(value, (list, dict, bool)):
+        raise ValueError(f"expected a date, got {shown(value)}")
+    text = str(value).strip()
+    if not quoted and _YAML_TIMESTAMP.match(text):
+        naive_match = _YAML_TIMESTAMP.match(text)
+        assert naive_match is not None
+        if naive_match.group(7) is None:
+            return parse_ruby_time(text + " UTC", zone)
+        return parse_ruby_time(text, zone)
+    return parse_ruby_time(text, zone)
+
+
+def file_name_date(date_text: str, zone: dt.tzinfo) -> dt.datetime:
+    """Midnight of ``YYYY-MM-DD`` (one-digit month and day allowed) in ``zone``."""
+    return parse_ruby_time(date_text, zone)

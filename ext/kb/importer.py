@@ -23,7 +23,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.dates import file_name_date, jekyll_date, parse_date
 from kb.frontmatter import ArticleMeta, Problem, article_meta, read_front_matter, split_front_matter
+from kb.jekyllsite import Refused, check_file, is_site_root, read_bounded, site_documents, within
 from kb.liquid import convert_liquid
 from kb.names import slugify
 from kb.permalinks import (
@@ -31,11 +33,15 @@ from kb.permalinks import (
     OldUrlRule,
     PermalinkError,
     add_redirect,
-    is_site_folder,
+    is_jekyll_post_name,
+    normalise_redirects,
     old_url,
+    post_categories,
     read_site,
-    site_posts,
+    split_post_name,
 )
+from kb.values import scalar_text
+from kb.yamltext import comment_out, flow_list, key_block, quoted, set_key
 
 #: File name endings searched for when a folder is given.
 POST_SUFFIXES = (".md", ".markdown", ".txt", ".html")
@@ -349,6 +355,8 @@ class Conversion:
     relative_path: str | None
     meta: ArticleMeta | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The URL the post had on its Jekyll site (recorded as ``redirect_from``).
+    old_url: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -407,18 +415,158 @@ def _content_line_numbers(text: str) -> list[int]:
 #: Loose files: Jekyll's default ``date`` style, dates read in UTC.
 LOOSE_FILES = OldUrlRule()
 
+#: Front matter keys MyST or Sphinx turn into page head markup or settings:
+#: never copied into an article as they are (issue: a post could add a
+#: ``<meta http-equiv="refresh">`` to every reader's page).
+HEAD_KEYS = ("html_meta", "myst", "substitutions")
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """What a post's site tells about it (``None`` fields: a loose file)."""
+
+    #: How the old URL is computed; ``None``: no old URL is recorded.
+    rule: OldUrlRule | None = LOOSE_FILES
+    #: True for a post of a Jekyll site folder: its date is read as Jekyll read
+    #: it, in the site's zone, and that date decides the ``YYYY/MM`` folder.
+    from_site: bool = False
+
+
+def titleized_slug(file_name: str) -> str:
+    """Jekyll's title for a post without ``title:``: ``titleize_slug`` of the file name's slug."""
+    slug = split_post_name(file_name).slug
+    return " ".join(word[:1].upper() + word[1:].lower() for word in slug.split("-"))
+
+
+def _date_is_quoted(yaml_text: str) -> bool:
+    block = key_block(yaml_text, "date")
+    if block is None:
+        return False
+    line = yaml_text.splitlines()[block[0]]
+    return line.split(":", 1)[1].lstrip().startswith(("'", '"'))
+
+
+def _written(moment: dt.datetime) -> str:
+    """A date as kb writes it: ``2013-11-22 05:00:00 +0900``."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+@dataclass
+class _FrontMatter:
+    """The post's front matter text and what importing changed in it."""
+
+    yaml_text: str
+    source: Path
+    diagnostics: list[Diagnostic]
+
+    def note(self, line: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.source, line, message))
+
+
+def _jekyll_date(
+    raw_data: dict[str, object], lines: dict[str, int], front: _FrontMatter, zone: dt.tzinfo
+) -> dt.datetime | None:
+    """The post's date as Jekyll showed it (in the site's ``zone``), with a warning when guessed."""
+    name = split_post_name(front.source.name)
+    from_name: dt.datetime | None = None
+    if name.date is not None:
+        try:
+            from_name = file_name_date(name.date, zone)
+        except ValueError:
+            from_name = None
+    if raw_data.get("date") is not None:
+        try:
+            return jekyll_date(raw_data["date"], zone, quoted=_date_is_quoted(front.yaml_text))
+        except ValueError as error:
+            if from_name is None:
+                return None
+            front.note(
+                lines.get("date"),
+                f"date: {error}; Jekyll refuses it, the file name's date "
+                f"{from_name.date().isoformat()} is used",
+            )
+    return from_name
+
+
+def _fix_front_matter(
+    raw_data: dict[str, object],
+    lines: dict[str, int],
+    front: _FrontMatter,
+    zone: dt.tzinfo,
+    context: PostContext,
+) -> dt.datetime | None:
+    """Make the front matter say what Jekyll showed; the post's date as Jekyll had it.
+
+    Only keys that need it change: a date kb would read as another moment
+    (naive, or in a form only Ruby reads) is written with its offset; a
+    missing title becomes Jekyll's title from the file name; the folders above
+    ``_posts`` join the categories; head-markup keys are commented out.
+    """
+    for key in HEAD_KEYS:
+        if key in raw_data or key_block(front.yaml_text, key) is not None:
+            front.yaml_text = comment_out(
+                front.yaml_text, key, f"{key} set aside by kb import (it would write the page head)"
+            )
+            front.note(
+                lines.get(key),
+                f"front matter key {key!r} is not copied: it would change the page's head "
+                "or settings; kept as a comment",
+            )
+    jekyll = is_jekyll_post_name(front.source.name)
+    if "title" not in raw_data and jekyll:
+        title = titleized_slug(front.source.name)
+        front.yaml_text = set_key(
+            front.yaml_text, "title", quoted(title), "from the file name, as Jekyll did"
+        )
+        front.note(None, f"no title: Jekyll's title from the file name is used ({title!r})")
+    date: dt.datetime | None = None
+    if context.from_site or ("date" not in raw_data and jekyll):
+        site_zone = context.rule.zone if context.rule is not None else dt.timezone.utc
+        date = _jekyll_date(raw_data, lines, front, site_zone)
+        if date is not None:
+            try:
+                # What the build will read: naive dates in kb_timezone (``zone``).
+                written = (
+                    parse_date(raw_data["date"], zone) if raw_data.get("date") is not None else None
+                )
+            except ValueError:
+                written = None
+            if written != date:
+                was = scalar_text(raw_data.get("date"))
+                why = f"Jekyll read {was!r} as this" if was else "from the file name, as Jekyll did"
+                front.yaml_text = set_key(front.yaml_text, "date", _written(date), why)
+    if context.rule is not None and context.rule.path_categories:
+        merged = post_categories(raw_data, context.rule.path_categories)
+        existing = post_categories(raw_data)
+        if merged != existing:
+            front.yaml_text = set_key(
+                front.yaml_text,
+                "categories",
+                flow_list(merged),
+                "folders above _posts first, as in Jekyll",
+            )
+            if "category" in raw_data:
+                front.yaml_text = comment_out(front.yaml_text, "category", "merged into categories")
+    return date
+
 
 def convert_post(
-    text: str, source: Path, zone: dt.tzinfo, old_urls: OldUrlRule | None = LOOSE_FILES
+    text: str,
+    source: Path,
+    zone: dt.tzinfo,
+    old_urls: OldUrlRule | None = LOOSE_FILES,
+    context: PostContext | None = None,
 ) -> Conversion:
     """Turn the Jekyll post ``text`` read from ``source`` into a MyST article.
 
-    ``source`` is only used to name the post in diagnostics and to read a slug
-    and the old URL from a Jekyll file name. The user's front matter is copied
-    verbatim, never re-serialised, so comments, quoting and key order survive;
-    the URL the post had under ``old_urls`` is added as ``redirect_from``
-    (``None``: no old URL is recorded).
+    ``source`` is only used to name the post in diagnostics and to read a slug,
+    a date and the old URL from a Jekyll file name. The user's front matter is
+    copied verbatim, never re-serialised, so comments, quoting and key order
+    survive; only keys Jekyll read differently from kb are rewritten (see
+    :func:`_fix_front_matter`). The URL the post had under ``old_urls`` is
+    added as ``redirect_from`` (``None``: no old URL is recorded).
     """
+    context = context or PostContext(old_urls)
     text = normalise_text(text)
     diagnostics: list[Diagnostic] = []
 
@@ -428,23 +576,43 @@ def convert_post(
 
     raw = read_front_matter(text)
     yaml_text, body, _ = split_front_matter(text)
+    if raw.start_line is None and not raw.problems and is_jekyll_post_name(source.name):
+        # Jekyll publishes a dated file without front matter too, titled and
+        # dated from its name.
+        text = f"---\n---\n{text}"
+        raw = read_front_matter(text)
+        yaml_text, body, _ = split_front_matter(text)
+        diagnostics.append(
+            Diagnostic(source, 1, "no front matter: title and date taken from the file name, as Jekyll did")
+        )
     if raw.start_line is None and not raw.problems:
         return fail(
             "no front matter: a post must start with a '---' line, then 'title:' and "
             "'date:', then another '---' line",
             1,
         )
-    meta = article_meta(raw, zone)
-    # Broken YAML also makes title and date "missing"; saying so would only
-    # hide the one problem the user has to fix.
     structural = [problem for problem in raw.problems if problem.key is None]
-    for problem in structural or meta.problems:
+    for problem in structural:
+        diagnostics.append(Diagnostic(source, problem.line or 1, problem.message, Severity.ERROR))
+    if yaml_text is None or structural:
+        return Conversion(None, None, None, diagnostics)
+    front = _FrontMatter(yaml_text, source, diagnostics)
+    jekyll_moment = _fix_front_matter(raw.data, raw.lines, front, zone, context)
+    yaml_text = front.yaml_text
+    fixed = read_front_matter(f"---\n{yaml_text}---\n")
+    meta = article_meta(fixed, zone)
+    body_offset = raw.body_line - fixed.body_line
+    for problem in meta.problems:
+        if problem.key is None:
+            continue
         fatal = _is_fatal(problem, meta)
         severity = Severity.ERROR if fatal else Severity.WARNING
-        diagnostics.append(Diagnostic(source, problem.line or 1, problem.message, severity))
-    if yaml_text is None or any(d.severity is Severity.ERROR for d in diagnostics):
+        line = _original_line(problem, raw.lines)
+        diagnostics.append(Diagnostic(source, line, problem.message, severity))
+    if any(d.severity is Severity.ERROR for d in diagnostics):
         return Conversion(None, None, meta, diagnostics)
     assert meta.date is not None  # a missing date is fatal above
+    del body_offset
 
     body, liquid_notes = convert_liquid(body, raw.body_line)
     for note in liquid_notes[:MAX_SEAM_WARNINGS]:
@@ -495,14 +663,25 @@ def convert_post(
             )
         )
 
-    if old_urls is not None:
-        yaml_text = _with_old_url(yaml_text, raw.data, raw.lines, source, old_urls, diagnostics)
+    url: str | None = None
+    if context.rule is not None:
+        yaml_text, url = _with_old_url(
+            yaml_text, fixed.data, fixed.lines, source, context.rule, diagnostics, jekyll_moment
+        )
 
-    local = meta.date.astimezone(zone)
+    shown_in = context.rule.zone if context.from_site and context.rule is not None else zone
+    local = (jekyll_moment or meta.date).astimezone(shown_in)
     slug = post_slug(meta, source.name)
     relative_path = f"{local.year:04d}/{local.month:02d}/{slug}.md"
     article = f"---\n{yaml_text}---\n\n{joined}\n" if joined else f"---\n{yaml_text}---\n"
-    return Conversion(article, relative_path, meta, diagnostics)
+    return Conversion(article, relative_path, meta, diagnostics, url)
+
+
+def _original_line(problem: Problem, lines: dict[str, int]) -> int | None:
+    """The line of ``problem``'s key in the post (the fixed copy's lines may have moved)."""
+    if problem.key is not None and problem.key in lines:
+        return lines[problem.key]
+    return problem.line
 
 
 def _with_old_url(
@@ -512,39 +691,62 @@ def _with_old_url(
     source: Path,
     rule: OldUrlRule,
     diagnostics: list[Diagnostic],
-) -> str:
+    date: dt.datetime | None = None,
+) -> tuple[str, str | None]:
     try:
-        url = old_url(data, source.name, rule)
+        url = old_url(data, source.name, rule, date)
     except PermalinkError as error:
         line = lines.get("permalink") if "permalink" in data else None
         diagnostics.append(
             Diagnostic(source, line, f"{error}; no redirect_from added for the old URL")
         )
-        return yaml_text
+        return yaml_text, None
     if url is None:
-        return yaml_text
-    return add_redirect(yaml_text, data, lines, url)
+        return yaml_text, None
+    return add_redirect(yaml_text, data, lines, url), url
 
 
 # --- finding posts -------------------------------------------------------------
 
 
-def find_posts(path: Path, skip: Path | None = None) -> Iterator[Path]:
+def find_posts(
+    path: Path, skip: Path | None = None, report: ImportReport | None = None
+) -> Iterator[Path]:
     """Post files under the folder ``path``, in a stable order.
 
     Hidden files and folders (``.git``) are passed over, and so is ``skip``:
-    the articles folder itself, whose files are imports already.
+    the articles folder itself, whose files are imports already. Links that
+    lead outside ``path`` and special files (FIFOs, devices) are passed over
+    too, with a message in ``report``.
     """
     skip_resolved = skip.resolve() if skip is not None else None
+    root = path.resolve()
     for folder, folder_names, file_names in os.walk(path):
-        folder_names[:] = sorted(
-            name
-            for name in folder_names
-            if not name.startswith(".") and Path(folder, name).resolve() != skip_resolved
-        )
+        kept = []
+        for name in sorted(folder_names):
+            child = Path(folder, name)
+            if name.startswith(".") or child.resolve() == skip_resolved:
+                continue
+            if child.is_symlink() and not within(child.resolve(), root):
+                if report is not None:
+                    report.diagnostics.append(
+                        Diagnostic(
+                            child, None, f"is a link to {child.resolve()}, outside {path}; not read"
+                        )
+                    )
+                continue
+            kept.append(name)
+        folder_names[:] = kept
         for name in sorted(file_names):
-            if not name.startswith(".") and name.lower().endswith(POST_SUFFIXES):
-                yield Path(folder, name)
+            if name.startswith(".") or not name.lower().endswith(POST_SUFFIXES):
+                continue
+            candidate = Path(folder, name)
+            reason = check_file(candidate, path)
+            if reason is not None:
+                if report is not None:
+                    report.diagnostics.append(Diagnostic(candidate, None, reason))
+                continue
+            yield candidate
 
 
 # --- writing -------------------------------------------------------------------
@@ -663,9 +865,16 @@ class NotUtf8Error(ValueError):
         self.line = line
 
 
-def _read_text(path: Path) -> str:
-    """The text of ``path``; :class:`NotUtf8Error` when it is not UTF-8."""
-    data = path.read_bytes()
+def _read_text(path: Path, root: Path | None = None) -> str:
+    """The text of ``path``; :class:`NotUtf8Error` when it is not UTF-8.
+
+    Raises :class:`Refused` for what must not be read: anything but a regular
+    file, a link leaving ``root``, a file larger than kb reads.
+    """
+    reason = check_file(path, root)
+    if reason is not None:
+        raise Refused(reason)
+    data = read_bounded(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -682,7 +891,7 @@ def _blocked_folder(folder: Path, into: Path) -> str | None:
         if os.path.lexists(path) and not path.is_dir():
             what = "a link to nothing" if path.is_symlink() else "a file"
             return f"cannot create the folder {path}: {what} is in its place"
-        if path == into or not _is_within(path, into):
+        if path == into or not within(path, into):
             break
     return None
 
@@ -693,28 +902,36 @@ def _short(error: BaseException) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def _is_within(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
+def _is_other_article(
+    existing_text: str, meta: ArticleMeta, zone: dt.tzinfo, url: str | None = None
+) -> bool:
+    """True when ``existing_text`` is the article of another post than the one of ``meta``.
 
-
-def _is_other_article(existing_text: str, meta: ArticleMeta, zone: dt.tzinfo) -> bool:
-    """True when ``existing_text`` is an article with another title or date than ``meta``.
-
-    Two posts can share a slug (same title in one month); comparing title and
-    date keeps ``--force`` from replacing one post's article with another's.
-    A post whose title or date was edited since its last import is treated
-    the same way: it lands next to the old article, which is lost by no one.
-    An existing file without a readable title and date proves nothing, so the
-    usual exists/``--force`` rules apply to it.
+    A Jekyll post is known by its old URL, which no other post of its site
+    had: when the new article records one (``redirect_from``), the existing
+    article is the same post only if it records that URL too. Translations
+    keeping their original's title and date are then different posts, and a
+    post whose title changed is still itself. Without old URLs, title and
+    date decide: a post whose title or date was edited since its last import
+    lands next to the old article, which is lost by no one. An existing file
+    without a readable title and date proves nothing, so the usual
+    exists/``--force`` rules apply to it.
     """
-    existing = article_meta(read_front_matter(normalise_text(existing_text)), zone)
+    existing_raw = read_front_matter(normalise_text(existing_text))
+    ours = _redirects([*_redirects(meta.extra.get("redirect_from")), url] if url else [])
+    if ours:
+        theirs = _redirects(existing_raw.data.get("redirect_from"))
+        if theirs or existing_raw.data:
+            return not ours & theirs
+    existing = article_meta(existing_raw, zone)
     if not existing.title or existing.date is None:
         return False
     return existing.title != meta.title or existing.date != meta.date
+
+
+def _redirects(value: object) -> set[str]:
+    values = value if isinstance(value, (list, set)) else [value]
+    return set(normalise_redirects(values))
 
 
 @dataclass
@@ -729,8 +946,10 @@ class _Importer:
     sources: set[Path] = field(default_factory=set)
     #: Target (resolved) -> the source that took it in this run.
     claimed: dict[Path, Path] = field(default_factory=dict)
-    #: Source -> how its old URL is computed.
-    rules: dict[Path, OldUrlRule] = field(default_factory=dict)
+    #: Source -> what its site says about it (sites only).
+    contexts: dict[Path, PostContext] = field(default_factory=dict)
+    #: Source -> the folder it was found in, which links may not leave.
+    roots: dict[Path, Path] = field(default_factory=dict)
     #: Planned path -> (first number not known to be taken, what took the first).
     #: Posts sharing a slug start where the last one stopped: 1,200 posts with
     #: one slug read each existing article once instead of 720,000 times.
@@ -758,19 +977,28 @@ class _Importer:
         self.report.sites[root] = site
         for line, message in site.problems:
             self.report.diagnostics.append(Diagnostic(root / "_config.yml", line, message))
+        files = site_documents(root, site, skip=self.into)
+        for path, message in files.skipped:
+            self.report.diagnostics.append(Diagnostic(path, None, message))
         found: list[Path] = []
-        for post, categories in site_posts(root, POST_SUFFIXES, skip=self.into):
-            self.rules[post] = OldUrlRule.for_site(site, categories, self.permalink)
-            found.append(post)
+        for document in files.documents:
+            if document.collection != "posts":
+                continue
+            rule = OldUrlRule.for_site(site, document.path_categories, self.permalink)
+            self.contexts[document.path] = PostContext(rule, from_site=True)
+            self.roots[document.path] = root
+            found.append(document.path)
         return found
 
     def _collect(self, paths: Iterable[Path]) -> Iterator[Path]:
         seen: set[Path] = set()
         for path in paths:
-            if path.is_dir() and is_site_folder(path):
+            if path.is_dir() and is_site_root(path):
                 found = self._site_posts(path)
             elif path.is_dir():
-                found = list(find_posts(path, skip=self.into))
+                found = list(find_posts(path, skip=self.into, report=self.report))
+                for post in found:
+                    self.roots[post] = path
                 if not found:
                     self.report.diagnostics.append(
                         Diagnostic(
@@ -779,7 +1007,7 @@ class _Importer:
                             f"no posts found (looked for {', '.join(POST_SUFFIXES)} files)",
                         )
                     )
-            elif path.exists():
+            elif path.exists() or path.is_symlink():
                 found = [path]
             else:
                 self.report.diagnostics.append(
@@ -794,15 +1022,20 @@ class _Importer:
 
     def _import_one(self, source: Path) -> PostResult:
         try:
-            text = _read_text(source)
+            text = _read_text(source, self.roots.get(source))
         except NotUtf8Error as error:
             problem = Diagnostic(source, error.line, str(error), Severity.ERROR)
+            return PostResult(source, Outcome.FAILED, diagnostics=[problem])
+        except Refused as error:
+            problem = Diagnostic(source, None, str(error), Severity.ERROR)
             return PostResult(source, Outcome.FAILED, diagnostics=[problem])
         except OSError as error:
             problem = Diagnostic(source, None, f"cannot read: {error.strerror}", Severity.ERROR)
             return PostResult(source, Outcome.FAILED, diagnostics=[problem])
-        rule = self.rules.get(source) or OldUrlRule(self.permalink or LOOSE_FILES.pattern)
-        conversion = convert_post(text, source, self.zone, rule)
+        context = self.contexts.get(source) or PostContext(
+            OldUrlRule(self.permalink or LOOSE_FILES.pattern)
+        )
+        conversion = convert_post(text, source, self.zone, context.rule, context)
         result = PostResult(source, Outcome.FAILED, diagnostics=conversion.diagnostics)
         if conversion.article is None or conversion.relative_path is None:
             return result
@@ -837,7 +1070,7 @@ class _Importer:
         for number in itertools.count(start):
             candidate = planned if number == 1 else planned.with_name(f"{stem}-{number}{suffix}")
             resolved = candidate.resolve()
-            if not _is_within(resolved, into_resolved):
+            if not within(resolved, into_resolved):
                 self._error(
                     result,
                     f"refusing to write {candidate}: it resolves to {resolved}, "
@@ -848,7 +1081,7 @@ class _Importer:
             other_source = self.claimed.get(resolved)
             if other_source is not None:
                 taken_by = f"{other_source}, imported in this run"
-            elif self._holds_other_article(candidate, meta):
+            elif self._holds_other_article(candidate, meta, conversion.old_url):
                 taken_by = "another article already there"
             else:
                 if number > 1:
@@ -866,7 +1099,9 @@ class _Importer:
             self.taken[planned] = (number + 1, first_taken_by)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _holds_other_article(self, candidate: Path, meta: ArticleMeta) -> bool:
+    def _holds_other_article(
+        self, candidate: Path, meta: ArticleMeta, url: str | None = None
+    ) -> bool:
         if not candidate.is_file():
             return False
         try:
@@ -875,7 +1110,7 @@ class _Importer:
             # Not provably another article: the usual rules apply, and a
             # file that cannot be read is reported when it is compared.
             return False
-        return _is_other_article(existing_text, meta, self.zone)
+        return _is_other_article(existing_text, meta, self.zone, url)
 
     def _place(self, target: Path, article: str, result: PostResult) -> None:
         blocked = _blocked_folder(target.parent, self.into)

@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -133,6 +132,8 @@ class JekyllSite:
     markdown_ext: tuple[str, ...] = DEFAULT_MARKDOWN_EXT
     #: Problems with the settings: (1-based line or None, message).
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    #: Every setting as read, for ``{{ site.* }}`` and the site's layout.
+    data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -159,6 +160,8 @@ def read_site_config(text: str) -> JekyllSite:
     if not isinstance(data, Mapping):
         site.problems.append((1, "_config.yml must be a mapping of settings"))
         return site
+
+    site.data = dict(data)
 
     def text_of(key: str) -> str:
         value = scalar_text(data.get(key))
@@ -238,8 +241,11 @@ def _listed(value: Any, *, split: bool) -> list[str]:
     if isinstance(value, str):
         return value.split() if split else [value]
     if isinstance(value, (list, tuple)):
-        return [str(item) for item in value if item is not None]
-    return [str(value)]
+        # Only scalars: str() of a nested list built from YAML aliases grows
+        # exponentially with the nesting, and no category is a list.
+        return [text for text in map(scalar_text, value) if text]
+    text = scalar_text(value)
+    return [text] if text else []
 
 
 def post_categories(data: Mapping[str, Any], path_categories: Sequence[str] = ()) -> list[str]:
@@ -260,8 +266,12 @@ def post_categories(data: Mapping[str, Any], path_categories: Sequence[str] = ()
     return merged
 
 
-def post_date(data: Mapping[str, Any], file_name: str, zone: dt.tzinfo) -> dt.datetime | None:
-    """The post's date in the site's zone: ``date:``, else the file name's date."""
+def post_date(
+    data: Mapping[str, Any], file_name: str, zone: dt.tzinfo, date: dt.datetime | None = None
+) -> dt.datetime | None:
+    """The post's date in the site's zone: ``date`` when given, else ``date:``, else the file name's."""
+    if date is not None:
+        return date.astimezone(zone)
     value = data.get("date")
     if value is not None:
         try:
@@ -359,6 +369,7 @@ def post_url(
     *,
     path_categories: Sequence[str] = (),
     markdown_ext: Sequence[str] = DEFAULT_MARKDOWN_EXT,
+    date: dt.datetime | None = None,
 ) -> str | None:
     """The URL (unescaped, from the site root) Jekyll gave this post; ``None`` without a date.
 
@@ -366,7 +377,7 @@ def post_url(
     fine; only the last part counts), ``pattern`` the site's pattern or style.
     Raises :class:`PermalinkError` for a pattern with an unknown placeholder.
     """
-    date = post_date(data, file_name, zone)
+    date = post_date(data, file_name, zone, date)
     if date is None:
         return None
     values = placeholders(
@@ -446,7 +457,9 @@ class OldUrlRule:
         return cls(pattern or site.permalink, site.zone, tuple(path_categories), site.markdown_ext)
 
 
-def old_url(data: Mapping[str, Any], file_name: str, rule: OldUrlRule) -> str | None:
+def old_url(
+    data: Mapping[str, Any], file_name: str, rule: OldUrlRule, date: dt.datetime | None = None
+) -> str | None:
     """The URL the post had, or ``None`` when Jekyll would not have published it.
 
     Jekyll only publishes ``YYYY-MM-DD-title.ext`` files from ``_posts``; any
@@ -466,6 +479,7 @@ def old_url(data: Mapping[str, Any], file_name: str, rule: OldUrlRule) -> str | 
         rule.zone,
         path_categories=rule.path_categories,
         markdown_ext=rule.markdown_ext,
+        date=date,
     )
 
 
@@ -500,42 +514,6 @@ def add_redirect(
     end = later[0] if later else len(text_lines)
     block = "redirect_from:\n" + "".join(f"  - {_yaml_string(item)}\n" for item in urls)
     return "".join(text_lines[:start]) + block + "".join(text_lines[end:])
-
-
-#: Folders of a Jekyll site that never hold posts to import.
-_NOT_POSTS = frozenset({"_site", "node_modules", "vendor", "_drafts", ".jekyll-cache"})
-
-
-def is_site_folder(path: Path) -> bool:
-    """True for the root of a Jekyll site: a ``_config.yml`` beside a ``_posts`` folder."""
-    return (path / "_config.yml").is_file() and (path / "_posts").is_dir()
-
-
-def site_posts(
-    root: Path, suffixes: Sequence[str], skip: Path | None = None
-) -> Iterator[tuple[Path, tuple[str, ...]]]:
-    """Each post of the site at ``root`` with its path categories, in a stable order.
-
-    Posts are the files under any ``_posts`` folder (``blog/_posts`` gives the
-    category ``blog``, as in Jekyll); hidden folders, ``_site`` and ``skip``
-    (the articles folder) are passed over.
-    """
-    skip_resolved = skip.resolve() if skip is not None else None
-    for folder, folder_names, file_names in os.walk(root):
-        folder_names[:] = sorted(
-            name
-            for name in folder_names
-            if not name.startswith(".")
-            and name not in _NOT_POSTS
-            and Path(folder, name).resolve() != skip_resolved
-        )
-        parts = Path(folder).relative_to(root).parts
-        if "_posts" not in parts:
-            continue
-        categories = tuple(parts[: parts.index("_posts")])
-        for name in sorted(file_names):
-            if not name.startswith(".") and name.lower().endswith(tuple(suffixes)):
-                yield Path(folder, name), categories
 
 
 def read_site(root: Path) -> JekyllSite:

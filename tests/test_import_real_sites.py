@@ -1,0 +1,84 @@
+"""Whole Jekyll sites moved in by ``kb import``, checked against what Jekyll 4 made of them.
+
+The sites under ``fixtures/jekyll_sites`` are written for these tests on the
+pattern of real public sites (a Jekyll-Bootstrap Japanese diary whose posts
+have no ``date:``, a multilingual news site with ``en/news/_posts`` and
+``ja/news/_posts``, a diary whose dates are written every way Ruby reads them).
+``reference.json`` holds, for every post Jekyll publishes, the URL, date,
+categories and title Jekyll 4.3.1 itself computed (``Jekyll::Site#read`` in
+safe mode): the reference is Jekyll's output, not kb's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from kb.dates import zone_named
+from kb.frontmatter import article_meta, read_front_matter
+from kb.importer import Outcome, import_posts
+
+SITES = Path(__file__).resolve().parent / "fixtures" / "jekyll_sites"
+REFERENCE = json.loads((SITES / "reference.json").read_text(encoding="utf-8"))
+TOKYO = zone_named("Asia/Tokyo")
+
+
+def _imported(site: str, into: Path) -> dict[str, object]:
+    report = import_posts([SITES / site], into, TOKYO)
+    return {result.source.relative_to(SITES / site).as_posix(): result for result in report.results}
+
+
+@pytest.mark.parametrize("site", sorted(REFERENCE["sites"]))
+def test_every_post_jekyll_publishes_keeps_its_url_date_title_and_categories(
+    tmp_path: Path, site: str
+) -> None:
+    results = _imported(site, tmp_path / "articles")
+    posts = REFERENCE["sites"][site]["posts"]
+    assert posts
+    for post in posts:
+        result = results[post["path"]]
+        assert result.outcome is Outcome.IMPORTED, (post["path"], result.diagnostics)
+        raw = read_front_matter(result.target.read_text(encoding="utf-8"))
+        meta = article_meta(raw, TOKYO)
+        assert post["url"] in raw.data["redirect_from"], post["path"]
+        assert meta.title == post["title"]
+        assert meta.categories == post["categories"], post["path"]
+        jekyll_date = dt.datetime.fromisoformat(post["date"])
+        assert meta.date == jekyll_date, post["path"]
+        # The folder is the month Jekyll showed, not the month in kb_timezone.
+        folder = result.target.parent.relative_to(tmp_path / "articles").as_posix()
+        assert folder == f"{jekyll_date.year:04d}/{jekyll_date.month:02d}", post["path"]
+
+
+def test_a_post_dated_late_in_its_own_zone_stays_in_its_month(tmp_path: Path) -> None:
+    # 2013-11-30 23:30 in New York is 1 December in Tokyo (kb_timezone here).
+    result = _imported("tokei", tmp_path / "articles")["_posts/2013-11-22-jikoku-14.md"]
+    assert result.target.parent.name == "11"
+    text = result.target.read_text(encoding="utf-8")
+    assert "date: 2013-11-30 23:30:00 -0500" in text
+
+
+def test_translations_sharing_title_and_date_are_distinct_articles_and_reimport_is_a_no_op(
+    tmp_path: Path,
+) -> None:
+    into = tmp_path / "articles"
+    first = _imported("newsroom", into)
+    english, japanese = (
+        first[f"{lang}/news/_posts/2022-11-22-advisory.md"] for lang in ("en", "ja")
+    )
+    assert english.outcome is japanese.outcome is Outcome.IMPORTED
+    assert english.target != japanese.target
+    assert "Please upgrade" in english.target.read_text(encoding="utf-8")
+    assert "更新してください" in japanese.target.read_text(encoding="utf-8")
+    again = _imported("newsroom", into)
+    assert {result.outcome for result in again.values()} == {Outcome.UNCHANGED}
+    assert again["ja/news/_posts/2022-11-22-advisory.md"].target == japanese.target
+
+
+def test_folders_jekyll_does_not_read_hold_no_posts(tmp_path: Path) -> None:
+    results = _imported("newsroom", tmp_path / "articles")
+    # lib/ is excluded in _config.yml, _private/ starts with an underscore.
+    assert not [path for path in results if path.startswith(("lib/", "_private/"))]

@@ -11,7 +11,7 @@ SPHINX := $(PY) -m sphinx
 JOBS   ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install html dirhtml strict serve test lint linkcheck bench clean
+.PHONY: help install html dirhtml strict serve test lint linkcheck bench catalogs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,13 @@ linkcheck: $(STAMP)  ## check external links
 bench: $(STAMP)  ## build generated corpora with and without kb, and time search in Chromium
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/search_bench.py
+
+LOCALE := ext/kb/locale
+catalogs: $(STAMP)  ## kb's interface text: extract it, merge it into each catalog, compile them
+	$(VENV)/bin/pybabel extract -F babel.cfg -k kb_gettext --no-location --sort-output \
+		--project kb --copyright-holder "kb authors" -o $(LOCALE)/kb.pot ext/kb
+	$(VENV)/bin/pybabel update -D kb -i $(LOCALE)/kb.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -D kb -d $(LOCALE) --statistics
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf $(BUILD) benchmarks/work

@@ -1,12 +1,13 @@
 """The relationship map and the articles-per-month chart: layout data and rendered SVG.
 
-Pictures are rendered from the real templates with a plain autoescaping Jinja
-environment; the numbers in their tables are checked against counts computed
+Pictures are rendered from the real templates with kb's template environment
+and its Japanese catalog, outside any Sphinx build; the numbers in their tables are checked against counts computed
 here from the records, independently of kb.graph.
 """
 
 from __future__ import annotations
 
+import gettext
 import itertools
 import random
 import re
@@ -18,6 +19,8 @@ from bs4 import BeautifulSoup
 
 from kb import graph, timeline
 from kb.graph import ArticleMentions, GraphEntry, MentionIndex
+from kb.render import Templates
+from kb.wording import CATALOG, LOCALE_DIR, Wording
 from kbtesting import REPO
 
 TEMPLATES = REPO / "ext" / "kb" / "templates"
@@ -39,8 +42,11 @@ NAMES = [
 ]
 
 
+JAPANESE = Wording.of(gettext.translation(CATALOG, LOCALE_DIR, ["ja"]), "ja")
+
+
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    return Templates((str(TEMPLATES),), JAPANESE).environment
 
 
 def url(target: str) -> str:
@@ -251,7 +257,7 @@ def test_pictures_reference_nothing_outside_and_escape_names() -> None:
     html = render_map(graph.relationship_map(entries, articles))
     html += render_map(graph.neighbourhood(entries, articles, "g/x"))
     html += render_timeline(
-        timeline.draw_timeline(timeline.month_counts(["2025-03"])), {"2025-03": "archive/2025/03"}
+        timeline.draw_timeline(timeline.month_counts(["2025-03"]), JAPANESE), {"2025-03": "archive/2025/03"}
     )
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "A&amp;B" in html
@@ -280,16 +286,16 @@ def test_month_counts_are_continuous_and_zero_filled() -> None:
         ("2025-01", 0),
         ("2025-02", 2),
     ]
-    assert counts[-1].label == "2025年2月"
+    assert timeline.draw_timeline(counts, JAPANESE).labels["2025-02"] == "2025年2月"
     assert timeline.month_counts([]) == ()
-    assert timeline.draw_timeline(()) is None
+    assert timeline.draw_timeline((), JAPANESE) is None
 
 
 def test_timeline_bars_and_table_match_the_articles() -> None:
     _, articles = corpus(10, 150)
     months = [a.month for a in articles]
     expected = Counter(months)
-    picture = timeline.draw_timeline(timeline.month_counts(months))
+    picture = timeline.draw_timeline(timeline.month_counts(months), JAPANESE)
     targets = {key: f"archive/{key.replace('-', '/')}" for key in expected}
     soup = BeautifulSoup(render_timeline(picture, targets), "html.parser")
     bars = soup.select("svg a.kb-graph-bar-link")
@@ -312,7 +318,7 @@ def test_timeline_bars_and_table_match_the_articles() -> None:
 
 
 def test_months_without_an_archive_page_are_not_linked() -> None:
-    picture = timeline.draw_timeline(timeline.month_counts(["2025-01", "2025-03"]))
+    picture = timeline.draw_timeline(timeline.month_counts(["2025-01", "2025-03"]), JAPANESE)
     soup = BeautifulSoup(render_timeline(picture, {"2025-03": "archive/2025/03"}), "html.parser")
     assert [a["href"] for a in soup.select("svg a")] == [url("archive/2025/03")]
     assert [r.th.get_text() for r in soup.select("tbody tr")] == ["2025年1月", "2025年3月"]
@@ -321,7 +327,7 @@ def test_months_without_an_archive_page_are_not_linked() -> None:
 
 def test_timeline_keeps_the_latest_ten_years() -> None:
     months = [f"{year}-06" for year in range(2000, 2026)]
-    picture = timeline.draw_timeline(timeline.month_counts(months))
+    picture = timeline.draw_timeline(timeline.month_counts(months), JAPANESE)
     assert len(picture.bars) == timeline.MAX_MONTHS
     assert picture.months[0].key == "2016-06"
     assert picture.hidden_months == 16

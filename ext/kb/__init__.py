@@ -29,10 +29,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: ``kb import`` and the other commands live
     # in this package and must start without loading Sphinx. These imports go
     # down the layers only.
-    from kb import config, feeds, nodes, reading, searching, sharing, writing
+    from kb import config, feeds, i18n, nodes, reading, searching, sharing, writing
     from kb.domain import KbDomain
 
     app.setup_extension("sphinx_design")
+    i18n.setup(app)
     config.register(app)
     app.add_domain(KbDomain)
     nodes.register(app)

@@ -324,7 +324,7 @@ class KbDomain(Domain):
             found = page_target(kb_config(env), self.taxonomy, target)
             if found is None or not renders_extra_pages(builder):
                 return contnode
-            return make_refnode(builder, fromdocname, found[0], "", contnode)
+            return make_refnode(builder, fromdocname, found, "", contnode)
         kind = "" if typ in (ENTRY_REFTYPE, MENTION_REFTYPE) else self.kind_of_role(typ)
         entry = self.find_entry(target, kind)
         if entry is None:

@@ -39,9 +39,10 @@ from sphinx.util.osutil import relative_uri
 
 from kb.config import kb_config
 from kb.domain import KbDomain, domain_of, renders_extra_pages
+from kb.i18n import wording_of
 from kb.outputs import digest_of
 from kb.records import Article
-from kb.targets import feed_path
+from kb.targets import feed_path, feed_title
 from kb.values import clip_excerpt
 
 logger = logging.getLogger(__name__)
@@ -325,7 +326,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     for kind in ("tag", "category"):
         for term in taxonomy.sorted_terms(kind):
             plans[feed_path(config, term)] = (
-                f"{site}: {term.name}",
+                feed_title(wording_of(app), site, term),
                 app.builder.get_target_uri(term.pagename),
                 term.articles,
             )

@@ -10,6 +10,12 @@ Templates get ``url(target)`` (:func:`linker_for`), which turns a page name,
 ``docname#anchor`` or a file target made by :mod:`kb.targets` into a URL
 relative to the page being written, from the builder: no template or view
 ever builds an ``.html`` path itself.
+
+Their text goes through the ``kb`` message catalog of the build's language
+(:mod:`kb.i18n`): ``_()``, ``ngettext()``, ``pgettext()`` and ``npgettext()``
+as Jinja's i18n extension defines them (new style: ``_("%(name)s", name=x)``
+escapes ``x``), and dates through ``long_date``, ``month_name`` and
+``year_name``, written as the language writes them.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ from typing import Any
 import jinja2
 
 from kb.dates import format_japanese_date
+from kb.i18n import wording_of
 from kb.targets import FILE_TARGET
+from kb.wording import Wording
 
 #: Turns a target (page name, ``docname#anchor`` or a file target) into a URL
 #: relative to the page being written.
@@ -51,20 +59,37 @@ def _iso(moment: dt.datetime | None) -> str:
 
 
 class Templates:
-    """kb's templates, looked up in the project's template folders first."""
+    """kb's templates, looked up in the project's template folders first, in one language."""
 
-    def __init__(self, search_path: tuple[str, ...]) -> None:
+    def __init__(self, search_path: tuple[str, ...], words: Wording) -> None:
         self.search_path = search_path
+        self.words = words
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(list(search_path)),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.environment.install_gettext_callables(  # type: ignore[attr-defined]
+            words.gettext,
+            words.ngettext,
+            newstyle=True,
+            pgettext=words.pgettext,
+            npgettext=words.npgettext,
+        )
+
+        def long_date(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+            return words.day(moment, zone) if moment is not None else ""
+
+        self.environment.filters["long_date"] = long_date
+        # Kept for project templates written before the catalogs: always Japanese.
         self.environment.filters["japanese_date"] = _japanese_date
         self.environment.filters["iso"] = _iso
         self.environment.globals["badge_classes"] = BADGE_CLASSES
+        self.environment.globals["month_name"] = words.month
+        self.environment.globals["year_name"] = words.year
 
     def render(self, name: str, **context: Any) -> str:
         return self.environment.get_template(name).render(context).strip()
@@ -80,27 +105,30 @@ class Templates:
 
 
 @functools.lru_cache(maxsize=8)
-def _templates(search_path: tuple[str, ...]) -> Templates:
-    return Templates(search_path)
+def _templates(search_path: tuple[str, ...], words: Wording) -> Templates:
+    return Templates(search_path, words)
 
 
-def templates_for(confdir: str | os.PathLike[str], templates_path: list[str]) -> Templates:
+def templates_for(
+    confdir: str | os.PathLike[str], templates_path: list[str], words: Wording
+) -> Templates:
     """The templates of a project: its ``templates_path`` folders, then kb's own.
 
-    Cached per search path, so compiled templates are shared by every page of
-    a build; a cache of a pure function of the paths, not build state.
+    Cached per search path and wording, so compiled templates are shared by
+    every page of a build; a cache of a pure function of its arguments, not
+    build state.
     """
     folders: list[str] = []
     for folder in [*templates_path, KB_TEMPLATES]:
         absolute = os.path.normpath(os.path.join(confdir, folder))
         if absolute not in folders:
             folders.append(absolute)
-    return _templates(tuple(folders))
+    return _templates(tuple(folders), words)
 
 
 def templates_of(app: Any) -> Templates:
-    """The templates of the project a Sphinx application builds."""
-    return templates_for(app.confdir, list(app.config.templates_path))
+    """The templates of the project a Sphinx application builds, in its language."""
+    return templates_for(app.confdir, list(app.config.templates_path), wording_of(app))
 
 
 def linker_for(builder: Any, pagename: str) -> Linker:

@@ -3,15 +3,18 @@
 A link to a generated page is written as a target such as ``tag:AI``,
 ``index:tag``, ``month:2025-11`` or a ``{ref}`` label such as ``kb-tag-ai``;
 these functions turn it into the page name, which the builder then turns
-into a URL relative to the page being written.
+into a URL relative to the page being written. The titles of generated pages
+are written here too, once, in the words of the build's language
+(:class:`kb.wording.Wording`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kb.settings import KbConfig
-from kb.taxonomy import KIND_TITLES, KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename
+from kb.taxonomy import KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename
+from kb.wording import Wording
 
 #: Prefix of a linker target that is a file kb writes (a feed), not a page.
 FILE_TARGET = "@file:"
@@ -42,17 +45,69 @@ def overview_pagename(config: KbConfig, kind: str) -> str:
     return f"{base_path(config, kind)}/index"
 
 
-def overview_title(kind: str) -> str:
-    return "アーカイブ" if kind == "archive" else f"{KIND_TITLES[kind]}一覧"
+def kind_title(words: Wording, kind: str) -> str:
+    """Tags, categories or authors, as a section and a column are headed."""
+    if kind == "tag":
+        return words.gettext("Tags")
+    if kind == "category":
+        return words.gettext("Categories")
+    return words.gettext("Authors")
+
+
+def overview_title(words: Wording, kind: str) -> str:
+    """Title of the overview of tags, categories or authors, or of the archive."""
+    if kind == "tag":
+        return words.gettext("All tags")
+    if kind == "category":
+        return words.gettext("All categories")
+    if kind == "author":
+        return words.gettext("All authors")
+    return words.gettext("Archive")
+
+
+def term_title(words: Wording, term: Term, number: int = 1) -> str:
+    """Title of a tag, category or author page (``number``: its page of a long list)."""
+    if term.kind == "tag":
+        title = words.gettext("Tag: %(name)s") % {"name": term.name}
+    elif term.kind == "category":
+        title = words.gettext("Category: %(name)s") % {"name": term.name}
+    else:
+        title = words.gettext("Author: %(name)s") % {"name": term.name}
+    if number > 1:
+        title = words.gettext("%(title)s (page %(number)d)") % {"title": title, "number": number}
+    return title
+
+
+def month_title(words: Wording, year: int, month: int) -> str:
+    """Title of a month's page."""
+    return words.gettext("Articles from %(month)s") % {"month": words.month(year, month)}
+
+
+def glossary_title(words: Wording, kind: str, spec: Mapping[str, str]) -> str:
+    """Name of a glossary kind: its ``title``, else kb's own for the kinds kb defines."""
+    if spec.get("title"):
+        return spec["title"]
+    if kind == "partner":
+        return words.gettext("Partners")
+    if kind == "technology":
+        return words.gettext("Technologies")
+    return kind
+
+
+def glossary_overview_title(words: Wording, kind: str, spec: Mapping[str, str]) -> str:
+    return words.gettext("All %(kind)s") % {"kind": glossary_title(words, kind, spec)}
+
+
+def feed_title(words: Wording, site: str, term: Term | None = None) -> str:
+    """Title of the site feed, or of a tag's or category's feed."""
+    if term is None:
+        return site
+    return words.gettext("%(site)s: %(name)s") % {"site": site, "name": term.name}
 
 
 def glossary_overview_pagename(config: KbConfig, kind: str) -> str:
     folder = config.glossary_kinds[kind].get("folder", kind)
     return f"{config.glossary_dir.strip('/')}/{folder}/index"
-
-
-def month_title(year: int, month: int) -> str:
-    return f"{year}年{month}月"
 
 
 def feed_path(config: KbConfig, term: Term | None = None) -> str:
@@ -67,29 +122,30 @@ def file_target(path: str) -> str:
     return FILE_TARGET + path
 
 
-def page_target(config: KbConfig, taxonomy: Taxonomy, target: str) -> tuple[str, str] | None:
-    """``tag:AI`` -> (page name, title); None when the page does not exist."""
+def page_target(config: KbConfig, taxonomy: Taxonomy, target: str) -> str | None:
+    """``tag:AI`` -> its page name; None when the page does not exist."""
     kind, _, name = target.partition(":")
-    if kind in KIND_TITLES:
+    if kind in KINDS:
         term = taxonomy.term(kind, name)
-        return (term.pagename, term.name) if term else None
-    if kind == "index" and (name in KIND_TITLES or name == "archive"):
-        return overview_pagename(config, name), overview_title(name)
+        return term.pagename if term else None
+    if kind == "index" and (name in KINDS or name == "archive"):
+        return overview_pagename(config, name)
     if kind == "month":
         year, _, month = name.partition("-")
         if year.isdigit() and month.isdigit() and (int(year), int(month)) in taxonomy.months:
-            return (
-                month_pagename(config.archive_path, int(year), int(month)),
-                month_title(int(year), int(month)),
-            )
+            return month_pagename(config.archive_path, int(year), int(month))
         return None
     if kind == "page" and name in taxonomy.pages:
-        return name, name
+        return name
     return None
 
 
 def label_target(
-    config: KbConfig, taxonomy: Taxonomy, generated_glossary_kinds: Iterable[str], label: str
+    config: KbConfig,
+    taxonomy: Taxonomy,
+    generated_glossary_kinds: Iterable[str],
+    label: str,
+    words: Wording,
 ) -> tuple[str, str] | None:
     """Resolve ``{ref}`` labels such as ``kb-tag-ai``, ``kb-tags`` or
     ``kb-archive-2025-11`` to generated pages."""
@@ -101,31 +157,37 @@ def label_target(
             slug = label[len(prefix) :]
             for term in taxonomy.terms.get(kind, {}).values():
                 if term.slug == slug:
-                    return term.pagename, f"{KIND_TITLES[kind]}: {term.name}"
+                    return term.pagename, term_title(words, term)
             return None
         if label == f"kb-{SECTIONS[kind]}":
-            return overview_pagename(config, kind), overview_title(kind)
+            return overview_pagename(config, kind), overview_title(words, kind)
     if label == "kb-archive":
-        return overview_pagename(config, "archive"), overview_title("archive")
+        return overview_pagename(config, "archive"), overview_title(words, "archive")
     if label.startswith("kb-archive-"):
         year, _, month = label[len("kb-archive-") :].partition("-")
         if year.isdigit() and month.isdigit() and (int(year), int(month)) in taxonomy.months:
             return (
                 month_pagename(config.archive_path, int(year), int(month)),
-                f"{month_title(int(year), int(month))}の記事",
+                month_title(words, int(year), int(month)),
             )
         return None
     for kind in generated_glossary_kinds:
         spec = config.glossary_kinds[kind]
         if label == f"kb-{spec.get('folder', kind)}":
-            return glossary_overview_pagename(config, kind), f"{spec.get('title', kind)}一覧"
+            return (
+                glossary_overview_pagename(config, kind),
+                glossary_overview_title(words, kind, spec),
+            )
     return None
 
 
-def sections(config: KbConfig) -> list[tuple[str, str]]:
+def sections(config: KbConfig, words: Wording) -> list[tuple[str, str]]:
     """The sidebar's sections: generated overviews and the glossary kinds."""
-    items = [(overview_pagename(config, "archive"), overview_title("archive"))]
-    items += [(overview_pagename(config, kind), KIND_TITLES[kind]) for kind in ("category", "tag", "author")]
+    items = [(overview_pagename(config, "archive"), overview_title(words, "archive"))]
+    items += [
+        (overview_pagename(config, kind), kind_title(words, kind))
+        for kind in ("category", "tag", "author")
+    ]
     for kind, spec in config.glossary_kinds.items():
-        items.append((glossary_overview_pagename(config, kind), spec.get("title", kind)))
+        items.append((glossary_overview_pagename(config, kind), glossary_title(words, kind, spec)))
     return items

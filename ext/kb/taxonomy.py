@@ -18,8 +18,6 @@ from kb.taxonomyfile import SECTIONS as SECTIONS
 from kb.taxonomyfile import Overrides
 
 KINDS = ("tag", "category", "author")
-#: Reader-facing name of each kind.
-KIND_TITLES = {"tag": "タグ", "category": "カテゴリ", "author": "著者"}
 
 
 def base_path(config: KbConfig, kind: str) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from kb.wording import Wording
 
 #: Shortest span shown, so one busy month still reads as a bar among months.
 MIN_MONTHS = 6
@@ -43,10 +45,6 @@ class MonthCount:
     @property
     def month(self) -> int:
         return int(self.key[5:])
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年{self.month}月"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +90,8 @@ class TimelinePicture:
     peak_y: float
     #: Months before the shown span that were left out (only past MAX_MONTHS).
     hidden_months: int
+    #: Month key -> the month written out (``2025年11月``), for every month shown.
+    labels: Mapping[str, str]
 
 
 def _next(year: int, month: int) -> tuple[int, int]:
@@ -135,8 +135,11 @@ def _fmt(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def draw_timeline(counts: tuple[MonthCount, ...]) -> TimelinePicture | None:
-    """The bar chart of ``counts`` (from :func:`month_counts`); None when there is nothing."""
+def draw_timeline(counts: tuple[MonthCount, ...], words: Wording) -> TimelinePicture | None:
+    """The bar chart of ``counts`` (from :func:`month_counts`); None when there is nothing.
+
+    Month names and each bar's tooltip are written in ``words``.
+    """
     if not any(m.count for m in counts):
         return None
     shown = counts[-MAX_MONTHS:]
@@ -150,6 +153,7 @@ def draw_timeline(counts: tuple[MonthCount, ...]) -> TimelinePicture | None:
     last_tick = -_YEAR_ROOM
     wide = _number(slot * 0.75)
     across = _fmt(wide)
+    labels = {m.key: words.month(m.year, m.month) for m in shown}
     for index, month in enumerate(shown):
         x = _LEFT + index * slot
         left = _number(x + slot * 0.125)
@@ -157,7 +161,11 @@ def draw_timeline(counts: tuple[MonthCount, ...]) -> TimelinePicture | None:
             tall = _number(max(2.0, _CHART_HEIGHT * month.count / peak))
             top = _number(axis_y - tall)
             path = f"M{_fmt(left)} {_fmt(top)}h{across}v{_fmt(tall)}h-{across}z"
-            bars.append(Bar(month, left, top, wide, tall, path, f"{month.label}: {month.count}件"))
+            title = words.gettext("%(month)s: %(count)s") % {
+                "month": labels[month.key],
+                "count": words.count(month.count),
+            }
+            bars.append(Bar(month, left, top, wide, tall, path, title))
         else:
             bars.append(Bar(month, left, axis_y, wide, 0.0, "", ""))
         # A year is written at January and at the first month, where there is room.
@@ -177,4 +185,5 @@ def draw_timeline(counts: tuple[MonthCount, ...]) -> TimelinePicture | None:
         axis_y=_number(axis_y),
         peak_y=_TOP,
         hidden_months=hidden,
+        labels=labels,
     )

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import graph, timeline
-from kb.dates import format_japanese_date
 from kb.domain import KbDomain
 from kb.names import fold
 from kb.records import Article
@@ -41,12 +40,15 @@ from kb.targets import (
     feed_path,
     file_target,
     glossary_overview_pagename,
+    glossary_overview_title,
+    glossary_title,
+    kind_title,
     month_title,
     overview_pagename,
     overview_title,
+    term_title,
 )
 from kb.taxonomy import (
-    KIND_TITLES,
     SECTIONS,
     Taxonomy,
     Term,
@@ -55,6 +57,7 @@ from kb.taxonomy import (
     term_links,
 )
 from kb.values import clip_excerpt
+from kb.wording import Wording
 
 #: Badges shown per article in lists; the article page itself shows them all.
 #: Every tag page lists its articles, so without a cap an article with n tags
@@ -95,7 +98,11 @@ def _badges(
 
 
 def items(
-    articles: Iterable[Article], taxonomy: Taxonomy, zone: dt.tzinfo, skip: Term | None = None
+    articles: Iterable[Article],
+    taxonomy: Taxonomy,
+    zone: dt.tzinfo,
+    words: Wording,
+    skip: Term | None = None,
 ) -> list[dict[str, Any]]:
     """The context of kb/article-item.html for each article."""
     found = []
@@ -104,7 +111,7 @@ def items(
         found.append(
             {
                 "article": article,
-                "day": _day(article.date, zone),
+                "day": _day(article.date, zone, words),
                 "iso": article.date.isoformat() if article.date else "",
                 "excerpt": clip_excerpt(article.excerpt),
                 "badges": badges,
@@ -115,9 +122,9 @@ def items(
 
 
 @functools.lru_cache(maxsize=4096)
-def _day(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
+def _day(moment: dt.datetime | None, zone: dt.tzinfo, words: Wording) -> str:
     """2025年11月7日, computed once per date: lists show the same articles many times."""
-    return format_japanese_date(moment, zone) if moment is not None else ""
+    return words.day(moment, zone) if moment is not None else ""
 
 
 def by_year(articles: Sequence[Article], config: KbConfig) -> list[tuple[int | None, list[Article]]]:
@@ -178,45 +185,48 @@ class Page:
         )
 
 
-def generated_pages(domain: KbDomain, config: KbConfig, found_docs: Iterable[str]) -> list[Page]:
-    """Every page kb generates, from the domain's records."""
+def generated_pages(
+    domain: KbDomain, config: KbConfig, found_docs: Iterable[str], words: Wording
+) -> list[Page]:
+    """Every page kb generates, from the domain's records, titled in ``words``."""
     taxonomy = domain.taxonomy
     # Month of each listed article, for the timelines of tag and category pages.
     months = domain.mention_graph.index.article_months if config.graphs else {}
     pages: list[Page] = []
     for kind in ("tag", "category", "author"):
         terms = taxonomy.sorted_terms(kind)
-        pages.append(_overview(config, kind, terms))
+        pages.append(_overview(config, kind, terms, words))
         for term in terms:
             total = page_count(len(term.articles), config.page_size)
             for number in range(1, total + 1):
-                pages.append(_term_page(config, taxonomy, term, number, total, months))
-    pages.append(_archive(config, taxonomy))
+                pages.append(_term_page(config, taxonomy, term, number, total, months, words))
+    pages.append(_archive(config, taxonomy, words))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
+        listed = items(articles, taxonomy, config.zone, words)
         pages.append(
             Page(
                 month_pagename(config.archive_path, year, month),
-                f"{month_title(year, month)}の記事",
+                month_title(words, year, month),
                 "kb/month.html",
-                {"year": year, "month": month, "items": items(articles, taxonomy, config.zone)},
+                {"year": year, "month": month, "items": listed},
                 [f"kb-archive-{year:04d}-{month:02d}"],
                 inputs=(taxonomy.badges_of(articles), tuple(articles)),
             )
         )
-    pages.extend(glossary_pages(domain, config, set(found_docs)))
+    pages.extend(glossary_pages(domain, config, set(found_docs), words))
     return pages
 
 
-def _overview(config: KbConfig, kind: str, terms: list[Term]) -> Page:
+def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) -> Page:
     context = {
         "kind": kind,
-        "kind_title": KIND_TITLES[kind],
+        "kind_title": kind_title(words, kind),
         "terms": terms,
         "words": cloud_words(terms) if kind == "tag" else [],
     }
     return Page(
         overview_pagename(config, kind),
-        overview_title(kind),
+        overview_title(words, kind),
         "kb/overview.html",
         context,
         [f"kb-{SECTIONS[kind]}"],
@@ -231,16 +241,15 @@ def _term_page(
     number: int,
     total: int,
     months: Mapping[str, str],
+    words: Wording,
 ) -> Page:
     start = (number - 1) * config.page_size
     chunk = term.articles[start : start + config.page_size]
-    title = f"{KIND_TITLES[term.kind]}: {term.name}" + (
-        f"（{number}ページ目）" if number > 1 else ""
-    )
+    title = term_title(words, term, number)
     feed = file_target(feed_path(config, term)) if term.kind in ("tag", "category") else None
     context = {
         "term": term,
-        "kind_title": KIND_TITLES[term.kind],
+        "kind_title": kind_title(words, term.kind),
         "page_number": number,
         "current": number,
         "pages": [(n, term.page(n)) for n in range(1, total + 1)],
@@ -260,13 +269,18 @@ def _term_page(
     # the inputs above and render nothing.
     lazy: dict[str, Callable[[], Any]] = {
         "timeline": lambda: None,
-        "items": functools.partial(items, chunk, taxonomy, config.zone, term),
+        "items": functools.partial(items, chunk, taxonomy, config.zone, words, term),
     }
     if config.graphs and number == 1 and term.kind in ("tag", "category"):
         counts = timeline.month_counts(months.get(a.docname, "") for a in term.articles)
         inputs += (counts,)
-        caption = f"{KIND_TITLES[term.kind]}「{term.name}」の記事数の推移"
-        lazy["timeline"] = functools.partial(timeline_view, counts, config, caption)
+        if term.kind == "tag":
+            caption = words.gettext("Articles per month tagged “%(name)s”")
+        else:
+            caption = words.gettext("Articles per month in the category “%(name)s”")
+        lazy["timeline"] = functools.partial(
+            timeline_view, counts, config, caption % {"name": term.name}, words
+        )
     return Page(
         term.page(number),
         title,
@@ -279,7 +293,7 @@ def _term_page(
     )
 
 
-def _archive(config: KbConfig, taxonomy: Taxonomy) -> Page:
+def _archive(config: KbConfig, taxonomy: Taxonomy, words: Wording) -> Page:
     years: dict[int, list[tuple[int, int, str]]] = {}
     for year, month in sorted(taxonomy.months, reverse=True):
         count = len(taxonomy.months[(year, month)])
@@ -292,7 +306,7 @@ def _archive(config: KbConfig, taxonomy: Taxonomy) -> Page:
     counts = tuple(sorted((key, len(found)) for key, found in taxonomy.months.items()))
     return Page(
         overview_pagename(config, "archive"),
-        overview_title("archive"),
+        overview_title(words, "archive"),
         "kb/archive.html",
         context,
         ["kb-archive"],
@@ -312,10 +326,11 @@ def timeline_view(
     counts: tuple[timeline.MonthCount, ...],
     config: KbConfig,
     caption: str,
+    words: Wording,
     element_id: str = "kb-timeline",
 ) -> dict[str, Any] | None:
     """Context of kb/timeline.html for ``counts``; None when there is nothing to show."""
-    picture = timeline.draw_timeline(counts)
+    picture = timeline.draw_timeline(counts, words)
     if picture is None:
         return None
     # Every month with a listed article has its archive page.
@@ -330,7 +345,11 @@ def drawn(inputs: graph.PictureInputs) -> graph.GraphPicture:
 
 
 def graph_view(
-    inputs: graph.PictureInputs | None, config: KbConfig, caption: str, element_id: str
+    inputs: graph.PictureInputs | None,
+    config: KbConfig,
+    caption: str,
+    element_id: str,
+    words: Wording,
 ) -> dict[str, Any] | None:
     """Context of kb/relationship-map.html for ``inputs``; None when there is nothing."""
     if inputs is None:
@@ -339,14 +358,11 @@ def graph_view(
         "picture": drawn(inputs) if not inputs.center else graph.draw(inputs),
         "caption": caption,
         "kind_titles": {
-            kind: spec.get("title", kind) for kind, spec in config.glossary_kinds.items()
+            kind: glossary_title(words, kind, spec) for kind, spec in config.glossary_kinds.items()
         },
         "shapes": SHAPES,
         "id": element_id,
     }
-
-
-MAP_CAPTION = "関係マップ: 同じ記事に登場するパートナーと技術"
 
 
 def generated_glossary_kinds(config: KbConfig, found_docs: set[str]) -> list[str]:
@@ -358,28 +374,35 @@ def generated_glossary_kinds(config: KbConfig, found_docs: set[str]) -> list[str
     ]
 
 
-def glossary_pages(domain: KbDomain, config: KbConfig, found_docs: set[str]) -> list[Page]:
+def glossary_pages(
+    domain: KbDomain, config: KbConfig, found_docs: set[str], words: Wording
+) -> list[Page]:
     """One overview per entry kind: every entry with its summary and article count."""
     counts = mention_counts(domain)
+    map_caption = words.gettext(
+        "Relationship map: partners and technologies mentioned in the same articles"
+    )
     pages: list[Page] = []
     for kind in generated_glossary_kinds(config, found_docs):
         spec = config.glossary_kinds[kind]
         entries = sorted(
             (e for e in domain.entries.values() if e.kind == kind), key=lambda e: fold(e.name)
         )
-        label = spec.get("title", kind)
+        label = glossary_title(words, kind, spec)
         rows = [(entry, fold(entry.name), counts[entry.docname]) for entry in entries]
         pictured = domain.mention_graph.map_inputs() if config.graphs and rows else None
         pages.append(
             Page(
                 glossary_overview_pagename(config, kind),
-                f"{label}一覧",
+                glossary_overview_title(words, kind, spec),
                 "kb/glossary-overview.html",
                 {"kind": kind, "kind_title": label, "rows": rows},
                 [f"kb-{spec.get('folder', kind)}"],
                 inputs=(tuple((e, c) for e, _, c in rows), pictured),
                 lazy={
-                    "graph": functools.partial(graph_view, pictured, config, MAP_CAPTION, "kb-map")
+                    "graph": functools.partial(
+                        graph_view, pictured, config, map_caption, "kb-map", words
+                    )
                 },
             )
         )
@@ -389,7 +412,8 @@ def glossary_pages(domain: KbDomain, config: KbConfig, found_docs: set[str]) -> 
 # --- placeholders in ordinary pages ------------------------------------------------------
 
 Inputs = Callable[[KbDomain, KbConfig, str, dict[str, Any]], Any]
-Context = Callable[[KbDomain, KbConfig, str, dict[str, Any]], dict[str, Any] | None]
+#: A placeholder's template context, its text in the build's words.
+Context = Callable[[KbDomain, KbConfig, str, dict[str, Any], Wording], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -413,7 +437,7 @@ class Placeholder:
         templates: Templates,
         url: Linker,
     ) -> str:
-        context = self.context(domain, config, docname, options)
+        context = self.context(domain, config, docname, options, templates.words)
         if context is None:
             return ""
         return "".join(
@@ -422,14 +446,20 @@ class Placeholder:
         )
 
     def fingerprint(
-        self, domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+        self,
+        domain: KbDomain,
+        config: KbConfig,
+        docname: str,
+        options: dict[str, Any],
+        words: Wording,
     ) -> str:
-        function = self.inputs or self.context
-        return repr(function(domain, config, docname, options))
+        if self.inputs is not None:
+            return repr(self.inputs(domain, config, docname, options))
+        return repr(self.context(domain, config, docname, options, words))
 
 
 def _byline(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     article = domain.articles.get(docname)
     if article is None:
@@ -443,14 +473,14 @@ def _byline(
 
 
 def _footer(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     if docname not in domain.articles:
         return None
     links = domain.relations
     related = links.related.get(docname, [])
     return {
-        "items": items(related, domain.taxonomy, config.zone),
+        "items": items(related, domain.taxonomy, config.zone, words),
         "older": links.older.get(docname),
         "newer": links.newer.get(docname),
     }
@@ -470,7 +500,7 @@ def _footer_inputs(domain: KbDomain, config: KbConfig, docname: str, options: di
 
 
 def _entry_box(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     entry = domain.entries.get(docname)
     if entry is None:
@@ -497,7 +527,7 @@ def _together(domain: KbDomain, docname: str, articles: list[Article]) -> Counte
 
 
 def _backlinks(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     entry = domain.entries.get(docname)
     if entry is None:
@@ -511,7 +541,7 @@ def _backlinks(
     return {
         "entry": entry,
         "count": len(articles),
-        "items": items(newest, domain.taxonomy, config.zone),
+        "items": items(newest, domain.taxonomy, config.zone, words),
         "years": by_year(older, config),
         "together": [(domain.entries[other], count) for other, count in best[:TOGETHER_LIMIT]],
     }
@@ -544,18 +574,18 @@ def _entry_picture_inputs(
 
 
 def _entry_pictures(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     inputs = _entry_picture_inputs(domain, config, docname, options)
     if inputs is None:
         return None
     around, counts = inputs
     name = domain.entries[docname].name
+    around_caption = words.gettext("Entries often mentioned with %(name)s") % {"name": name}
+    timeline_caption = words.gettext("Articles per month that mention %(name)s") % {"name": name}
     context = {
-        "neighbourhood": graph_view(
-            around, config, f"{name}とよく一緒に登場する項目", "kb-neighbourhood"
-        ),
-        "timeline": timeline_view(counts, config, f"{name}が登場する記事数の推移"),
+        "neighbourhood": graph_view(around, config, around_caption, "kb-neighbourhood", words),
+        "timeline": timeline_view(counts, config, timeline_caption, words),
     }
     return context if context["neighbourhood"] or context["timeline"] else None
 
@@ -573,25 +603,27 @@ def _filtered(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
 
 
 def _latest(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
-    return {"items": items(_latest_articles(domain, options), domain.taxonomy, config.zone)}
+    return {
+        "items": items(_latest_articles(domain, options), domain.taxonomy, config.zone, words)
+    }
 
 
 def _list(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
-    return {"items": items(_filtered(domain, options), domain.taxonomy, config.zone)}
+    return {"items": items(_filtered(domain, options), domain.taxonomy, config.zone, words)}
 
 
 def _category_cards(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     return {"terms": domain.taxonomy.sorted_terms("category", "count")}
 
 
 def _tag_cloud(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
 ) -> dict[str, Any] | None:
     terms = domain.taxonomy.sorted_terms("tag", "count")
     limit = options.get("limit")

@@ -35,11 +35,11 @@ from sphinx.util import logging
 
 from kb.config import kb_config
 from kb.domain import KbDomain, domain_of, renders_extra_pages
+from kb.i18n import _, wording_of
 from kb.nodes import kb_dynamic
 from kb.outputs import digest_of
 from kb.render import Linker, Templates, linker_for, templates_of
 from kb.targets import label_target, sections
-from kb.taxonomy import KIND_TITLES
 from kb.version import __version__
 from kb.views import Page, article_head, generated_glossary_kinds, generated_pages, placeholder
 
@@ -74,6 +74,7 @@ def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not domain.lists_changed:
         return []
     config = kb_config(env)
+    words = wording_of(app)
     changed: list[str] = []
     for docname, record in domain.dynamic.items():
         parts = []
@@ -81,7 +82,7 @@ def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
             options = _options(spec)
             found = placeholder(spec["kind"], options)
             if found is not None:
-                parts.append(found.fingerprint(domain, config, docname, options))
+                parts.append(found.fingerprint(domain, config, docname, options, words))
         digest = digest_of("|".join(parts))
         if record["hash"] != digest:
             record["hash"] = digest
@@ -143,7 +144,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     config = kb_config(app)
     templates = templates_of(app)
-    for page in generated_pages(domain, config, app.env.found_docs):
+    for page in generated_pages(domain, config, app.env.found_docs, templates.words):
         relative = outputs.relative(_html(builder).get_output_path(page.pagename))
         digest = digest_of(f"{stamp}|{page.title}|{page.inputs!r}")
         if outputs.unchanged(relative, digest):
@@ -176,18 +177,23 @@ def page_context(page: Page, templates: Templates, url: Linker, app: Sphinx) -> 
 def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The sidebar's sections and neighbours; an article's description and head tags."""
+    """The sidebar's sections and neighbours; an article's description and head tags.
+
+    The theme renders kb's sidebar with Sphinx's own ``_`` (the ``sphinx``
+    catalog), so it gets kb's as ``kb_gettext``.
+    """
     domain = domain_of(app.env)
-    context["kb_sections"] = sections(kb_config(app))
+    context["kb_gettext"] = _
+    context["kb_sections"] = sections(kb_config(app), wording_of(app))
     neighbours: list[tuple[str, str]] = []
     article = domain.articles.get(pagename)
     if article is not None and article.listed:
         links = domain.relations
         newer, older = links.newer.get(pagename), links.older.get(pagename)
         if newer:
-            neighbours.append((newer.docname, f"次: {newer.title}"))
+            neighbours.append((newer.docname, _("Next: %(title)s") % {"title": newer.title}))
         if older:
-            neighbours.append((older.docname, f"前: {older.title}"))
+            neighbours.append((older.docname, _("Previous: %(title)s") % {"title": older.title}))
     context["kb_neighbours"] = neighbours
     base = app.config.html_baseurl
     page_url = base.rstrip("/") + "/" + app.builder.get_target_uri(pagename) if base else ""
@@ -206,7 +212,7 @@ def on_missing_reference(
     config = kb_config(env)
     domain = domain_of(env)
     kinds = generated_glossary_kinds(config, env.found_docs)
-    found = label_target(config, domain.taxonomy, kinds, node["reftarget"])
+    found = label_target(config, domain.taxonomy, kinds, node["reftarget"], wording_of(app))
     if found is None:
         return None
     if not renders_extra_pages(app.builder):
@@ -237,7 +243,7 @@ def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
         )
         logger.warning(
             "%s names %s share one slug; each gets its own page: %s",
-            KIND_TITLES[collision.kind],
+            collision.kind,
             " / ".join(repr(name) for name in collision.names),
             pairs,
             type="kb",

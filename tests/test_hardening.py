@@ -365,14 +365,14 @@ def hostile_import(
 
     import kb.importer
 
-    real = kb.importer.convert_post
+    real = kb.importer.prepare_post
 
     def exploding(text: str, source: Path, *args: Any, **kwargs: Any) -> Any:
         if source.name == "boom.md":
             raise RuntimeError("simulated failure inside one post")
         return real(text, source, *args, **kwargs)
 
-    monkeypatch.setattr(kb.importer, "convert_post", exploding)
+    monkeypatch.setattr(kb.importer, "prepare_post", exploding)
     status = kb_main(["import", str(posts), "--into", str(into)])
     captured = capsys.readouterr()
     return status, captured.out, captured.err, into

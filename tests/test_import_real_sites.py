@@ -82,3 +82,51 @@ def test_folders_jekyll_does_not_read_hold_no_posts(tmp_path: Path) -> None:
     results = _imported("newsroom", tmp_path / "articles")
     # lib/ is excluded in _config.yml, _private/ starts with an underscore.
     assert not [path for path in results if path.startswith(("lib/", "_private/"))]
+
+
+def _article(site: str, into: Path, path: str) -> str:
+    result = _imported(site, into)[path]
+    assert result.outcome is Outcome.IMPORTED, result.diagnostics
+    return result.target.read_text(encoding="utf-8")
+
+
+def test_liquid_with_a_meaning_at_import_time_is_converted(tmp_path: Path) -> None:
+    keyboard = _article("nikki", tmp_path / "a", "_posts/blog/2012-07-20-keyboard.md")
+    # {{ BASE_PATH }} and {% include JB/setup %} are gone, {% post_url %} is the URL.
+    assert "{%" not in keyboard and "{{" not in keyboard
+    assert "[こちら](" in keyboard and "hajimemashita" in keyboard
+    release = _article("nikki", tmp_path / "b", "_posts/release/2013-01-10-v1.md")
+    assert "作者は 余白 太郎 です。" in release  # {{ site.author.name }}
+    settings = _article("nikki", tmp_path / "c", "_posts/blog/2012-08-05-settings.markdown")
+    assert "[gist yohaku/5f3a2b1c](https://gist.github.com/yohaku/5f3a2b1c)" in settings
+    assert "```perl\nmy %config = (indent => 4);" in settings
+    news = _article(
+        "newsroom", tmp_path / "d", "en/news/_posts/2022-12-25-tool-3-2-0-released.md"
+    )
+    # {% assign release = site.data.releases | where: "version", "3.2.0" | first %}
+    assert "SHA256: daaa78e1360b2783f98deeceb677ad900f3a36c0ffa6e2b6b19090be77abc272" in news
+    assert "<https://cache.example.org/pub/3.2/tool-3.2.0.tar.gz>" in news
+    assert "{%" not in news and "{{" not in news
+    japanese = _article(
+        "newsroom", tmp_path / "e", "ja/news/_posts/2023-07-26-tool-3-2-1-released.md"
+    )
+    assert "タグは v3_2_1 です。" in japanese
+
+
+def test_liquid_without_a_meaning_is_kept_and_reported_with_its_line(tmp_path: Path) -> None:
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site" / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (posts / "2020-01-02-loop.md").write_text(
+        "---\ntitle: ループ\n---\n\n前。\n{% for p in site.posts %}{{ p.title }}{% endfor %}\n"
+        "{{ page.title }} と {{ release.sha256 }}。\n",
+        encoding="utf-8",
+    )
+    report = import_posts([tmp_path / "site"], tmp_path / "articles", TOKYO)
+    [result] = report.results
+    text = result.target.read_text(encoding="utf-8")
+    assert "{% for p in site.posts %}{{ p.title }}{% endfor %}" in text
+    assert "ループ と {{ release.sha256 }}。" in text  # page.* is the post's own value
+    messages = [f"{d.line}: {d.message}" for d in result.diagnostics]
+    assert any(m.startswith("6: Liquid {% for") for m in messages), messages
+    assert any(m.startswith("7: Liquid {{ release.sha256 }}") for m in messages), messages

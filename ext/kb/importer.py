@@ -14,19 +14,31 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import errno
+import functools
 import itertools
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 from kb.dates import file_name_date, jekyll_date, parse_date
 from kb.frontmatter import ArticleMeta, Problem, article_meta, read_front_matter, split_front_matter
-from kb.jekyllsite import Refused, check_file, is_site_root, read_bounded, site_documents, within
-from kb.liquid import convert_liquid
+from kb.jekyllsite import (
+    Refused,
+    SiteFiles,
+    check_file,
+    data_file,
+    is_site_root,
+    page_url,
+    read_bounded,
+    site_documents,
+    within,
+)
+from kb.liquid import LiquidContext, convert_liquid
 from kb.names import slugify
 from kb.permalinks import (
     JekyllSite,
@@ -550,23 +562,36 @@ def _fix_front_matter(
     return date
 
 
-def convert_post(
-    text: str,
-    source: Path,
-    zone: dt.tzinfo,
-    old_urls: OldUrlRule | None = LOOSE_FILES,
-    context: PostContext | None = None,
-) -> Conversion:
-    """Turn the Jekyll post ``text`` read from ``source`` into a MyST article.
+@dataclass
+class PreparedPost:
+    """A post whose front matter, old URL and place are settled; the body is still as written."""
 
-    ``source`` is only used to name the post in diagnostics and to read a slug,
-    a date and the old URL from a Jekyll file name. The user's front matter is
-    copied verbatim, never re-serialised, so comments, quoting and key order
-    survive; only keys Jekyll read differently from kb are rewritten (see
-    :func:`_fix_front_matter`). The URL the post had under ``old_urls`` is
-    added as ``redirect_from`` (``None``: no old URL is recorded).
+    source: Path
+    #: The post's text (line ends normalised), for line numbers.
+    text: str
+    body: str
+    #: File line on which the body starts.
+    body_line: int
+    #: The article's front matter text.
+    yaml_text: str
+    meta: ArticleMeta
+    #: The article's front matter values (after the importer's changes).
+    data: dict[str, object]
+    relative_path: str
+    old_url: str | None
+    diagnostics: list[Diagnostic]
+
+
+def prepare_post(
+    text: str, source: Path, zone: dt.tzinfo, context: PostContext
+) -> PreparedPost | Conversion:
+    """The post's article front matter, old URL and path; a failed :class:`Conversion` when none.
+
+    The user's front matter is copied verbatim, never re-serialised, so
+    comments, quoting and key order survive; only keys Jekyll read
+    differently from kb are rewritten (see :func:`_fix_front_matter`). The URL
+    the post had is added as ``redirect_from``.
     """
-    context = context or PostContext(old_urls)
     text = normalise_text(text)
     diagnostics: list[Diagnostic] = []
 
@@ -583,7 +608,9 @@ def convert_post(
         raw = read_front_matter(text)
         yaml_text, body, _ = split_front_matter(text)
         diagnostics.append(
-            Diagnostic(source, 1, "no front matter: title and date taken from the file name, as Jekyll did")
+            Diagnostic(
+                source, 1, "no front matter: title and date taken from the file name, as Jekyll did"
+            )
         )
     if raw.start_line is None and not raw.problems:
         return fail(
@@ -601,7 +628,6 @@ def convert_post(
     yaml_text = front.yaml_text
     fixed = read_front_matter(f"---\n{yaml_text}---\n")
     meta = article_meta(fixed, zone)
-    body_offset = raw.body_line - fixed.body_line
     for problem in meta.problems:
         if problem.key is None:
             continue
@@ -612,9 +638,33 @@ def convert_post(
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return Conversion(None, None, meta, diagnostics)
     assert meta.date is not None  # a missing date is fatal above
-    del body_offset
+    url: str | None = None
+    if context.rule is not None:
+        yaml_text, url = _with_old_url(
+            yaml_text, fixed.data, fixed.lines, source, context.rule, diagnostics, jekyll_moment
+        )
+    shown_in = context.rule.zone if context.from_site and context.rule is not None else zone
+    local = (jekyll_moment or meta.date).astimezone(shown_in)
+    slug = post_slug(meta, source.name)
+    relative_path = f"{local.year:04d}/{local.month:02d}/{slug}.md"
+    return PreparedPost(
+        source,
+        text,
+        body,
+        raw.body_line,
+        yaml_text,
+        meta,
+        fixed.data,
+        relative_path,
+        url,
+        diagnostics,
+    )
 
-    body, liquid_notes = convert_liquid(body, raw.body_line)
+
+def finish_post(post: PreparedPost, liquid: LiquidContext | None = None) -> Conversion:
+    """The article of ``post``: its body converted (Liquid, parts) under its front matter."""
+    source, diagnostics = post.source, post.diagnostics
+    body, liquid_notes = convert_liquid(post.body, post.body_line, liquid)
     for note in liquid_notes[:MAX_SEAM_WARNINGS]:
         diagnostics.append(Diagnostic(source, note.line, note.message))
     if len(liquid_notes) > MAX_SEAM_WARNINGS:
@@ -630,7 +680,7 @@ def convert_post(
     joined, broken_seams = join_parts_noting_seams([part.text for part in parts])
     joined = _LEADING_BLANK_LINES.sub("", joined).rstrip()
     for seam in broken_seams[:MAX_SEAM_WARNINGS]:
-        marker_line = raw.body_line + parts[seam.index].line - 2
+        marker_line = post.body_line + parts[seam.index].line - 2
         diagnostics.append(
             Diagnostic(
                 source,
@@ -644,17 +694,17 @@ def convert_post(
         diagnostics.append(
             Diagnostic(
                 source,
-                raw.body_line + parts[broken_seams[MAX_SEAM_WARNINGS].index].line - 2,
+                post.body_line + parts[broken_seams[MAX_SEAM_WARNINGS].index].line - 2,
                 f"{len(broken_seams) - MAX_SEAM_WARNINGS} more ---END--- lines from here on "
                 "follow a part that stops mid-sentence; joined with paragraph breaks",
             )
         )
     if not joined:
         diagnostics.append(
-            Diagnostic(source, raw.body_line, "the post has no text after its front matter")
+            Diagnostic(source, post.body_line, "the post has no text after its front matter")
         )
     elif ends_mid_sentence(joined):
-        content_lines = _content_line_numbers(text)
+        content_lines = _content_line_numbers(post.text)
         diagnostics.append(
             Diagnostic(
                 source,
@@ -662,19 +712,29 @@ def convert_post(
                 f'the article ends mid-sentence: "{quote_ending(joined)}"',
             )
         )
-
-    url: str | None = None
-    if context.rule is not None:
-        yaml_text, url = _with_old_url(
-            yaml_text, fixed.data, fixed.lines, source, context.rule, diagnostics, jekyll_moment
-        )
-
-    shown_in = context.rule.zone if context.from_site and context.rule is not None else zone
-    local = (jekyll_moment or meta.date).astimezone(shown_in)
-    slug = post_slug(meta, source.name)
-    relative_path = f"{local.year:04d}/{local.month:02d}/{slug}.md"
+    yaml_text = post.yaml_text
     article = f"---\n{yaml_text}---\n\n{joined}\n" if joined else f"---\n{yaml_text}---\n"
-    return Conversion(article, relative_path, meta, diagnostics, url)
+    return Conversion(article, post.relative_path, post.meta, diagnostics, post.old_url)
+
+
+def convert_post(
+    text: str,
+    source: Path,
+    zone: dt.tzinfo,
+    old_urls: OldUrlRule | None = LOOSE_FILES,
+    context: PostContext | None = None,
+) -> Conversion:
+    """Turn the Jekyll post ``text`` read from ``source`` into a MyST article.
+
+    ``source`` is only used to name the post in diagnostics and to read a slug,
+    a date and the old URL from a Jekyll file name. The URL the post had under
+    ``old_urls`` is added as ``redirect_from`` (``None``: no old URL is
+    recorded). See :func:`prepare_post` and :func:`finish_post`.
+    """
+    prepared = prepare_post(text, source, zone, context or PostContext(old_urls))
+    if isinstance(prepared, Conversion):
+        return prepared
+    return finish_post(prepared)
 
 
 def _original_line(problem: Problem, lines: dict[str, int]) -> int | None:
@@ -934,6 +994,49 @@ def _redirects(value: object) -> set[str]:
     return set(normalise_redirects(values))
 
 
+_T = TypeVar("_T")
+
+
+class _Site:
+    """A Jekyll site being imported: what its posts' Liquid and links may ask of it."""
+
+    def __init__(self, root: Path, site: JekyllSite, files: SiteFiles) -> None:
+        self.root = root
+        self.site = site
+        self.relative = {document.path: document.relative for document in files.documents}
+        #: Old URL of each post, by its path from the site root.
+        self.urls: dict[str, str] = {}
+        #: Old URL of each post, by the name {% post_url %} uses (folders in _posts kept).
+        self.post_names: dict[str, str] = {}
+        #: The article each old URL now is.
+        self.articles: dict[str, Path] = {}
+        self._data: dict[str, Any] = {}
+
+    def note_post(self, source: Path, url: str, target: Path) -> None:
+        relative = self.relative.get(source, source.name)
+        self.urls[relative] = url
+        self.articles[url] = target
+        within_posts = relative.split("_posts/", 1)[-1]
+        self.post_names[within_posts.rsplit(".", 1)[0]] = url
+        self.post_names.setdefault(PurePosixPath(within_posts).stem, url)
+
+    def post_url(self, name: str) -> str | None:
+        name = name.strip().strip("/")
+        return self.post_names.get(name) or self.post_names.get(name.rsplit(".", 1)[0])
+
+    def link(self, path: str) -> str | None:
+        path = path.strip().lstrip("/")
+        return self.urls.get(path) or page_url(self.root, self.site, path)
+
+    def data(self, name: str) -> Any:
+        if name not in self._data:
+            self._data[name] = data_file(self.root, self.site, name)
+        return self._data[name]
+
+    def liquid(self, post: PreparedPost) -> LiquidContext:
+        return LiquidContext(self.site.data, post.data, self.data, self.post_url, self.link)
+
+
 @dataclass
 class _Importer:
     into: Path
@@ -950,6 +1053,8 @@ class _Importer:
     contexts: dict[Path, PostContext] = field(default_factory=dict)
     #: Source -> the folder it was found in, which links may not leave.
     roots: dict[Path, Path] = field(default_factory=dict)
+    #: Source -> the site it belongs to (site folders only).
+    site_of: dict[Path, _Site] = field(default_factory=dict)
     #: Planned path -> (first number not known to be taken, what took the first).
     #: Posts sharing a slug start where the last one stopped: 1,200 posts with
     #: one slug read each existing article once instead of 720,000 times.
@@ -958,19 +1063,32 @@ class _Importer:
     def run(self, paths: Iterable[Path]) -> None:
         posts = list(self._collect(paths))
         self.sources = {post.resolve() for post in posts}
+        # First every post's front matter, old URL and target, so that a
+        # post's links and {% post_url %} can name any other post's article.
+        planned: list[PostResult | tuple[PreparedPost, Path]] = []
         for post in posts:
-            try:
-                result = self._import_one(post)
-            except Exception as error:  # one post must never stop the others
-                problem = Diagnostic(
-                    post,
-                    None,
-                    f"could not be imported: {type(error).__name__}: {_short(error)}; "
-                    "the other posts were imported (please report this post)",
-                    Severity.ERROR,
-                )
-                result = PostResult(post, Outcome.FAILED, diagnostics=[problem])
-            self.report.results.append(result)
+            planned.append(self._guarded(post, functools.partial(self._plan_one, post)))
+        for item in planned:
+            if isinstance(item, PostResult):
+                self.report.results.append(item)
+                continue
+            prepared, target = item
+            self.report.results.append(
+                self._guarded(prepared.source, functools.partial(self._write_one, prepared, target))
+            )
+
+    def _guarded(self, post: Path, work: Callable[[], _T]) -> _T | PostResult:
+        try:
+            return work()
+        except Exception as error:  # one post must never stop the others
+            problem = Diagnostic(
+                post,
+                None,
+                f"could not be imported: {type(error).__name__}: {_short(error)}; "
+                "the other posts were imported (please report this post)",
+                Severity.ERROR,
+            )
+            return PostResult(post, Outcome.FAILED, diagnostics=[problem])
 
     def _site_posts(self, root: Path) -> list[Path]:
         site = read_site(root)
@@ -978,6 +1096,7 @@ class _Importer:
         for line, message in site.problems:
             self.report.diagnostics.append(Diagnostic(root / "_config.yml", line, message))
         files = site_documents(root, site, skip=self.into)
+        known = _Site(root, site, files)
         for path, message in files.skipped:
             self.report.diagnostics.append(Diagnostic(path, None, message))
         found: list[Path] = []
@@ -987,6 +1106,7 @@ class _Importer:
             rule = OldUrlRule.for_site(site, document.path_categories, self.permalink)
             self.contexts[document.path] = PostContext(rule, from_site=True)
             self.roots[document.path] = root
+            self.site_of[document.path] = known
             found.append(document.path)
         return found
 
@@ -1020,7 +1140,7 @@ class _Importer:
                     seen.add(resolved)
                     yield post
 
-    def _import_one(self, source: Path) -> PostResult:
+    def _plan_one(self, source: Path) -> PostResult | tuple[PreparedPost, Path]:
         try:
             text = _read_text(source, self.roots.get(source))
         except NotUtf8Error as error:
@@ -1035,19 +1155,30 @@ class _Importer:
         context = self.contexts.get(source) or PostContext(
             OldUrlRule(self.permalink or LOOSE_FILES.pattern)
         )
-        conversion = convert_post(text, source, self.zone, context.rule, context)
-        result = PostResult(source, Outcome.FAILED, diagnostics=conversion.diagnostics)
-        if conversion.article is None or conversion.relative_path is None:
-            return result
-        assert conversion.meta is not None
-        target = self._choose_target(source, conversion.relative_path, conversion, result)
+        prepared = prepare_post(text, source, self.zone, context)
+        if isinstance(prepared, Conversion):
+            return PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
+        result = PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
+        target = self._choose_target(
+            source, prepared.relative_path, prepared.meta, prepared.old_url, result
+        )
         if target is None:
-            result.outcome = Outcome.FAILED
             return result
-        result.target = target
+        self.claimed[target.resolve()] = source
+        site = self.site_of.get(source)
+        if site is not None and prepared.old_url is not None:
+            site.note_post(source, prepared.old_url, target)
+        return prepared, target
+
+    def _write_one(self, prepared: PreparedPost, target: Path) -> PostResult:
+        site = self.site_of.get(prepared.source)
+        liquid = site.liquid(prepared) if site is not None else None
+        conversion = finish_post(prepared, liquid)
+        result = PostResult(
+            prepared.source, Outcome.FAILED, target, diagnostics=conversion.diagnostics
+        )
+        assert conversion.article is not None
         self._place(target, conversion.article, result)
-        if result.outcome is not Outcome.FAILED:
-            self.claimed[target.resolve()] = source
         return result
 
     def _error(self, result: PostResult, message: str, line: int | None = None) -> None:
@@ -1055,11 +1186,14 @@ class _Importer:
         result.diagnostics.append(Diagnostic(result.source, line, message, Severity.ERROR))
 
     def _choose_target(
-        self, source: Path, relative_path: str, conversion: Conversion, result: PostResult
+        self,
+        source: Path,
+        relative_path: str,
+        meta: ArticleMeta,
+        url: str | None,
+        result: PostResult,
     ) -> Path | None:
         """The first free path for this article: the planned one, else ``-2``, ``-3``…"""
-        assert conversion.meta is not None
-        meta = conversion.meta
         planned = self.into / relative_path
         stem, suffix = planned.stem, planned.suffix
         into_resolved = self.into.resolve()
@@ -1081,7 +1215,7 @@ class _Importer:
             other_source = self.claimed.get(resolved)
             if other_source is not None:
                 taken_by = f"{other_source}, imported in this run"
-            elif self._holds_other_article(candidate, meta, conversion.old_url):
+            elif self._holds_other_article(candidate, meta, url):
                 taken_by = "another article already there"
             else:
                 if number > 1:

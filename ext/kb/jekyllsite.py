@@ -19,7 +19,9 @@ and where the site's feed was.
 
 from __future__ import annotations
 
+import csv
 import fnmatch
+import io
 import os
 import re
 import stat
@@ -28,6 +30,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import yaml
 
 from kb.permalinks import JekyllSite, is_jekyll_post_name
 from kb.values import scalar_text
@@ -423,3 +427,70 @@ def site_file(root: Path, site: JekyllSite, url: str) -> Path | None:
 def is_site_root(path: Path) -> bool:
     """True for the root of a Jekyll site: a folder with a ``_config.yml``."""
     return (path / "_config.yml").is_file()
+
+
+# --- what a post's Liquid may ask of the site ---------------------------------------
+
+_DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv", ".tsv")
+
+
+def data_file(root: Path, site: JekyllSite, name: str) -> Any:
+    """The value of ``site.data.<name>``: ``_data/<name>.yml`` (or JSON, CSV); ``None`` when absent.
+
+    Read safely (plain YAML types only) and bounded like every file of the site.
+    """
+    if not re.fullmatch(r"[\w-]+", name):
+        return None
+    folder = root / (scalar_text(config_data(site).get("data_dir")) or "_data")
+    for suffix in _DATA_SUFFIXES:
+        path = folder / f"{name}{suffix}"
+        if not path.is_file() or check_file(path, root) is not None:
+            continue
+        try:
+            text = read_bounded(path).decode("utf-8-sig")
+        except (OSError, Refused, UnicodeDecodeError):
+            return None
+        if suffix in (".csv", ".tsv"):
+            rows = list(
+                csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ",")
+            )
+            return [dict(row) for row in rows]
+        try:
+            return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return None
+    return None
+
+
+def page_url(root: Path, site: JekyllSite, relative: str) -> str | None:
+    """The URL Jekyll gave the page at ``relative`` (not a post), ``None`` when it is not in the site.
+
+    A page's own ``permalink:`` wins; else its folder and name, with
+    Markdown turned into ``.html`` (``/about/`` under the ``pretty`` style).
+    """
+    parts = PurePosixPath(relative.lstrip("/")).parts
+    if not parts or any(part in ("..", ".") for part in parts):
+        return None
+    path = root.joinpath(*parts)
+    if check_file(path, root) is not None:
+        return None
+    try:
+        head = read_bounded(path, 64 * 1024 + 1).decode("utf-8", "replace")
+    except (OSError, Refused):
+        head = ""
+    if head.startswith("---"):
+        match = re.search(r"(?m)^permalink:\s*[\"']?([^\"'\s#]+)", head.split("\n---", 1)[0])
+        if match:
+            return "/" + match.group(1).lstrip("/")
+    stem = PurePosixPath(*parts)
+    ext = stem.suffix.lower().lstrip(".")
+    folder = "/".join(parts[:-1])
+    base = stem.stem
+    if ext not in site.markdown_ext and ext not in ("html", "htm"):
+        return "/" + "/".join(parts)
+    prefix = f"/{folder}/" if folder else "/"
+    if base == "index":
+        return prefix
+    if "pretty" in site.permalink or site.permalink.endswith("/"):
+        return f"{prefix}{base}/"
+    return f"{prefix}{base}.html"

@@ -60,7 +60,7 @@ MENTION_REFTYPE = "mention"
 ENTRY_REFTYPE = "entry"
 
 #: Per-document mappings, keyed by docname, that clear_doc and merge handle.
-_PER_DOC = ("articles", "entries", "mentions", "dynamic", "directive_tags")
+_PER_DOC = ("articles", "entries", "mentions", "dynamic", "directive_tags", "redirects")
 
 
 def renders_extra_pages(builder: Builder) -> bool:
@@ -73,7 +73,8 @@ class KbDomain(Domain):
     label = "Knowledge base"
     # 2: Article gained is_article and extra; dynamic specs gained byline and entry-box.
     # 3: entry pages gained the entry-pictures placeholder.
-    data_version = 3
+    # 4: redirect_from is read once, with its line, into "redirects".
+    data_version = 4
     object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article
@@ -86,6 +87,8 @@ class KbDomain(Domain):
         "dynamic": {},
         # docname -> tags given with sphinx-tags' {tags} directive
         "directive_tags": {},
+        # docname -> (redirect_from URLs, line of the key in the file)
+        "redirects": {},
         # fingerprint of the glossary names the auto-linker was built from
         "glossary_fingerprint": "",
         # key and result of the last related-articles computation
@@ -191,6 +194,11 @@ class KbDomain(Domain):
     @property
     def dynamic(self) -> dict[str, dict[str, Any]]:
         return self.data["dynamic"]
+
+    @property
+    def redirects(self) -> dict[str, tuple[tuple[str, ...], int | None]]:
+        """docname -> the URLs its ``redirect_from`` lists, and the line of the key."""
+        return self.data["redirects"]
 
     def add_article(self, article: Article) -> None:
         self.articles[article.docname] = article

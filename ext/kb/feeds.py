@@ -23,7 +23,7 @@ warning about every feature that needs it.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from kb.atomicfile import write_atomically
 from kb.config import kb_config
 from kb.domain import KbDomain, domain_of, renders_extra_pages
 from kb.i18n import wording_of
-from kb.outputs import digest_of
+from kb.outputs import Refused, digest_of
 from kb.records import Article
 from kb.targets import feed_path, feed_title
 from kb.values import clip_excerpt
@@ -68,23 +69,21 @@ BODIES = "kb-feed-bodies"
 
 
 def _body_file(app: Sphinx, docname: str) -> Path:
-    return Path(app.doctreedir) / BODIES / app.builder.name / f"{docname}.html"
+    # Named by a digest: a document name at the file system's limit plus
+    # ".html" would be a name too long to write.
+    name = hashlib.sha256(docname.encode("utf-8")).hexdigest()[:32]
+    return Path(app.doctreedir) / BODIES / app.builder.name / f"{name}.html"
 
 
 def _store_body(path: Path, body: str) -> None:
+    data = body.encode("utf-8")
     try:
-        if path.read_text(encoding="utf-8") == body:
+        if path.read_bytes() == data:
             return
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.kb-tmp{os.getpid()}")
-    try:
-        temporary.write_text(body, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    write_atomically(path, data)
 
 
 def keep_body(
@@ -311,7 +310,12 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     same_stamp = outputs.stamp(FEEDS, stamp)
     # Full-text entries change with any body; excerpts only with the records.
     changed = domain.records_changed if config.feed_full_text else domain.lists_changed
-    if not changed and same_stamp and outputs.keep_group(FEEDS):
+    if (
+        not changed
+        and same_stamp
+        and feed_path(config) in outputs.previous_files(FEEDS)
+        and outputs.keep_group(FEEDS)
+    ):
         return  # nothing read or removed: every feed on disk is current
     # path -> (title, page, articles): a feed is only regenerated when these
     # changed, which keeps a one-article rebuild from rewriting every feed.
@@ -336,11 +340,21 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         digest = digest_of(
             repr((stamp, title, page_uri, [_entry_values(domain, a, bodies) for a in dated]))
         )
-        if outputs.unchanged(path, digest):
-            outputs.note(path, digest, FEEDS)
-            continue
-        feed = _feed(app, domain, title, path, page_uri, dated, bodies)
-        outputs.write(path, feed, FEEDS, digest)
+        try:
+            if outputs.unchanged(path, digest):
+                outputs.note(path, digest, FEEDS)
+                continue
+            feed = _feed(app, domain, title, path, page_uri, dated, bodies)
+            outputs.write(path, feed, FEEDS, digest)
+        except Refused as refusal:
+            logger.warning(
+                "kb_feeds_path = %r: feed not written at %r: %s",
+                config.feeds_path,
+                refusal.relative,
+                refusal.reason,
+                type="kb",
+                subtype="output",
+            )
 
 
 def setup(app: Sphinx) -> None:

@@ -7,6 +7,14 @@ made it. A file is only written when its content changed, by an atomic
 replace, and never outside the output folder. When a build no longer makes a
 file that the manifest says kb made, it is deleted; nothing else ever is.
 
+One owner per path: every file kb writes (or has Sphinx write) first claims
+its path here, and a path already claimed, a path under a claimed file or
+above one, a file Sphinx writes and a file on disk that kb did not write are
+refused (:class:`Refused`, which the phase reports with the file and line or
+the setting that asked for it). Claims come in the order of
+:data:`PRIORITY`, so the same owner keeps a path whatever the order of the
+articles and whether the build is clean or incremental.
+
 Usage, from any build phase (the instance lives on the domain for one build)::
 
     outputs = domain_of(env).outputs(builder.outdir)
@@ -18,15 +26,80 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from kb.atomicfile import write_atomically
+from kb.permalinks import output_path_problem
 
 MANIFEST = ".kb-outputs.json"
 #: Manifests of earlier kb versions, replaced by this one.
 _LEGACY = (".kb-pages.json", ".kb-feeds.txt")
 
+#: The owner of what Sphinx itself writes (pages, ``_static``, inventories…).
+SPHINX = "sphinx"
+#: Who keeps a path that two outputs want, first first: Sphinx and what it
+#: writes on kb's behalf, then feeds, sitemap and robots.txt, the feed alias,
+#: social cards, and last redirects (a redirect is the one output a user
+#: names freely, so it never displaces anything).
+PRIORITY = (
+    (SPHINX, "pages", "static"),
+    ("feeds",),
+    ("crawlers",),
+    ("feed-alias",),
+    ("cards",),
+    ("redirects",),
+)
+_RANK = {group: rank for rank, groups in enumerate(PRIORITY) for group in groups}
+#: How a message names what holds a path, by group.
+_HOLDS = {
+    SPHINX: "a page of this site is there",
+    "pages": "a page of this site is there",
+    "static": "one of kb's style sheets or scripts is there",
+    "feeds": "an Atom feed is there",
+    "crawlers": "kb's sitemap.xml or robots.txt is there (kb_sitemap)",
+    "feed-alias": "the copy of the site feed is there (kb_feed_alias)",
+    "cards": "a social card is there",
+    "redirects": "another redirect is there",
+}
+
 
 class OutsideOutput(ValueError):
     """A generated path that would leave the output folder."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who writes a path: a group of :data:`PRIORITY` and how a message names it."""
+
+    group: str
+    #: The end of a sentence "not written at PATH: ...", e.g. "a page of this site is there".
+    holds: str = ""
+
+    def __post_init__(self) -> None:
+        if self.group not in _RANK:
+            raise ValueError(f"unknown output group {self.group!r}")
+        if not self.holds:
+            object.__setattr__(self, "holds", _HOLDS[self.group])
+
+
+class Refused(Exception):
+    """A path kb does not write, and why (``reason`` ends "not written at PATH: ...")."""
+
+    def __init__(self, relative: str, reason: str, holder: Owner | None = None) -> None:
+        super().__init__(f"{relative}: {reason}")
+        self.relative = relative
+        self.reason = reason
+        #: The owner that keeps the path (:data:`SPHINX` for a file kb did not
+        #: write); ``None`` for a path that cannot be written at all.
+        self.holder = holder
+
+
+def _folders(relative: str) -> list[str]:
+    """The folders above ``relative``, outermost first: ``a/b/c`` gives ``a``, ``a/b``."""
+    parents = PurePosixPath(relative).parents
+    return [folder.as_posix() for folder in reversed(parents) if folder.as_posix() != "."]
 
 
 def digest_of(material: str | bytes) -> str:
@@ -44,6 +117,16 @@ class Outputs:
         self.stamps: dict[str, str] = {}
         self.previous_stamps: dict[str, str] = {}
         self.current: dict[str, tuple[str, str]] = {}
+        #: Path -> who writes it this build, and the folders above those paths.
+        self.claims: dict[str, Owner] = {}
+        self._claimed_folders: dict[str, Owner] = {}
+        #: Folders whose files are someone else's (``_static`` is Sphinx's).
+        self._reserved_folders: dict[str, str] = {}
+        #: Pages Sphinx writes for documents, this build and the last: a file on
+        #: disk that was a page last time and is none now is Sphinx's left-over,
+        #: which a redirect (an article that moved) may replace.
+        self.sphinx_pages: set[str] = set()
+        self.previous_sphinx_pages: set[str] = set()
         self._load()
 
     # --- manifest ------------------------------------------------------------
@@ -65,6 +148,9 @@ class Outputs:
             }
         if isinstance(stamps, dict):
             self.previous_stamps = {str(k): str(v) for k, v in stamps.items()}
+        pages = data.get("sphinx_pages", [])
+        if isinstance(pages, list):
+            self.previous_sphinx_pages = {str(page) for page in pages}
 
     def stamp(self, group: str, stamp: str) -> bool:
         """Record what shapes every file of ``group``; True when it is as last time."""
@@ -75,13 +161,108 @@ class Outputs:
         return {path: digest for path, (owner, digest) in self.previous.items() if owner == group}
 
     def keep_group(self, group: str) -> bool:
-        """Keep every file ``group`` made last time, as it is; False when one is missing."""
+        """Keep every file ``group`` made last time, as it is; False when one is missing
+        or another owner now has its path (the group then makes its files again)."""
         files = self.previous_files(group)
         if not all((self.outdir / path).is_file() for path in files):
             return False
+        owner = Owner(group)
+        if any(self._held(path, owner) is not None for path in files):
+            return False
         for path, digest in files.items():
+            self._register(path, owner)
             self.current[path] = (group, digest)
         return True
+
+    # --- owners --------------------------------------------------------------------
+
+    def reserve(self, paths: Iterable[str], holds: str = "", pages: bool = False) -> None:
+        """Files Sphinx writes: no kb output may take them. ``pages`` marks them as the
+        pages of documents (remembered, see :attr:`sphinx_pages`)."""
+        owner = Owner(SPHINX, holds)
+        for relative in paths:
+            if relative not in self.claims:
+                self._register(relative, owner)
+            if pages:
+                self.sphinx_pages.add(relative)
+
+    def reserve_folder(self, folder: str, holds: str) -> None:
+        """A folder whose files are someone else's (``holds``: "it is inside Sphinx's …")."""
+        self._reserved_folders.setdefault(folder.strip("/"), holds)
+
+    def _held(self, relative: str, owner: Owner) -> Refused | None:
+        """Why ``owner`` may not have ``relative`` as far as claims go; None when it may."""
+        held = self.claims.get(relative)
+        if held is not None:
+            if held == owner:
+                return None
+            if _RANK[owner.group] < _RANK[held.group]:
+                # Claims are made in the order of PRIORITY; anything else is a bug
+                # that would make the owner depend on the order of the build.
+                raise RuntimeError(f"{owner.group} claims {relative} after {held.group}")
+            return Refused(relative, held.holds, held)
+        if _RANK[owner.group] > 0:
+            for folder in (*_folders(relative), relative):
+                if folder in self._reserved_folders:
+                    return Refused(relative, self._reserved_folders[folder])
+        for folder in _folders(relative):
+            above = self.claims.get(folder)
+            if above is not None:
+                return Refused(relative, f"it lies under {folder}, where {above.holds}", above)
+        below = self._claimed_folders.get(relative)
+        if below is not None:
+            return Refused(relative, f"it is a folder: inside it {below.holds}", below)
+        return None
+
+    def _register(self, relative: str, owner: Owner) -> None:
+        self.claims[relative] = owner
+        for folder in _folders(relative):
+            self._claimed_folders.setdefault(folder, owner)
+
+    def claim(self, relative: str, owner: Owner) -> None:
+        """Make ``owner`` the one writer of ``relative`` in this build.
+
+        Raises :class:`Refused` when the path is not a plain path inside the
+        output folder (control characters included), when another owner has
+        it, or when a file or folder that kb did not make is there.
+        """
+        problem = output_path_problem(relative)
+        if problem:
+            raise Refused(relative, problem)
+        refused = self._held(relative, owner)
+        if refused is not None:
+            raise refused
+        if relative in self.claims:
+            return
+        try:
+            path = self.path_of(relative)
+        except OutsideOutput:
+            raise Refused(relative, "it would leave the output folder") from None
+        try:
+            self._check_disk(relative, path)
+        except OSError as error:  # a name too long for the file system, say
+            raise Refused(relative, f"it cannot be written ({error.strerror or error})") from None
+        self._register(relative, owner)
+
+    def _check_disk(self, relative: str, path: Path) -> None:
+        for folder in _folders(relative):
+            above = self.outdir / folder
+            if not above.is_file():
+                continue
+            if folder not in self.previous:
+                raise Refused(relative, f"it lies under {folder}, a file kb did not write")
+            # kb's own file of the last build that no output claims now: it would
+            # be deleted at the end anyway, and a clean build never had it.
+            above.unlink()
+        if path.is_dir():
+            raise Refused(relative, "a folder is there")
+        if (
+            path.exists()
+            and relative not in self.previous
+            and relative not in self.previous_sphinx_pages
+        ):
+            foreign = Owner(SPHINX, "another file is there, which kb did not write")
+            raise Refused(relative, foreign.holds, foreign)
 
     # --- files -----------------------------------------------------------------
 
@@ -111,33 +292,46 @@ class Outputs:
         normal = os.path.normpath(relative)
         if os.path.isabs(normal) or normal == ".." or normal.startswith(".." + os.sep):
             raise OutsideOutput(relative)
+        owner = Owner(group)
+        refused = self._held(relative, owner)
+        if refused is not None:
+            raise refused
+        self._register(relative, owner)
         self.current[relative] = (group, digest)
 
     def write(
-        self, relative: str, content: str | bytes, group: str, digest: str | None = None
+        self,
+        relative: str,
+        content: str | bytes,
+        group: str,
+        digest: str | None = None,
+        owner: Owner | None = None,
     ) -> bool:
         """Write ``content`` to ``relative`` unless it is already there; True when written.
 
         ``digest`` is what the content was made from when the caller knows it
-        cheaper than the content; otherwise the content's own hash.
+        cheaper than the content; otherwise the content's own hash. The path
+        is claimed for ``owner`` (by default the group's) first. Raises
+        :class:`Refused` when the path is someone else's or cannot be written
+        (a name too long for the file system, a full disk); nothing is then
+        left behind.
         """
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = digest or digest_of(data)
-        path = self.path_of(relative)
-        self.current[relative] = (group, digest)
+        self.claim(relative, owner or Owner(group))
+        path = self.outdir / relative
         try:
             if path.read_bytes() == data:
+                self.current[relative] = (group, digest)
                 return False
         except OSError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.kb-tmp{os.getpid()}")
         try:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        finally:
-            if temporary.exists():
-                temporary.unlink()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, data)
+        except OSError as error:
+            raise Refused(relative, f"it cannot be written ({error.strerror or error})") from None
+        self.current[relative] = (group, digest)
         return True
 
     # --- end of build -----------------------------------------------------------
@@ -149,6 +343,8 @@ class Outputs:
         """
         removed: list[str] = []
         for relative in sorted(set(self.previous) - set(self.current)):
+            if relative in self.claims:
+                continue  # Sphinx writes it now (a new page where a redirect was)
             try:
                 path = self.path_of(relative)
             except OutsideOutput:
@@ -159,17 +355,20 @@ class Outputs:
         for legacy in _LEGACY:
             (self.outdir / legacy).unlink(missing_ok=True)
         files = {path: list(value) for path, value in sorted(self.current.items())}
-        if files != {p: list(v) for p, v in sorted(self.previous.items())} or (
-            self.stamps != self.previous_stamps
+        if (
+            files != {p: list(v) for p, v in sorted(self.previous.items())}
+            or self.stamps != self.previous_stamps
+            or self.sphinx_pages != self.previous_sphinx_pages
         ):
             payload = json.dumps(
-                {"stamps": dict(sorted(self.stamps.items())), "files": files},
+                {
+                    "stamps": dict(sorted(self.stamps.items())),
+                    "files": files,
+                    "sphinx_pages": sorted(self.sphinx_pages),
+                },
                 ensure_ascii=False,
                 indent=0,
             )
             self.outdir.mkdir(parents=True, exist_ok=True)
-            manifest = self.outdir / MANIFEST
-            temporary = manifest.with_name(f".{MANIFEST}.kb-tmp{os.getpid()}")
-            temporary.write_text(payload, encoding="utf-8")
-            os.replace(temporary, manifest)
+            write_atomically(self.outdir / MANIFEST, payload.encode("utf-8"))
         return removed

@@ -29,12 +29,11 @@ already carries the tags it would add.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 import os
 import re
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
@@ -46,6 +45,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
 from kb import cards
@@ -53,14 +53,17 @@ from kb.config import kb_config
 from kb.domain import KbDomain, domain_of, renders_extra_pages
 from kb.frontmatter import read_front_matter
 from kb.i18n import wording_of
-from kb.outputs import Outputs, OutsideOutput
-from kb.permalinks import is_safe_output_path, normalise_redirects, redirect_files
+from kb.outputs import MANIFEST, SPHINX, Outputs, Owner, Refused
+from kb.permalinks import read_redirects, redirect_files
 from kb.records import Article
 from kb.render import Templates, templates_of
+from kb.search.store import FOLDER as SEARCH_FOLDER
 from kb.targets import entry_kind, feed_path, feed_title
+from kb.values import shown
 
 logger = logging.getLogger(__name__)
 
+FEEDS = "feeds"
 REDIRECTS = "redirects"
 CARDS = "cards"
 CRAWLERS = "crawlers"
@@ -86,9 +89,13 @@ def _base_url(app: Sphinx) -> str:
     return base if base.endswith("/") or not base else base + "/"
 
 
+#: What stays as it is when a path becomes a URL.
+_URL_SAFE = "/#%:@!$&'()*+,;=-._~"
+
+
 def _absolute(app: Sphinx, uri: str) -> str:
     """The absolute URL of ``uri`` (relative to the site root), percent-encoded."""
-    return _base_url(app) + quote(uri, safe="/#%:@!$&'()*+,;=-._~")
+    return _base_url(app) + quote(uri, safe=_URL_SAFE)
 
 
 def site_name(app: Sphinx) -> str:
@@ -273,25 +280,90 @@ def _line_of(env: BuildEnvironment, docname: str, key: str) -> int | None:
     return read_front_matter(text).lines.get(key)
 
 
-class _Location:
-    """(file, line) of a front-matter key, looked up when a warning needs it."""
+def collect_redirects(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Read ``redirect_from`` once, when its document is read, with the key's line.
 
-    def __init__(self, env: BuildEnvironment, docname: str, key: str) -> None:
-        self.env, self.docname, self.key = env, docname, key
+    Read here rather than from ``env.metadata``, where MyST has turned every
+    value into text (a mapping into JSON, a number into digits), so that a
+    value that is not a path is told apart and reported, and so that warnings
+    at the end of every build need not read the file again.
+    """
+    text = source[0]
+    if "redirect_from" not in text:
+        return  # most documents: no second parse
+    raw = read_front_matter(text.lstrip("\ufeff"))
+    if "redirect_from" not in raw.data:
+        return
+    line = raw.lines.get("redirect_from")
+    urls, problems = read_redirects(raw.data["redirect_from"])
+    for problem in problems:
+        _warn("%s", problem, subtype="redirect", location=(docname, line))
+    if urls:
+        domain_of(app.env).redirects[docname] = (tuple(urls), line)
 
-    def value(self) -> tuple[str, int | None]:
-        return (self.docname, _line_of(self.env, self.docname, self.key))
+
+def _extra_files(app: Sphinx) -> Iterator[str]:
+    """The files Sphinx copies from ``html_extra_path`` (as ``copy_extra_files`` does)."""
+    excluded = Matcher(app.config.exclude_patterns)
+    for extra in app.config.html_extra_path:
+        source = Path(app.confdir, extra)
+        if source.is_file():
+            yield source.name
+            continue
+        for folder, folder_names, file_names in os.walk(source, followlinks=True):
+            relative = Path(folder).relative_to(source).as_posix()
+            prefix = "" if relative == "." else relative + "/"
+            folder_names[:] = [name for name in folder_names if not excluded(prefix + name)]
+            yield from (prefix + name for name in file_names if not excluded(prefix + name))
 
 
-def _redirects_of(env: BuildEnvironment, docname: str) -> list[str]:
-    value = env.metadata.get(docname, {}).get("redirect_from")
-    if value is None:
-        return []
-    if isinstance(value, str) and value.lstrip().startswith("["):
-        # MyST hands lists over as JSON text.
-        with contextlib.suppress(ValueError):
-            value = json.loads(value)
-    return normalise_redirects(value if isinstance(value, list) else [value])
+def reserve_sphinx_outputs(app: Sphinx, exception: Exception | None) -> None:
+    """Claim what Sphinx writes before any kb output claims its path.
+
+    Pages of documents, the index, search and domain index pages, inventories,
+    ``html_extra_path`` files and Sphinx's folders are Sphinx's: a redirect,
+    card, sitemap or feed alias never replaces them, and kb never deletes them.
+    """
+    if exception is not None or not renders_extra_pages(app.builder):
+        return
+    builder = cast("StandaloneHTMLBuilder", app.builder)
+    domain = domain_of(app.env)
+    outputs = domain.outputs(builder.outdir)
+    drafts = {doc for doc, article in domain.articles.items() if article.draft}
+    for remembered in (False, True):
+        # A draft built for preview keeps its path, but its name goes into
+        # no shared file (the manifest remembers the pages of documents).
+        docs = (doc for doc in app.env.found_docs if (doc not in drafts) is remembered)
+        outputs.reserve(
+            (outputs.relative(builder.get_output_path(doc)) for doc in docs), pages=remembered
+        )
+    pages = [*app.config.html_additional_pages, *(name for name, *_ in builder.domain_indices)]
+    if builder.use_index:
+        pages.append("genindex")
+    if builder.search:
+        pages.append("search")
+    outputs.reserve(outputs.relative(builder.get_output_path(page)) for page in pages)
+    for name in (builder.searchindex_filename, "objects.inv", ".buildinfo", MANIFEST):
+        outputs.reserve([name], f"Sphinx's or kb's {name} is there")
+    outputs.reserve(_extra_files(app), "a file of html_extra_path is there")
+    for folder in ("_static", "_images", "_downloads", "_sources"):
+        outputs.reserve_folder(folder, f"it is inside Sphinx's folder {folder}")
+    outputs.reserve_folder(SEARCH_FOLDER, f"it is inside the search index folder {SEARCH_FOLDER}")
+    doctrees = os.path.relpath(app.doctreedir, builder.outdir)
+    if not doctrees.startswith(".."):
+        outputs.reserve_folder(Path(doctrees).as_posix(), "it is inside Sphinx's doctrees")
+
+
+def _refused(what: str, url: str, refusal: Refused, location: Any) -> None:
+    _warn(
+        "%s %s: not written at %s: %s",
+        what,
+        shown(url),
+        shown(refusal.relative),
+        refusal.reason,
+        subtype="redirect",
+        location=location,
+    )
 
 
 def write_redirects(app: Sphinx, outputs: Outputs) -> None:
@@ -299,60 +371,48 @@ def write_redirects(app: Sphinx, outputs: Outputs) -> None:
     domain = domain_of(env)
     builder = app.builder
     templates = _templates(app)
-    ours = set(outputs.previous_files(REDIRECTS))
-    html_builder = cast("StandaloneHTMLBuilder", builder)  # renders_extra_pages checked it
-    pages = {outputs.relative(html_builder.get_output_path(doc)) for doc in env.found_docs}
-    taken: dict[str, str] = {}
-    for docname in sorted(env.found_docs):
+    language = app.config.language or "ja"
+    for docname, (urls, line) in sorted(domain.redirects.items()):
         article = domain.articles.get(docname)
-        if article is not None and article.draft:
+        if docname not in env.found_docs or (article is not None and article.draft):
             continue
-        for url in _redirects_of(env, docname):
-            # Read from the source only for a warning: a no-op build reads no article.
-            location = _Location(env, docname, "redirect_from")
+        owner = Owner(REDIRECTS, f"{docname} redirects from it too")
+        location = (docname, line)
+        target_uri = builder.get_target_uri(docname)
+        title = article.title if article is not None else env.titles[docname].astext()
+        for url in urls:
             for relative in redirect_files(url):
-                problem = ""
-                if not is_safe_output_path(relative):
-                    problem = "it would leave the output folder"
-                elif relative in pages:
-                    problem = "a page of this site is there"
-                elif relative in taken:
-                    problem = f"{taken[relative]} redirects from it too"
-                elif relative not in ours and (
-                    relative in outputs.current or (outputs.outdir / relative).exists()
-                ):
-                    problem = "another file is there"
-                if problem:
-                    _warn(
-                        "redirect_from %s: not written at %s, %s",
-                        url,
-                        relative,
-                        problem,
-                        subtype="redirect",
-                        location=location.value(),
-                    )
+                try:
+                    outputs.claim(relative, owner)
+                except Refused as refusal:
+                    _refused("redirect_from", url, refusal, location)
                     continue
-                target_uri = builder.get_target_uri(docname)
+                target = quote(relative_uri(relative, target_uri), safe=_URL_SAFE)
                 html = templates.render(
                     "kb/redirect.html",
-                    title=article.title if article is not None else env.titles[docname].astext(),
-                    target=quote(relative_uri(relative, target_uri), safe="/#%:@!$&'()*+,;=-._~"),
-                    canonical=_absolute(app, target_uri)
-                    if _base_url(app)
-                    else quote(relative_uri(relative, target_uri), safe="/#%:@!$&'()*+,;=-._~"),
-                    language=app.config.language or "ja",
+                    title=title,
+                    target=target,
+                    canonical=_absolute(app, target_uri) if _base_url(app) else target,
+                    language=language,
                 )
                 try:
-                    outputs.write(relative, html + "\n", REDIRECTS)
-                except OutsideOutput:
-                    _warn(
-                        "redirect_from %s: not written, it would leave the output folder",
-                        url,
-                        subtype="redirect",
-                        location=location.value(),
-                    )
-                    continue
-                taken[relative] = docname
+                    outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
+                except Refused as refusal:
+                    _refused("redirect_from", url, refusal, location)
+
+
+#: Characters a missing-glyph warning names before it counts the rest.
+_MISSING_SHOWN = 20
+
+
+def _card_refused(app: Sphinx, docname: str, refusal: Refused) -> None:
+    _warn(
+        "social card not written at %s: %s",
+        shown(refusal.relative),
+        refusal.reason,
+        subtype="output",
+        location=(docname, _line_of(app.env, docname, "title")),
+    )
 
 
 def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
@@ -380,38 +440,60 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
         f"{words.language}"
     )
     same_stamp = outputs.stamp(CARDS, stamp)
-    if same_stamp and not domain.lists_changed and outputs.keep_group(CARDS):
+    shown_articles = sorted(
+        (docname, article)
+        for docname, article in domain.articles.items()
+        if article.is_article and not article.draft
+    )
+    # A card refused last time (another output has its path) is not on disk:
+    # it is looked at again, and reported again, as on a clean build.
+    every_card = {card_path(docname) for docname, _ in shown_articles}
+    if (
+        same_stamp
+        and not domain.lists_changed
+        and set(outputs.previous_files(CARDS)) == every_card
+        and outputs.keep_group(CARDS)
+    ):
         return 0, 0.0
     started = time.perf_counter()
-    to_draw: list[tuple[str, str, cards.Card]] = []
-    for docname, article in sorted(domain.articles.items()):
-        if not article.is_article or article.draft:
-            continue
+    to_draw: list[tuple[str, str, str, cards.Card]] = []
+    for docname, article in shown_articles:
         card = cards.Card(
             article.title, name, words.day(article.date, zone) if article.date else ""
         )
         relative = card_path(docname)
         key = cards.card_key(card, font)[:20]
-        if outputs.unchanged(relative, key):
-            outputs.note(relative, key, CARDS)
+        try:
+            if outputs.unchanged(relative, key):
+                outputs.note(relative, key, CARDS)
+                continue
+            outputs.claim(relative, Owner(CARDS))
+        except Refused as refusal:
+            _card_refused(app, docname, refusal)
             continue
         missing = cards.missing_glyphs(article.title, font)
         if missing:
+            shown_missing = " ".join(missing[:_MISSING_SHOWN])
+            if len(missing) > _MISSING_SHOWN:
+                shown_missing += f" and {len(missing) - _MISSING_SHOWN} more"
             _warn(
                 "the card font has no glyph for %s; the card shows boxes there",
-                " ".join(missing),
+                shown(shown_missing),
                 subtype="cards",
                 location=(docname, _line_of(app.env, docname, "title")),
             )
-        to_draw.append((relative, key, card))
+        to_draw.append((docname, relative, key, card))
     if to_draw:
         # Compressing a PNG and pasting glyphs release the GIL, so threads
         # draw cards side by side; files are written here, in order.
         workers = min(len(to_draw), os.cpu_count() or 1, 4)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            drawn_cards = pool.map(lambda item: cards.render(item[2], font), to_draw)
-            for (relative, key, _), data in zip(to_draw, drawn_cards, strict=True):
-                outputs.write(relative, data, CARDS, digest=key)
+            drawn_cards = pool.map(lambda item: cards.render(item[3], font), to_draw)
+            for (docname, relative, key, _), data in zip(to_draw, drawn_cards, strict=True):
+                try:
+                    outputs.write(relative, data, CARDS, digest=key)
+                except Refused as refusal:
+                    _card_refused(app, docname, refusal)
     drawn = len(to_draw)
     return drawn, time.perf_counter() - started
 
@@ -437,33 +519,51 @@ def _sitemap(app: Sphinx) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
 
 
+def _setting_refused(setting: str, value: str, refusal: Refused) -> None:
+    _warn(
+        "%s = %s: not written at %s: %s",
+        setting,
+        shown(value),
+        shown(refusal.relative),
+        refusal.reason,
+        subtype="output",
+    )
+
+
 def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
     if not app.config.kb_sitemap:
         return
-    ours = outputs.previous_files(CRAWLERS)
     lines = ["User-agent: *", "Allow: /"]
     if _base_url(app):
-        outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
-        lines.append(f"Sitemap: {_absolute(app, 'sitemap.xml')}")
-    robots = outputs.outdir / "robots.txt"
-    if "robots.txt" in ours or not robots.exists():
-        # A robots.txt of the project's own (html_extra_path) is left alone.
+        try:
+            outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
+            lines.append(f"Sitemap: {_absolute(app, 'sitemap.xml')}")
+        except Refused as refusal:
+            _setting_refused("kb_sitemap", "True", refusal)
+    try:
         outputs.write("robots.txt", "\n".join(lines) + "\n", CRAWLERS)
+    except Refused as refusal:
+        # A robots.txt of the project's own (html_extra_path) is left alone, silently.
+        if refusal.holder is None or refusal.holder.group != SPHINX:
+            _setting_refused("kb_sitemap", "True", refusal)
 
 
 def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
-    alias = app.config.kb_feed_alias.strip().lstrip("/")
+    setting = app.config.kb_feed_alias
+    alias = setting.strip().lstrip("/")
     if not alias or not _base_url(app):
         return  # without html_baseurl there is no feed to copy
-    source = outputs.outdir / feed_path(kb_config(app))
-    if not is_safe_output_path(alias):
-        _warn("kb_feed_alias %r is not a path inside the output folder", alias, subtype="config")
-        return
+    feed = feed_path(kb_config(app))
+    if outputs.current.get(feed, ("",))[0] != FEEDS:
+        return  # the feed itself was not written
     try:
-        data = source.read_bytes()
+        outputs.claim(alias, Owner(FEED_ALIAS))
+        data = (outputs.outdir / feed).read_bytes()
+        outputs.write(alias, data, FEED_ALIAS)
+    except Refused as refusal:
+        _setting_refused("kb_feed_alias", setting, refusal)
     except OSError:
         return
-    outputs.write(alias, data, FEED_ALIAS)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
@@ -476,18 +576,24 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
             subtype="base_url",
         )
     outputs = domain_of(app.env).outputs(app.builder.outdir)
-    write_redirects(app, outputs)
+    # In the order of kb.outputs.PRIORITY: each claims its paths before the
+    # next, so the same one keeps a path whatever the order of the articles.
+    write_crawler_files(app, outputs)
+    write_feed_alias(app, outputs)
     drawn, seconds = write_cards(app, outputs)
     if drawn:
         logger.info("kb: %d social cards drawn in %.2f s", drawn, seconds)
-    write_crawler_files(app, outputs)
-    write_feed_alias(app, outputs)
+    write_redirects(app, outputs)
 
 
 def setup(app: Sphinx) -> None:
     """Its settings (``kb_drafts``, ``kb_cards``…) are declared with the others in kb.settings."""
     app.connect("config-inited", exclude_drafts)
+    # Before reading.py's handler turns keys MyST must not see into comments.
+    app.connect("source-read", collect_redirects, priority=400)
     app.connect("html-page-context", on_page_context, priority=600)
     # After the feeds (500) so the alias copies this build's feed; before the
     # manifest is saved (900).
     app.connect("build-finished", finish, priority=700)
+    # Before any kb output (static files and feeds at 500) claims a path.
+    app.connect("build-finished", reserve_sphinx_outputs, priority=400)

@@ -14,12 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from bs4 import BeautifulSoup
 
 from kb.dates import zone_named
 from kb.frontmatter import article_meta, read_front_matter
 from kb.importer import Outcome, import_posts
+from kbtesting import Build, build, write_project
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "jekyll_sites"
 REFERENCE = json.loads((SITES / "reference.json").read_text(encoding="utf-8"))
@@ -130,3 +133,71 @@ def test_liquid_without_a_meaning_is_kept_and_reported_with_its_line(tmp_path: P
     messages = [f"{d.line}: {d.message}" for d in result.diagnostics]
     assert any(m.startswith("6: Liquid {% for") for m in messages), messages
     assert any(m.startswith("7: Liquid {{ release.sha256 }}") for m in messages), messages
+
+
+def _built(site: str, root: Path) -> tuple[Build, list[Path]]:
+    src = write_project(root, {})
+    import_posts([SITES / site], src / "articles", TOKYO)
+    built = build(src)
+    return built, sorted((built.outdir / "articles").rglob("*.html"))
+
+
+def _article_of(page: Path) -> BeautifulSoup:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    body = soup.select_one("article")
+    assert body is not None, page
+    return body
+
+
+@pytest.mark.parametrize("site", sorted(REFERENCE["sites"]))
+def test_built_pages_show_no_liquid_no_dead_links_and_every_image(
+    tmp_path: Path, site: str
+) -> None:
+    built, pages = _built(site, tmp_path)
+    assert len(pages) >= len(REFERENCE["sites"][site]["posts"])
+    for page in pages:
+        body = _article_of(page)
+        for code in body.select("pre, code"):
+            code.decompose()
+        text = body.get_text(" ")
+        assert "{%" not in text and "{{" not in text, (page, text)
+        for link in body.select("a[href]"):
+            assert not link["href"].startswith("#/"), (page, link)
+        for image in body.select("img[src]"):
+            assert (page.parent / unquote(image["src"])).is_file(), (page, image["src"])
+    # The keys kb does not read were reported once at import, not at every build.
+    assert "unknown key" not in built.warnings
+
+
+def test_links_to_the_sites_own_posts_land_on_the_imported_articles(tmp_path: Path) -> None:
+    built, _ = _built("nikki", tmp_path)
+    root_post = _article_of(built.page_path("articles/2013/04/root-post"))
+    hrefs = {link.get_text(strip=True): link["href"] for link in root_post.select("a[href]")}
+    # {{ site.url }}/blog/2012/07/14/hajimemashita and a raw <a><img></a> to a post.
+    assert hrefs["最初の記事"] == "../../2012/07/hajimemashita.html"
+    linked_image = root_post.select_one("a[href='../01/v1-1.html'] img")
+    assert linked_image is not None and linked_image["alt"] == "図の縮小版"
+    # A page of the old site that was not imported points at the old site.
+    assert hrefs["存在しないページ"] == "https://yohaku.example.jp/about.html"
+    keyboard = _article_of(built.page_path("articles/2012/07/keyboard"))
+    # Markdown image under {{ BASE_PATH }}, raw <img> with a space in its name: both shown.
+    assert {image["alt"] for image in keyboard.select("img")} == {"新しいキーボード", "設定画面"}
+    assert keyboard.select_one("a[href='hajimemashita.html']") is not None  # {% post_url %}
+
+
+def test_kramdown_shows_as_it_did_under_jekyll(tmp_path: Path) -> None:
+    built, _ = _built("nikki", tmp_path)
+    settings = _article_of(built.page_path("articles/2012/08/settings"))
+    text = settings.get_text(" ")
+    assert "{:" not in text
+    # {: #houshin} on a heading is still the target of [方針](#houshin).
+    assert settings.select_one("#houshin") is not None
+    assert settings.select_one("a[href='#houshin']") is not None
+    # A prose line starting with % is text, not a MyST comment.
+    assert "% という記号で始まる行も本文です。" in text
+    first = _article_of(built.page_path("articles/2012/07/hajimemashita"))
+    # "#このブログについて" is a heading in kramdown, under the title: (title: is the
+    # page title, not the body's first heading); :smile: and :+1: are emoji.
+    assert first.select_one("h1").get_text(strip=True).rstrip("¶") == "ブログを始めました"
+    assert "このブログについて" in [h.get_text(strip=True).rstrip("¶") for h in first.select("h2")]
+    assert "😄 よろしくお願いします 👍" in first.get_text(" ")

@@ -262,6 +262,7 @@ KNOWN_KEYS = frozenset(
         "published",
         "kb_autolink",
         "autolink",
+        "kb_extra_keys",
     }
 )
 
@@ -491,8 +492,19 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
             meta.autolink = _boolean(data[key], key, lines.get(key), problems, True)
 
     meta.extra = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+    # Keys an article declares as its own (kb import lists a Jekyll site's
+    # keys here) are kept without a warning at every build.
+    declared = set(
+        name_list(
+            data.get("kb_extra_keys"),
+            "kb_extra_keys",
+            lines.get("kb_extra_keys"),
+            problems,
+            split=True,
+        )
+    )
     for key in meta.extra:
-        if key not in QUIET_KEYS:
+        if key not in QUIET_KEYS and key not in declared:
             problems.append(
                 Problem(
                     f"unknown key {key!r} in an article's front matter (kb reads "

@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import errno
 import functools
+import hashlib
 import itertools
 import os
 import re
@@ -24,21 +25,34 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
+from urllib.parse import unquote, urljoin, urlsplit
 
 from kb.dates import file_name_date, jekyll_date, parse_date
-from kb.frontmatter import ArticleMeta, Problem, article_meta, read_front_matter, split_front_matter
+from kb.frontmatter import (
+    KNOWN_KEYS,
+    QUIET_KEYS,
+    ArticleMeta,
+    Problem,
+    article_meta,
+    read_front_matter,
+    split_front_matter,
+)
 from kb.jekyllsite import (
     Refused,
     SiteFiles,
     check_file,
     data_file,
+    include_file,
     is_site_root,
     page_url,
     read_bounded,
     site_documents,
+    site_file,
+    site_urls,
     within,
 )
-from kb.liquid import LiquidContext, convert_liquid
+from kb.kramdown import Note, convert_kramdown, demote_headings
+from kb.liquid import LiquidContext, LiquidNote, convert_liquid
 from kb.names import slugify
 from kb.permalinks import (
     JekyllSite,
@@ -52,6 +66,7 @@ from kb.permalinks import (
     read_site,
     split_post_name,
 )
+from kb.sitelinks import Resolved, Resolver, rewrite_links
 from kb.values import scalar_text
 from kb.yamltext import comment_out, flow_list, key_block, quoted, set_key
 
@@ -580,6 +595,8 @@ class PreparedPost:
     relative_path: str
     old_url: str | None
     diagnostics: list[Diagnostic]
+    #: Keys kb does not read, with their lines: reported once per key per import.
+    unknown_keys: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 def prepare_post(
@@ -628,9 +645,10 @@ def prepare_post(
     yaml_text = front.yaml_text
     fixed = read_front_matter(f"---\n{yaml_text}---\n")
     meta = article_meta(fixed, zone)
+    extra_keys = [key for key in fixed.data if key not in KNOWN_KEYS and key not in QUIET_KEYS]
     for problem in meta.problems:
-        if problem.key is None:
-            continue
+        if problem.key is None or problem.key in extra_keys:
+            continue  # unknown keys: one warning per key for the whole import
         fatal = _is_fatal(problem, meta)
         severity = Severity.ERROR if fatal else Severity.WARNING
         line = _original_line(problem, raw.lines)
@@ -642,6 +660,14 @@ def prepare_post(
     if context.rule is not None:
         yaml_text, url = _with_old_url(
             yaml_text, fixed.data, fixed.lines, source, context.rule, diagnostics, jekyll_moment
+        )
+    if extra_keys:
+        # Kept, and declared, so that the build does not warn about them again.
+        yaml_text = set_key(
+            yaml_text,
+            "kb_extra_keys",
+            flow_list(extra_keys),
+            "kept from Jekyll; kb does not read them",
         )
     shown_in = context.rule.zone if context.from_site and context.rule is not None else zone
     local = (jekyll_moment or meta.date).astimezone(shown_in)
@@ -661,21 +687,39 @@ def prepare_post(
     )
 
 
-def finish_post(post: PreparedPost, liquid: LiquidContext | None = None) -> Conversion:
-    """The article of ``post``: its body converted (Liquid, parts) under its front matter."""
-    source, diagnostics = post.source, post.diagnostics
-    body, liquid_notes = convert_liquid(post.body, post.body_line, liquid)
-    for note in liquid_notes[:MAX_SEAM_WARNINGS]:
+def _noted(
+    source: Path, notes: Sequence[LiquidNote | Note], what: str, diagnostics: list[Diagnostic]
+) -> None:
+    """The first notes one by one, the rest counted: thousands would bury every other message."""
+    for note in notes[:MAX_SEAM_WARNINGS]:
         diagnostics.append(Diagnostic(source, note.line, note.message))
-    if len(liquid_notes) > MAX_SEAM_WARNINGS:
+    if len(notes) > MAX_SEAM_WARNINGS:
         diagnostics.append(
             Diagnostic(
                 source,
-                liquid_notes[MAX_SEAM_WARNINGS].line,
-                f"{len(liquid_notes) - MAX_SEAM_WARNINGS} more Liquid tags from here on; "
-                "kept as text",
+                notes[MAX_SEAM_WARNINGS].line,
+                f"{len(notes) - MAX_SEAM_WARNINGS} more {what} from here on",
             )
         )
+
+
+def finish_post(
+    post: PreparedPost, liquid: LiquidContext | None = None, links: Resolver | None = None
+) -> Conversion:
+    """The article of ``post``: its body converted under its front matter.
+
+    Liquid first (it makes URLs), then links and images (``links`` says what
+    each URL now is), then kramdown, then the ``---END---`` parts joined.
+    """
+    source, diagnostics = post.source, post.diagnostics
+    body, liquid_notes = convert_liquid(post.body, post.body_line, liquid)
+    _noted(source, liquid_notes, "Liquid tags, kept as text,", diagnostics)
+    if links is not None:
+        body, link_notes = rewrite_links(body, links, post.body_line)
+        _noted(source, link_notes, "notes on links", diagnostics)
+    body, kramdown_notes = convert_kramdown(body, post.body_line)
+    _noted(source, kramdown_notes, "kramdown notes", diagnostics)
+    body = demote_headings(body)
     parts = split_parts(body)
     joined, broken_seams = join_parts_noting_seams([part.text for part in parts])
     joined = _LEADING_BLANK_LINES.sub("", joined).rstrip()
@@ -863,8 +907,8 @@ def _current_umask() -> int:
     return mask
 
 
-def write_atomically(target: Path, content: str, *, replace: bool) -> None:
-    """Write ``content`` to ``target`` so that it is either whole or absent.
+def write_atomically(target: Path, content: str | bytes, *, replace: bool) -> None:
+    """Write ``content`` (text as UTF-8) to ``target`` so that it is either whole or absent.
 
     The text goes to a temporary file in the same folder first and is then
     moved into place in one step. Without ``replace`` the move is a hard link,
@@ -884,17 +928,13 @@ def write_atomically(target: Path, content: str, *, replace: bool) -> None:
     )
     temporary: Path | None = None
     try:
+        # A short temporary name: the article's own name may already be as
+        # long as the file system allows.
         with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            newline="\n",
-            dir=target.parent,
-            prefix=f".{target.name}.",
-            suffix=".kb-tmp",
-            delete=False,
+            "wb", dir=target.parent, prefix=".kb-", suffix=".tmp", delete=False
         ) as handle:
             temporary = Path(handle.name)
-            handle.write(content)
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
@@ -996,6 +1036,42 @@ def _redirects(value: object) -> set[str]:
 
 _T = TypeVar("_T")
 
+#: Files that were pages of the site, never copied as files.
+_PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".rst", ".xml", ".ipynb"})
+#: Where the files the posts use are copied, in the articles folder.
+ASSETS_FOLDER = "_files"
+
+
+def _url_key(url: str) -> str:
+    """One key for the forms a server answers alike: ``/a/b``, ``/a/b/``, ``/a/b.html``, ``/a/b/index.html``."""
+    path = unquote(urlsplit(url).path)
+    for ending in ("/index.html", ".html"):
+        if path.endswith(ending):
+            path = path[: -len(ending)]
+    return path.rstrip("/") or "/"
+
+
+def _asset_name(relative: Path) -> Path:
+    """``relative`` with only characters a Markdown link keeps as they are.
+
+    MyST percent-encodes spaces and non-ASCII letters in a link, and Sphinx
+    then looks for a file of the encoded name; a short hash keeps two names
+    that differ only there apart.
+    """
+    parts = []
+    for part in relative.parts:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-") or "file"
+        if safe != part:
+            stem, dot, suffix = safe.rpartition(".")
+            digest = hashlib.sha1(part.encode("utf-8")).hexdigest()[:8]
+            safe = f"{stem}-{digest}.{suffix}" if dot and stem else f"{safe}-{digest}"
+        parts.append(safe)
+    return Path(*parts)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return Path(os.path.relpath(path, folder)).as_posix()
+
 
 class _Site:
     """A Jekyll site being imported: what its posts' Liquid and links may ask of it."""
@@ -1011,6 +1087,9 @@ class _Site:
         #: The article each old URL now is.
         self.articles: dict[str, Path] = {}
         self._data: dict[str, Any] = {}
+        self._by_key: dict[str, Path] | None = None
+        #: The addresses the site was served at: links to them are site-relative.
+        self.bases = site_urls(site)
 
     def note_post(self, source: Path, url: str, target: Path) -> None:
         relative = self.relative.get(source, source.name)
@@ -1034,7 +1113,70 @@ class _Site:
         return self._data[name]
 
     def liquid(self, post: PreparedPost) -> LiquidContext:
-        return LiquidContext(self.site.data, post.data, self.data, self.post_url, self.link)
+        return LiquidContext(
+            self.site.data, post.data, self.data, self.post_url, self.link, self.include
+        )
+
+    def include(self, name: str) -> str | None:
+        return include_file(self.root, self.site, name)
+
+    def article_for(self, path: str) -> Path | None:
+        if self._by_key is None:
+            self._by_key = {_url_key(url): target for url, target in self.articles.items()}
+        return self._by_key.get(_url_key(path))
+
+    def links(self, post: PreparedPost, target: Path, importer: _Importer) -> Resolver:
+        """What each URL of ``post`` (whose article is ``target``) now is."""
+        page = post.old_url or "/"
+        here = target.parent
+
+        def resolve(url: str, image: bool, line: int) -> Resolved | None:
+            url = url.strip()
+            if not url or url.startswith(("#", "mailto:", "javascript:", "data:", "tel:")):
+                return None
+            for base in self.bases:
+                if url == base or url.startswith((base + "/", base + "#", base + "?")):
+                    url = url[len(base) :] or "/"
+                    break
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                return None
+            if not parts.path:
+                return None
+            path = parts.path if parts.path.startswith("/") else urljoin(page, parts.path)
+            article = self.article_for(path)
+            if article is not None:
+                return Resolved(_relative(article, here))
+            found = site_file(self.root, self.site, path)
+            if found is not None and found.suffix.lower() not in _PAGE_SUFFIXES:
+                copied = importer.copy_asset(self, found, post.source, line)
+                if copied is not None:
+                    return Resolved(_relative(copied, here))
+                return None
+            what = "image" if image else "link"
+            address = f"{self.bases[0]}{path}" if self.bases else path
+            if parts.fragment:
+                address += f"#{parts.fragment}"
+            if found is None and image:
+                post.diagnostics.append(
+                    Diagnostic(
+                        post.source,
+                        line,
+                        f"image {path} is not a file of the site; kept as written",
+                    )
+                )
+                return None
+            post.diagnostics.append(
+                Diagnostic(
+                    post.source,
+                    line,
+                    f"{what} to {path}, a page of the Jekyll site that was not imported; "
+                    f"now {'to ' + address if self.bases else 'kept as a plain HTML link'}",
+                )
+            )
+            return Resolved(address, raw=not self.bases)
+
+        return resolve
 
 
 @dataclass
@@ -1055,6 +1197,10 @@ class _Importer:
     roots: dict[Path, Path] = field(default_factory=dict)
     #: Source -> the site it belongs to (site folders only).
     site_of: dict[Path, _Site] = field(default_factory=dict)
+    #: Files the posts use, copied in this run: where -> from.
+    copied: dict[Path, Path] = field(default_factory=dict)
+    #: Front matter keys kb does not read -> the posts (and lines) holding them.
+    unknown_keys: dict[str, list[tuple[Path, int | None]]] = field(default_factory=dict)
     #: Planned path -> (first number not known to be taken, what took the first).
     #: Posts sharing a slug start where the last one stopped: 1,200 posts with
     #: one slug read each existing article once instead of 720,000 times.
@@ -1075,6 +1221,17 @@ class _Importer:
             prepared, target = item
             self.report.results.append(
                 self._guarded(prepared.source, functools.partial(self._write_one, prepared, target))
+            )
+        for key, places in self.unknown_keys.items():
+            source, line = places[0]
+            count = f"{len(places):,} posts" if len(places) > 1 else "1 post"
+            self.report.diagnostics.append(
+                Diagnostic(
+                    source,
+                    line,
+                    f"front matter key {key!r} ({count}) is not one kb reads; kept in each "
+                    "article and listed under kb_extra_keys, so the build does not warn about it",
+                )
             )
 
     def _guarded(self, post: Path, work: Callable[[], _T]) -> _T | PostResult:
@@ -1140,6 +1297,27 @@ class _Importer:
                     seen.add(resolved)
                     yield post
 
+    def copy_asset(self, site: _Site, file: Path, post: Path, line: int) -> Path | None:
+        """``file`` of ``site`` copied under the articles folder (once); where it now is."""
+        relative = file.relative_to(site.root)
+        destination = self.into / ASSETS_FOLDER / _asset_name(relative)
+        if destination in self.copied:
+            return destination
+        problem: str | None = None
+        try:
+            data = read_bounded(file)
+            if destination.exists() and destination.read_bytes() != data:
+                problem = f"{destination} exists with other content; {relative} was not copied"
+            elif not destination.exists() and not self.dry_run:
+                write_atomically(destination, data, replace=False)
+        except (OSError, Refused) as error:
+            problem = f"cannot copy {relative}: {getattr(error, 'strerror', None) or error}"
+        if problem is not None:
+            self.report.diagnostics.append(Diagnostic(post, line, problem))
+            return None
+        self.copied[destination] = file
+        return destination
+
     def _plan_one(self, source: Path) -> PostResult | tuple[PreparedPost, Path]:
         try:
             text = _read_text(source, self.roots.get(source))
@@ -1158,6 +1336,8 @@ class _Importer:
         prepared = prepare_post(text, source, self.zone, context)
         if isinstance(prepared, Conversion):
             return PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
+        for key, line in prepared.unknown_keys:
+            self.unknown_keys.setdefault(key, []).append((source, line))
         result = PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
         target = self._choose_target(
             source, prepared.relative_path, prepared.meta, prepared.old_url, result
@@ -1173,7 +1353,8 @@ class _Importer:
     def _write_one(self, prepared: PreparedPost, target: Path) -> PostResult:
         site = self.site_of.get(prepared.source)
         liquid = site.liquid(prepared) if site is not None else None
-        conversion = finish_post(prepared, liquid)
+        links = site.links(prepared, target, self) if site is not None else None
+        conversion = finish_post(prepared, liquid, links)
         result = PostResult(
             prepared.source, Outcome.FAILED, target, diagnostics=conversion.diagnostics
         )

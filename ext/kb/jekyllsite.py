@@ -137,7 +137,7 @@ def check_file(path: Path, root: Path | None) -> str | None:
         info = os.stat(path)
     except (OSError, RuntimeError) as error:
         return f"cannot be read: {getattr(error, 'strerror', None) or error}"
-    if root is not None and path.is_symlink() and not within(resolved, root.resolve()):
+    if root is not None and not within(resolved, root.resolve()):
         return f"is a link to {resolved}, outside the site; not read (Jekyll does not follow it either)"
     if not stat.S_ISREG(info.st_mode):
         return "is not a regular file (a FIFO, device or socket); not read"
@@ -494,3 +494,18 @@ def page_url(root: Path, site: JekyllSite, relative: str) -> str | None:
     if "pretty" in site.permalink or site.permalink.endswith("/"):
         return f"{prefix}{base}/"
     return f"{prefix}{base}.html"
+
+
+def include_file(root: Path, site: JekyllSite, name: str) -> str | None:
+    """The text of ``_includes/<name>`` (inside the site, bounded); ``None`` when absent."""
+    parts = PurePosixPath(name).parts
+    if not parts or any(part in ("..", ".") for part in parts) or name.startswith("/"):
+        return None
+    folder = root / (scalar_text(config_data(site).get("includes_dir")) or "_includes")
+    path = folder.joinpath(*parts)
+    if not path.is_file() or check_file(path, root) is not None:
+        return None
+    try:
+        return read_bounded(path).decode("utf-8-sig")
+    except (OSError, Refused, UnicodeDecodeError):
+        return None

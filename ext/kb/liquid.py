@@ -78,6 +78,8 @@ class LiquidContext:
     post_url: Callable[[str], str | None] = lambda name: None
     #: The URL of the file ``{% link path %}`` names, ``None`` when unknown.
     link: Callable[[str], str | None] = lambda path: None
+    #: The text of the site's ``_includes/<name>``, ``None`` when it has none.
+    include: Callable[[str], str | None] = lambda name: None
 
 
 @dataclass(frozen=True)
@@ -263,8 +265,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: How deep ``{% include %}`` may nest: an include that includes itself stops here.
+MAX_INCLUDE_DEPTH = 5
+_INCLUDE = re.compile(r"^\s*([\w./-]+)\s*$")
+
+
+def _included(args: str, context: LiquidContext, depth: int, line: int) -> str | None:
+    """The text of the include ``args`` names, its own Liquid converted; ``None`` when absent."""
+    if depth >= MAX_INCLUDE_DEPTH:
+        return None
+    text = context.include(args.strip())
+    if text is None:
+        return None
+    converted, _ = convert_liquid(text, line, context, depth + 1)
+    return converted.rstrip("\n")
+
+
 def convert_liquid(
-    text: str, first_line: int = 1, context: LiquidContext | None = None
+    text: str, first_line: int = 1, context: LiquidContext | None = None, depth: int = 0
 ) -> tuple[str, list[LiquidNote]]:
     """``text`` with its Liquid converted, and a note for each construct kept as written.
 
@@ -316,6 +334,12 @@ def convert_liquid(
             keep(match, "has no matching highlight tag")
         elif tag == "include" and args.split()[:1] == ["JB/setup"]:
             continue  # Jekyll-Bootstrap's setup only sets variables
+        elif tag == "include" and context is not None and _INCLUDE.match(args):
+            included = _included(args, context, depth, line_of(match.start()))
+            if included is None:
+                keep(match, "names a file that is not in the site's _includes")
+            else:
+                out.append(included)
         elif tag == "comment":
             out.append("<!-- ")
         elif tag == "endcomment":

@@ -256,15 +256,30 @@ SHOWN = [
 ]
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Build, list]:
-    language = request.param
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        result, drawn = site(tmp_path_factory.mktemp(f"site-{language}"), language, monkeypatch)
-    return language, result, drawn
+Site = tuple[str, Build, list]
 
 
-def test_each_interface_text_is_written_in_the_language(built: tuple[str, Build, list]) -> None:
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Site]:
+    """The site in a language, built once for the module."""
+    made: dict[str, Site] = {}
+
+    def site_in(language: str) -> Site:
+        if language not in made:
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                folder = tmp_path_factory.mktemp(f"site-{language}")
+                made[language] = (language, *site(folder, language, monkeypatch))
+        return made[language]
+
+    return site_in
+
+
+@pytest.fixture(params=LANGUAGES)
+def built(request: pytest.FixtureRequest, sites: Callable[[str], Site]) -> Site:
+    return sites(request.param)
+
+
+def test_each_interface_text_is_written_in_the_language(built: Site) -> None:
     language, result, _ = built
     for pagename, selector, read, japanese, english in SHOWN:
         found = read(result.html(pagename), selector)
@@ -272,7 +287,7 @@ def test_each_interface_text_is_written_in_the_language(built: tuple[str, Build,
 
 
 def test_feed_titles_and_the_redirect_page_are_in_the_language(
-    built: tuple[str, Build, list],
+    built: Site,
 ) -> None:
     language, result, _ = built
     feed = (result.outdir / "feeds" / "tags" / "ai.xml").read_text(encoding="utf-8")
@@ -291,7 +306,7 @@ def test_feed_titles_and_the_redirect_page_are_in_the_language(
     not os.path.isfile(cards.FONT_FILE) and os.environ.get("CI") != "true",
     reason=f"the card font is not installed (apt-get install {cards.FONT_PACKAGE})",
 )
-def test_cards_carry_the_date_in_the_language(built: tuple[str, Build, list]) -> None:
+def test_cards_carry_the_date_in_the_language(built: Site) -> None:
     language, _, drawn = built
     dates = sorted(card.date for card in drawn)
     if language == "ja":
@@ -305,10 +320,8 @@ def test_cards_carry_the_date_in_the_language(built: tuple[str, Build, list]) ->
 NOT_TEXT = {"_static/kb-search.js"}
 
 
-def test_an_english_site_shows_no_japanese_anywhere(built: tuple[str, Build, list]) -> None:
-    language, result, _ = built
-    if language != "en":
-        pytest.skip("the English site only")
+def test_an_english_site_shows_no_japanese_anywhere(sites: Callable[[str], Site]) -> None:
+    _, result, _ = sites("en")
     checked = 0
     leaks = []
     for path in sorted(result.outdir.rglob("*")):

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from kb import suggest
 from kb.dates import zone_named
 from kb.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
+from kb.jekyllsite import feed_hint
+from kb.permalinks import is_safe_output_path, redirect_files
 from kb.projectconf import read_project_settings
 from kb.settings import KbConfig
 
@@ -24,6 +28,39 @@ USAGE_ERROR = 2
 
 class UsageError(Exception):
     """A problem with the command line itself, not with a post."""
+
+
+#: Characters a terminal acts on instead of showing (ESC, BEL, CR, bidi
+#: overrides …); tab and line feed are layout and pass.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``)."""
+    return _CONTROL.sub(
+        lambda match: (
+            f"\\x{ord(match.group()):02x}"
+            if ord(match.group()) < 0x100
+            else f"\\u{ord(match.group()):04x}"
+        ),
+        text,
+    )
+
+
+class _Printable:
+    """A text stream that escapes control characters: file names and post text
+    are printed, and an ESC in them must not drive the user's terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def _display(path: Path) -> str:
@@ -161,14 +198,60 @@ def _run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.paths, into, zone, force=args.force, dry_run=args.dry_run, permalink=args.permalink
     )
     _print_report(report, out, err)
+    taken = _paths_taken(report)
     for root, site in report.sites.items():
         # The feed keeps its subscribers only if the build serves it at the old path.
-        print(
-            f"{_display(root)}: the site feed was at /{site.feed_path}; "
-            f'set kb_feed_alias = "{site.feed_path}" in conf.py to keep serving it there',
-            file=out,
-        )
+        feed = feed_hint(root, site)
+        if feed is None:
+            print(f"{_display(root)}: the site had no feed kb could find", file=out)
+            continue
+        refusal = feed_alias_refusal(feed, taken)
+        if refusal is None:
+            print(
+                f"{_display(root)}: the site feed was at /{feed}; "
+                f'set kb_feed_alias = "{feed}" in conf.py to keep serving it there',
+                file=out,
+            )
+        else:
+            print(f"{_display(root)}: the site feed was at /{feed}; {refusal}", file=out)
     return 1 if report.failed else 0
+
+
+#: What kb writes itself at the top of the output folder: never a feed alias.
+_KB_FILES = frozenset(
+    {"index.html", "genindex.html", "search.html", "searchindex.js", "objects.inv",
+     "sitemap.xml", "robots.txt", ".buildinfo", "404.html", "py-modindex.html"}
+)  # fmt: skip
+#: Folders kb or Sphinx fill (with the default settings).
+_KB_FOLDERS = ("_static/", "_images/", "_sources/", "_downloads/", "_kb/", "feeds/",
+               "tags/", "categories/", "authors/", "archive/", "articles/", "glossary/")  # fmt: skip
+_FEED_ENDINGS = (".xml", ".rss", ".atom")
+
+
+def _paths_taken(report: ImportReport) -> set[str]:
+    """Output files the imported articles' redirect pages will take."""
+    taken: set[str] = set()
+    for result in report.results:
+        if result.target is None or result.outcome is Outcome.FAILED:
+            continue
+        for url in result.old_urls:
+            taken.update(redirect_files(url))
+    return taken
+
+
+def feed_alias_refusal(path: str, taken: set[str]) -> str | None:
+    """Why ``path`` cannot be proposed as ``kb_feed_alias``; ``None`` when it is safe and free."""
+    if not is_safe_output_path(path) or any(unicodedata.category(c)[0] == "C" for c in path):
+        return "that path cannot be a file of the site (kb_feed_alias not proposed)"
+    if not path.lower().endswith(_FEED_ENDINGS):
+        return "that path is not a feed file name kb can serve (kb_feed_alias not proposed)"
+    if path in _KB_FILES or path.startswith(_KB_FOLDERS):
+        return (
+            "kb writes its own file there (kb_feed_alias not proposed); link the new feed instead"
+        )
+    if path in taken:
+        return "an imported post's redirect page is there (kb_feed_alias not proposed)"
+    return None
 
 
 def _add_glossary_parser(commands: argparse._SubParsersAction) -> None:
@@ -279,6 +362,7 @@ def _default_glossary_kinds() -> dict[str, dict[str, str]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kb`` command with ``argv`` (default: the process arguments); the exit status."""
     parser = _build_parser()
+    out, err = cast(TextIO, _Printable(sys.stdout)), cast(TextIO, _Printable(sys.stderr))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:
@@ -290,20 +374,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     try:
         if args.command == "glossary":
-            return _run_glossary(args, parser, sys.stdout, sys.stderr)
-        return _run_import(args, sys.stdout, sys.stderr)
+            return _run_glossary(args, parser, out, err)
+        return _run_import(args, out, err)
     except UsageError as error:
-        print(f"kb {args.command}: error: {error}", file=sys.stderr)
+        print(f"kb {args.command}: error: {error}", file=err)
         return USAGE_ERROR
     except KeyboardInterrupt:
         # Articles are written atomically, so whatever was written is whole.
-        print(
-            f"kb {args.command}: interrupted; articles written so far are complete", file=sys.stderr
-        )
+        print(f"kb {args.command}: interrupted; articles written so far are complete", file=err)
         return 130
     except Exception as error:
         # Posts are imported one by one and each failure is reported with its
         # file; what reaches here is outside any post, and still no traceback.
         message = " ".join(str(error).split()) or type(error).__name__
-        print(f"kb {args.command}: error: {type(error).__name__}: {message}", file=sys.stderr)
+        print(f"kb {args.command}: error: {type(error).__name__}: {message}", file=err)
         return 1

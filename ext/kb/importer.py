@@ -873,6 +873,8 @@ class PostResult:
     #: True when an existing, different article was replaced (``--force``).
     overwrote: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The URLs the post had on its Jekyll site (its redirect pages go there).
+    old_urls: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -1356,7 +1358,11 @@ class _Importer:
         links = site.links(prepared, target, self) if site is not None else None
         conversion = finish_post(prepared, liquid, links)
         result = PostResult(
-            prepared.source, Outcome.FAILED, target, diagnostics=conversion.diagnostics
+            prepared.source,
+            Outcome.FAILED,
+            target,
+            diagnostics=conversion.diagnostics,
+            old_urls=[prepared.old_url] if prepared.old_url else [],
         )
         assert conversion.article is not None
         self._place(target, conversion.article, result)

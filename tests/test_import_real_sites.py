@@ -201,3 +201,28 @@ def test_kramdown_shows_as_it_did_under_jekyll(tmp_path: Path) -> None:
     assert first.select_one("h1").get_text(strip=True).rstrip("¶") == "ブログを始めました"
     assert "このブログについて" in [h.get_text(strip=True).rstrip("¶") for h in first.select("h2")]
     assert "😄 よろしくお願いします 👍" in first.get_text(" ")
+
+
+def test_japanese_endings_without_a_full_stop_are_not_called_cut_off(tmp_path: Path) -> None:
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site" / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    endings = {
+        "list": "変更点です。\n\n- 修正：保存できない問題",
+        "greeting": "今年もありがとうございました。\n\n皆様よいお年を",
+        "closing": "以上です",
+        "bracket": "詳しくは（前回の記事を参照）",
+        "cut": "説明は以上です。ただし、このリスクを認識しているから",
+        "comma": "理由は三つあり、",
+    }
+    for number, (name, body) in enumerate(endings.items(), start=1):
+        (posts / f"2020-01-{number:02d}-{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n\n{body}\n", encoding="utf-8"
+        )
+    report = import_posts([tmp_path / "site"], tmp_path / "articles", TOKYO)
+    cut_off = sorted(
+        result.source.stem.split("-")[-1]
+        for result in report.results
+        if any("ends mid-sentence" in d.message for d in result.diagnostics)
+    )
+    assert cut_off == ["comma", "cut"]

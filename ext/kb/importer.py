@@ -344,6 +344,28 @@ def ends_mid_sentence(text: str) -> bool:
     return last_line is not None and _line_ends_mid_sentence(last_line, True)
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+_COMMAS = tuple("、，,")
+
+
+def article_ends_mid_sentence(text: str) -> bool:
+    """True when ``text`` ends where a sentence really breaks off, as a cut-off article does.
+
+    Stricter than :func:`ends_mid_sentence`: Japanese prose often ends a
+    line without 。 (「以上です」, a closing greeting, a list item, a link), so
+    the last line only counts as cut off when it ends on a comma, or when a
+    sentence ended earlier on the same line and the fragment after it was not
+    finished (``…必要があります。OpenAIも、そのリスクを認識しているから``).
+    """
+    line = _last_prose_line(text)
+    if line is None or not _line_ends_mid_sentence(line, True) or _LIST_ITEM.match(line):
+        return False
+    visible = line.rstrip(_TRAILING_MARKUP).rstrip()
+    if visible.endswith(_COMMAS):
+        return True
+    return _fragment_start(visible, len(visible)) not in (None, 0)
+
+
 def quote_ending(text: str, length: int = 20) -> str:
     """The last ``length`` characters of ``text`` for a message, marked when cut."""
     last_line = _last_prose_line(text) or ""
@@ -747,7 +769,7 @@ def finish_post(
         diagnostics.append(
             Diagnostic(source, post.body_line, "the post has no text after its front matter")
         )
-    elif ends_mid_sentence(joined):
+    elif article_ends_mid_sentence(joined):
         content_lines = _content_line_numbers(post.text)
         diagnostics.append(
             Diagnostic(

@@ -9,7 +9,11 @@ import sys
 # checkout (sphinx-build without `pip install`) works too.
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "ext")))
 
+from kb.version import __version__
+
 project = "AI・半導体・クラウド 分析ナレッジベース"
+# The EPUB (Read the Docs' formats: epub) needs a version and a copyright.
+version = release = __version__
 author = "ALLFORCES編集部"
 copyright = "2025, ALLFORCES編集部"
 language = "ja"

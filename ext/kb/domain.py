@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.domains import Domain, ObjType
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
@@ -64,8 +65,31 @@ _PER_DOC = ("articles", "entries", "mentions", "dynamic", "directive_tags", "red
 
 
 def renders_extra_pages(builder: Builder) -> bool:
-    """True for builders that write the generated pages (html, dirhtml, …)."""
-    return isinstance(builder, StandaloneHTMLBuilder) and builder.format == "html"
+    """True for builders that write the generated pages as files of their own
+    (html, dirhtml, epub). singlehtml writes one page: kb's lists are inlined
+    there and links to generated pages are left out."""
+    return (
+        isinstance(builder, StandaloneHTMLBuilder)
+        and builder.format == "html"
+        and not isinstance(builder, SingleFileHTMLBuilder)
+    )
+
+
+def writes_website(builder: Builder) -> bool:
+    """True for builders whose output is served as a website (html, dirhtml):
+    only those get feeds, ``sitemap.xml``, ``robots.txt``, social cards,
+    redirect pages, sharing tags and kb's search. An e-book or a help file
+    (``embedded``) is read away from any server."""
+    return renders_extra_pages(builder) and not getattr(builder, "embedded", False)
+
+
+#: Builders that assemble the whole project into one document; kb adds the
+#: articles and glossary entries (which no toctree lists) to it.
+BOOK_BUILDERS = ("latex", "singlehtml")
+
+
+def assembles_book(builder: Builder) -> bool:
+    return builder.name in BOOK_BUILDERS
 
 
 class KbDomain(Domain):
@@ -347,8 +371,8 @@ class KbDomain(Domain):
             return contnode
         if entry.docname == fromdocname and typ == MENTION_REFTYPE:
             return contnode
-        refnode = make_refnode(
-            builder, fromdocname, entry.docname, entry.anchor, contnode, entry.summary or entry.name
+        refnode = entry_refnode(
+            builder, fromdocname, entry, contnode, entry.summary or entry.name
         )
         refnode["classes"].append("kb-entry-link")
         return refnode
@@ -365,14 +389,25 @@ class KbDomain(Domain):
         entry = self.find_entry(target)
         if entry is None:
             return []
-        refnode = make_refnode(
-            builder, fromdocname, entry.docname, entry.anchor, contnode, entry.summary
-        )
+        refnode = entry_refnode(builder, fromdocname, entry, contnode, entry.summary)
         return [("kb:entry", refnode)]
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for entry in self.entries.values():
             yield (entry.name, entry.name, "entry", entry.docname, entry.anchor, 1)
+
+
+def entry_refnode(
+    builder: Builder, fromdocname: str, entry: Entry, contnode: nodes.Element, title: str
+) -> nodes.reference:
+    """A link to an entry's anchor. In one page (singlehtml) a document is itself
+    an anchor (``#document-x``), and ``#document-x#anchor`` would lead nowhere:
+    the entry's own anchor is the link."""
+    refnode = make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, title)
+    uri = refnode.get("refuri", "")
+    if uri.count("#") > 1:
+        refnode["refuri"] = "#" + entry.anchor
+    return refnode
 
 
 def domain_of(env: BuildEnvironment) -> KbDomain:

@@ -39,7 +39,7 @@ from sphinx.util.osutil import relative_uri
 
 from kb.atomicfile import write_atomically
 from kb.config import kb_config
-from kb.domain import KbDomain, domain_of, renders_extra_pages
+from kb.domain import KbDomain, domain_of, writes_website
 from kb.i18n import wording_of
 from kb.outputs import Refused, digest_of
 from kb.records import Article
@@ -92,7 +92,7 @@ def keep_body(
     """Keep the body Sphinx rendered for a listed article (runs in ``-j`` workers too)."""
     if doctree is None or not kb_config(app).feed_full_text:
         return
-    if not renders_extra_pages(app.builder):
+    if not writes_website(app.builder):
         return
     article = domain_of(app.env).articles.get(pagename)
     if article is None or not article.listed or not article.is_article:
@@ -102,14 +102,14 @@ def keep_body(
 
 def forget_body(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """A document read again gets its body again when its page is written."""
-    if renders_extra_pages(app.builder):
+    if writes_website(app.builder):
         _body_file(app, docname).unlink(missing_ok=True)
 
 
 def _render_body(app: Sphinx, docname: str) -> str:
     """The body of ``docname`` as :meth:`StandaloneHTMLBuilder.write_doc` renders it."""
     builder = app.builder
-    assert isinstance(builder, StandaloneHTMLBuilder)  # renders_extra_pages checked it
+    assert isinstance(builder, StandaloneHTMLBuilder)  # writes_website checked it
     doctree = app.env.get_and_resolve_doctree(docname, builder, tags=builder.tags)
     doctree.settings = builder.docsettings
     uri = builder.get_target_uri(docname)
@@ -295,7 +295,7 @@ def _feed(
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not renders_extra_pages(app.builder):
+    if exception is not None or not writes_website(app.builder):
         return
     if not app.config.html_baseurl:
         return  # kb.sharing warns once about everything left out without it

@@ -131,15 +131,24 @@ def templates_of(app: Any) -> Templates:
     return templates_for(app.confdir, list(app.config.templates_path), wording_of(app))
 
 
-def linker_for(builder: Any, pagename: str) -> Linker:
+def linker_for(builder: Any, pagename: str, writes_generated_pages: bool = True) -> Linker:
     """URLs relative to ``pagename``, from the builder; a list repeats the same
-    tag badges many times, so each target is resolved once per page."""
+    tag badges many times, so each target is resolved once per page.
+
+    With ``writes_generated_pages`` False (singlehtml), a target that is not a
+    document of the project (a tag page, a feed) gives ``""``: templates then
+    show its name without a link, as no such file is written."""
     cache: dict[str, str] = {}
+    documents = builder.env.all_docs
 
     def url(target: str) -> str:
         found = cache.get(target)
         if found is None:
-            if target.startswith(FILE_TARGET):
+            if not writes_generated_pages and (
+                target.startswith(FILE_TARGET) or target.partition("#")[0] not in documents
+            ):
+                found = ""
+            elif target.startswith(FILE_TARGET):
                 # A file kb writes (a feed): relative to the folder of the page's URL.
                 depth = builder.get_target_uri(pagename).count("/")
                 found = "../" * depth + target[len(FILE_TARGET) :]
@@ -147,7 +156,9 @@ def linker_for(builder: Any, pagename: str) -> Linker:
                 docname, _, anchor = target.partition("#")
                 found = builder.get_relative_uri(pagename, docname)
                 if anchor:
-                    found += f"#{anchor}"
+                    # In one page (singlehtml) a document is itself an anchor
+                    # (#document-x): the entry's own anchor replaces it.
+                    found = found.partition("#")[0] + f"#{anchor}"
             cache[target] = found
         return found
 

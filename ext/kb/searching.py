@@ -35,7 +35,7 @@ from docutils import nodes
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
-from kb.domain import domain_of
+from kb.domain import domain_of, writes_website
 from kb.search.index import StubIndexFormat
 from kb.search.store import (
     FOLDER,
@@ -181,9 +181,7 @@ def page_record(app: Sphinx, docname: str, doctree: nodes.document) -> PageRecor
 
 def _enabled(app: Sphinx) -> bool:
     """True when this build writes a search index with kb's Japanese search."""
-    from sphinx.builders.html import StandaloneHTMLBuilder
-
-    if not isinstance(app.builder, StandaloneHTMLBuilder) or not app.builder.search:
+    if not writes_website(app.builder) or not app.builder.search:  # type: ignore[attr-defined]
         return False
     return _kb_language(app.config)
 

@@ -221,7 +221,7 @@ def card_path(docname: str) -> str:
 def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if not renders_extra_pages(app.builder):
+    if not writes_website(app.builder):
         return
     domain = domain_of(app.env)
     base = _base_url(app)
@@ -567,7 +567,7 @@ def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or not renders_extra_pages(app.builder):
+    if exception is not None or not writes_website(app.builder):
         return
     if not _base_url(app):
         _warn(

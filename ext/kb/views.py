@@ -186,9 +186,15 @@ class Page:
 
 
 def generated_pages(
-    domain: KbDomain, config: KbConfig, found_docs: Iterable[str], words: Wording
+    domain: KbDomain,
+    config: KbConfig,
+    found_docs: Iterable[str],
+    words: Wording,
+    with_feeds: bool = True,
 ) -> list[Page]:
-    """Every page kb generates, from the domain's records, titled in ``words``."""
+    """Every page kb generates, from the domain's records, titled in ``words``;
+    ``with_feeds`` when the build writes Atom feeds (a website with
+    ``html_baseurl``), which tag and category pages then link."""
     taxonomy = domain.taxonomy
     # Month of each listed article, for the timelines of tag and category pages.
     months = domain.mention_graph.index.article_months if config.graphs else {}
@@ -199,7 +205,9 @@ def generated_pages(
         for term in terms:
             total = page_count(len(term.articles), config.page_size)
             for number in range(1, total + 1):
-                pages.append(_term_page(config, taxonomy, term, number, total, months, words))
+                pages.append(
+                    _term_page(config, taxonomy, term, number, total, months, words, with_feeds)
+                )
     pages.append(_archive(config, taxonomy, words))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
         listed = items(articles, taxonomy, config.zone, words)
@@ -242,11 +250,13 @@ def _term_page(
     total: int,
     months: Mapping[str, str],
     words: Wording,
+    with_feeds: bool = True,
 ) -> Page:
     start = (number - 1) * config.page_size
     chunk = term.articles[start : start + config.page_size]
     title = term_title(words, term, number)
-    feed = file_target(feed_path(config, term)) if term.kind in ("tag", "category") else None
+    has_feed = with_feeds and term.kind in ("tag", "category")
+    feed = file_target(feed_path(config, term)) if has_feed else None
     context = {
         "term": term,
         "kind_title": kind_title(words, term.kind),
@@ -263,6 +273,7 @@ def _term_page(
         total,
         len(term.articles),
         tuple(chunk),
+        feed,
     )
     labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
     # The list is made only when the page is rendered: most builds compare

@@ -27,19 +27,23 @@ from typing import Any, cast
 
 import sphinx
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.builders.epub3 import Epub3Builder as EpubBuilder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import NoUri
 from sphinx.util import logging
 
+from kb.book import book_chapter_of, placeholder_nodes
 from kb.config import kb_config
-from kb.domain import KbDomain, domain_of, renders_extra_pages
+from kb.domain import KbDomain, assembles_book, domain_of, renders_extra_pages, writes_website
 from kb.i18n import _, wording_of
 from kb.nodes import kb_dynamic
-from kb.outputs import digest_of
+from kb.outputs import MANIFEST, digest_of
 from kb.render import Linker, Templates, linker_for, templates_of
-from kb.targets import label_target, sections
+from kb.targets import label_target, overview_pagename, sections
 from kb.version import __version__
 from kb.views import Page, article_head, generated_glossary_kinds, generated_pages, placeholder
 
@@ -90,6 +94,17 @@ def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return changed
 
 
+def document_of(node: nodes.Node, docname: str) -> str:
+    """The document a node comes from: in a book (latex, singlehtml) every
+    document sits in the root's tree, inside a ``start_of_file`` naming it."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.start_of_file):
+            return str(parent["docname"])
+        parent = parent.parent
+    return docname
+
+
 def fill_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Render every placeholder of the page being written."""
     found = list(doctree.findall(kb_dynamic))
@@ -97,16 +112,22 @@ def fill_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         return
     if app.builder.format != "html":
         for node in found:
-            node.parent.remove(node)
+            options = node_options(node)
+            content = placeholder_nodes(app, node["kind"], options, document_of(node, docname))
+            if content:
+                node.replace_self(content)
+            else:
+                node.parent.remove(node)
         return
     domain = domain_of(app.env)
     config = kb_config(app)
     templates = templates_of(app)
-    url = linker_for(app.builder, docname)
+    url = linker_for(app.builder, docname, renders_extra_pages(app.builder))
     for node in found:
         options = node_options(node)
         view = placeholder(node["kind"], options)
-        html = view.render(domain, config, docname, options, templates, url) if view else ""
+        owner = document_of(node, docname)
+        html = view.render(domain, config, owner, options, templates, url) if view else ""
         if html:
             node.replace_self(nodes.raw("", html, format="html", classes=["no-search"]))
         else:
@@ -138,13 +159,24 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     outputs = domain.outputs(builder.outdir)
     stamp = _stamp(app)
     same_stamp = outputs.stamp(PAGES, stamp)
-    if not domain.lists_changed and same_stamp and outputs.keep_group(PAGES):
+    if (
+        not domain.lists_changed
+        and same_stamp
+        and outputs.keep_group(PAGES)
+        and not isinstance(builder, EpubBuilder)
+    ):
         # Nothing was read or removed and nothing that shapes a page changed:
-        # every generated page on disk is current.
+        # every generated page on disk is current. (An EPUB is made again from
+        # its files on every build, and its reading order with it.)
         return
     config = kb_config(app)
     templates = templates_of(app)
-    for page in generated_pages(domain, config, app.env.found_docs, templates.words):
+    # Feeds are written for a website with a base URL (kb.feeds); no link to one otherwise.
+    with_feeds = writes_website(builder) and bool(app.config.html_baseurl)
+    pages = generated_pages(domain, config, app.env.found_docs, templates.words, with_feeds)
+    if isinstance(builder, EpubBuilder):
+        read_in_order(app, pages)
+    for page in pages:
         relative = outputs.relative(_html(builder).get_output_path(page.pagename))
         digest = digest_of(f"{stamp}|{page.title}|{page.inputs!r}")
         if outputs.unchanged(relative, digest):
@@ -152,6 +184,43 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             continue
         outputs.note(relative, digest, PAGES)
         yield page.pagename, page_context(page, templates, linker_for(builder, page.pagename), app), "page.html"
+
+
+def read_in_order(app: Sphinx, pages: list[Page]) -> None:
+    """An EPUB's reading order: after the project's own chapters, the articles
+    newest first (as the archive lists them), then the overviews kb generates.
+
+    Sphinx puts only the root's toctree in the spine and the rest aside
+    (``linear="no"``); ``epub_post_files`` is its way to add chapters. Set for
+    this build only, at the end of writing, after the environment was saved.
+    """
+    env = app.env
+    builder = app.builder
+    domain = domain_of(env)
+    in_toctree = {app.config.root_doc}
+    pending = [app.config.root_doc]
+    while pending:
+        for included in env.toctree_includes.get(pending.pop(), ()):
+            if included not in in_toctree:
+                in_toctree.add(included)
+                pending.append(included)
+    chapters = [
+        (article.docname, article.title)
+        for article in domain.listed_articles()
+        if article.is_article and article.docname not in in_toctree
+    ]
+    overviews = {overview_pagename(kb_config(app), kind) for kind in ("tag", "category", "author", "archive")}
+    chapters += [
+        (page.pagename, page.title)
+        for page in pages
+        if page.pagename in overviews or page.template == "kb/glossary-overview.html"
+    ]
+    app.config.epub_post_files = [
+        *app.config.epub_post_files,
+        *((builder.get_target_uri(name), title) for name, title in chapters),
+    ]
+    # kb's record of what it wrote stays beside the book, not in it.
+    app.config.epub_exclude_files = [*app.config.epub_exclude_files, MANIFEST]
 
 
 def page_context(page: Page, templates: Templates, url: Linker, app: Sphinx) -> dict[str, Any]:
@@ -195,6 +264,8 @@ def on_page_context(
         if older:
             neighbours.append((older.docname, _("Previous: %(title)s") % {"title": older.title}))
     context["kb_neighbours"] = neighbours
+    if not writes_website(app.builder):
+        return  # sharing tags are for pages served on the web
     base = app.config.html_baseurl
     page_url = base.rstrip("/") + "/" + app.builder.get_target_uri(pagename) if base else ""
     head = article_head(domain, pagename, page_url)
@@ -215,15 +286,24 @@ def on_missing_reference(
     found = label_target(config, domain.taxonomy, kinds, node["reftarget"], wording_of(app))
     if found is None:
         return None
-    if not renders_extra_pages(app.builder):
-        return contnode
     pagename, title = found
-    uri = app.builder.get_relative_uri(node["refdoc"], pagename)
-    reference = nodes.reference("", "", internal=True, refuri=uri, classes=["kb-page-link"])
-    if node.get("refexplicit"):
-        reference += contnode
+    text = contnode if node.get("refexplicit") else nodes.inline(title, title, classes=contnode.get("classes", []))
+    builder = app.builder
+    if renders_extra_pages(builder):
+        uri = builder.get_relative_uri(node["refdoc"], pagename)
+    elif assembles_book(builder) and (
+        chapter := book_chapter_of(domain, config, node["reftarget"])
+    ):
+        # The book has the month's articles and the glossary as chapters of its root.
+        try:
+            uri = builder.get_relative_uri(node["refdoc"], app.config.root_doc)
+        except NoUri:
+            return text
+        uri = uri.partition("#")[0] + "#" + chapter
     else:
-        reference += nodes.inline(title, title, classes=contnode.get("classes", []))
+        return text  # no such page in this format: its name, unlinked
+    reference = nodes.reference("", "", internal=True, refuri=uri, classes=["kb-page-link"])
+    reference += text
     return reference
 
 
@@ -264,15 +344,23 @@ def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
 # --- end of build -------------------------------------------------------------------------
 
 
-def copy_static(app: Sphinx, exception: Exception | None) -> None:
-    """Copy kb's CSS and JS into ``_static``, only when they differ.
+def writes_html(builder: Builder) -> bool:
+    """Builders whose pages carry kb's style sheets and scripts (singlehtml too)."""
+    return isinstance(builder, StandaloneHTMLBuilder) and builder.format == "html"
+
+
+def copy_static(app: Sphinx, builder: Builder) -> None:
+    """Copy kb's CSS and JS into ``_static`` before any page is written, only when
+    they differ: Sphinx adds each file's checksum (``?v=``) to its link when the
+    file is there as the page is written, so a clean build and an incremental
+    one link the same files the same way, and a browser never keeps a stale copy.
 
     Not through ``html_static_path``: a path appended there makes Sphinx see a
     changed configuration on every build and rewrite every page.
     """
-    if exception is not None or not renders_extra_pages(app.builder):
+    if not writes_html(builder):
         return
-    outputs = domain_of(app.env).outputs(app.builder.outdir)
+    outputs = domain_of(app.env).outputs(builder.outdir)
     for source in sorted(STATIC_FOLDER.iterdir()):
         if source.is_file():
             outputs.write(f"_static/{source.name}", source.read_bytes(), STATIC)
@@ -280,7 +368,7 @@ def copy_static(app: Sphinx, exception: Exception | None) -> None:
 
 def finish_outputs(app: Sphinx, exception: Exception | None) -> None:
     """Remove kb's files this build no longer made, then record what it made."""
-    if exception is not None or not renders_extra_pages(app.builder):
+    if exception is not None or not writes_html(app.builder):
         return
     domain_of(app.env).finish_outputs()
 
@@ -301,7 +389,7 @@ def setup(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_pages)
     app.connect("html-page-context", on_page_context)
     app.connect("missing-reference", on_missing_reference)
-    app.connect("build-finished", copy_static)
+    app.connect("write-started", copy_static)
     app.connect("build-finished", finish_outputs, priority=900)
     for name in CSS_FILES:
         app.add_css_file(name)

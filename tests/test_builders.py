@@ -214,7 +214,9 @@ def test_latex_book_has_the_articles_by_month_and_the_glossary(project):
     assert "2025年9月1日 · 編集部 · 約1分" in tex
     # Glossary links inside the articles resolve to the entries in the book.
     assert r"\detokenize{glossary/partners/nvidia:kb-entry-nvidia}" in tex
-    assert "Nvidiaに触れた記事（2件）" in tex
+    nvidia = tex.split(r"\section{Nvidia}")[1].split(r"\section{")[0]
+    assert "この項目が登場する記事 (2件)" in nvidia
+    assert nvidia.index(MIDDLE) < nvidia.index(OLDER)
 
 
 # --- text and linkcheck --------------------------------------------------------------------
@@ -227,7 +229,7 @@ def test_text_builder_shows_the_lists_as_text(project):
     assert index.index(NEWER) < index.index(MIDDLE) < index.index(OLDER)
     older = (result.outdir / "articles/2025/09/older.txt").read_text(encoding="utf-8")
     assert "2025年9月1日 · 編集部 · 約1分" in older
-    assert "タグ: AI" in older
+    assert "タグ：AI" in older
 
 
 def test_linkcheck_reports_nothing_of_kbs(project):

@@ -261,6 +261,9 @@ def test_pictures_reference_nothing_outside_and_escape_names() -> None:
     )
     assert "<script>" not in html
     assert "&lt;script&gt;" in html and "A&amp;B" in html
+    # The SVG namespace (needed for the picture to show in an EPUB's XHTML) names
+    # the vocabulary; it is never fetched.
+    html = html.replace(' xmlns="http://www.w3.org/2000/svg"', "")
     assert not re.search(r"(?:https?:)?//|xlink:href|<script|<foreignObject|url\(", html)
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert hrefs and all(h.startswith("../") and h.endswith(".html") for h in hrefs)

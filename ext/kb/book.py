@@ -30,14 +30,14 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from kb.config import kb_config
-from kb.dates import format_japanese_date
 from kb.domain import BOOK_BUILDERS, KbDomain, domain_of
+from kb.i18n import _, ngettext, pgettext, wording, wording_of
 from kb.names import fold
 from kb.records import Article
 from kb.settings import KbConfig
 from kb.targets import glossary_overview_title, month_title
-from kb.taxonomy import KIND_TITLES
 from kb.views import placeholder
+from kb.wording import Wording
 
 #: Marks a document the book chapters were added to (a tree is assembled once).
 _DONE = "kb_book"
@@ -46,7 +46,9 @@ _DONE = "kb_book"
 _BUILDER = "book_builder"
 
 
-def book_chapters(domain: KbDomain, config: KbConfig) -> list[tuple[str, str, list[str]]]:
+def book_chapters(
+    domain: KbDomain, config: KbConfig, words: Wording
+) -> list[tuple[str, str, list[str]]]:
     """(id, title, documents) of each chapter kb adds: months, then glossary kinds.
 
     A chapter's id is the ``{ref}`` label of the page it stands for, so
@@ -58,7 +60,7 @@ def book_chapters(domain: KbDomain, config: KbConfig) -> list[tuple[str, str, li
             chapters.append(
                 (
                     f"kb-archive-{year:04d}-{month:02d}",
-                    f"{month_title(year, month)}の記事",
+                    month_title(words, year, month),
                     docnames,
                 )
             )
@@ -70,18 +72,19 @@ def book_chapters(domain: KbDomain, config: KbConfig) -> list[tuple[str, str, li
             chapters.append(
                 (
                     f"kb-{spec.get('folder', kind)}",
-                    glossary_overview_title(config, kind),
+                    glossary_overview_title(words, kind, spec),
                     [e.docname for e in entries],
                 )
             )
     return chapters
 
 
-def book_chapter_of(domain: KbDomain, config: KbConfig, label: str) -> str | None:
+def book_chapter_of(domain: KbDomain, config: KbConfig, words: Wording, label: str) -> str | None:
     """The id of the chapter a ``{ref}`` label leads to in a book, if there is one."""
     if not label.startswith("kb-"):
         return None
-    return label if any(label == found for found, _, _ in book_chapters(domain, config)) else None
+    chapters = book_chapters(domain, config, words)
+    return label if any(label == found for found, _title, _docs in chapters) else None
 
 
 def _inlined(document: nodes.document) -> set[str]:
@@ -119,7 +122,8 @@ class BookTransform(SphinxPostTransform):
         domain = domain_of(self.env)
         present = _inlined(document) | {root}
         chapters = []
-        for identifier, title, docnames in book_chapters(domain, kb_config(self.env)):
+        words = wording(self.config.language)
+        for identifier, title, docnames in book_chapters(domain, kb_config(self.env), words):
             missing = [d for d in docnames if d not in present]
             if missing:
                 chapters.append(_chapter(self.env, identifier, title, missing))
@@ -147,19 +151,21 @@ def _link(builder: Builder, fromdocname: str, docname: str, text: str) -> nodes.
         return nodes.inline(text, text)
 
 
-def _day(article: Article, config: KbConfig) -> str:
-    return format_japanese_date(article.date, config.zone) if article.date else ""
+def _labelled(label: str, text: str) -> str:
+    return label + pgettext("after a label", ": ") + text
 
 
-def _byline(context: dict[str, Any], config: KbConfig) -> list[nodes.Node]:
+def _byline(context: dict[str, Any], config: KbConfig, words: Wording) -> list[nodes.Node]:
     article: Article = context["article"]
-    parts = [_day(article, config)] if article.date else []
-    parts += [name for name, _ in context["authors"]]
-    parts.append(f"約{article.reading_time}分")
+    parts = [words.day(article.date, config.zone)] if article.date else []
+    parts += [name for name, _target in context["authors"]]
+    parts.append(_("%(minutes)s min read") % {"minutes": article.reading_time})
+    if article.updated:
+        parts.append(_("Updated %(date)s") % {"date": words.day(article.updated, config.zone)})
     found: list[nodes.Node] = [nodes.paragraph("", " · ".join(parts), classes=["kb-byline"])]
     lines = [
-        f"{KIND_TITLES[kind]}: " + ", ".join(name for name, _ in names)
-        for kind, names in (("category", context["categories"]), ("tag", context["tags"]))
+        _labelled(label, pgettext("between names", ", ").join(name for name, _target in names))
+        for label, names in ((_("Categories"), context["categories"]), (_("Tags"), context["tags"]))
         if names
     ]
     if lines:
@@ -168,14 +174,14 @@ def _byline(context: dict[str, Any], config: KbConfig) -> list[nodes.Node]:
 
 
 def _article_list(
-    articles: Iterable[Article], builder: Builder, docname: str, config: KbConfig
+    articles: Iterable[Article], builder: Builder, docname: str, config: KbConfig, words: Wording
 ) -> nodes.bullet_list:
     listing = nodes.bullet_list(classes=["kb-list"])
     for article in articles:
         paragraph = nodes.paragraph()
         paragraph += _link(builder, docname, article.docname, article.title)
         if article.date:
-            paragraph += nodes.Text(f"（{_day(article, config)}）")
+            paragraph += nodes.Text(f" ({words.day(article.date, config.zone)})")
         listing += nodes.list_item("", paragraph)
     return listing
 
@@ -186,30 +192,43 @@ def _entry_box(context: dict[str, Any], builder: Builder, docname: str) -> list[
     if entry.summary:
         found.append(nodes.paragraph("", entry.summary))
     if entry.aliases:
-        found.append(nodes.paragraph("", "別名: " + ", ".join(entry.aliases)))
+        found.append(
+            nodes.paragraph(
+                "",
+                _labelled(_("Also known as"), pgettext("between names", ", ").join(entry.aliases)),
+            )
+        )
     if entry.website:
-        paragraph = nodes.paragraph("", "Web: ")
+        paragraph = nodes.paragraph("", _("Website") + pgettext("after a label", ": "))
         paragraph += nodes.reference(entry.website, entry.website, refuri=entry.website)
         found.append(paragraph)
     if context["related"]:
-        paragraph = nodes.paragraph("", "関連: ")
+        paragraph = nodes.paragraph("", _("Related") + pgettext("after a label", ": "))
         for position, (name, other) in enumerate(context["related"]):
             if position:
-                paragraph += nodes.Text(", ")
+                paragraph += nodes.Text(pgettext("between names", ", "))
             paragraph += _link(builder, docname, other.docname, name) if other else nodes.Text(name)
         found.append(paragraph)
     return found
 
 
 def _backlinks(
-    context: dict[str, Any], builder: Builder, docname: str, config: KbConfig
+    context: dict[str, Any], builder: Builder, docname: str, config: KbConfig, words: Wording
 ) -> list[nodes.Node]:
     articles = [item["article"] for item in context["items"]]
-    articles += [article for _, older in context["years"] for article in older]
+    articles += [article for _year, older in context["years"] for article in older]
     if not articles:
         return []
-    title = f"{context['entry'].name}に触れた記事（{context['count']}件）"
-    return [nodes.rubric(title, title), _article_list(articles, builder, docname, config)]
+    title = f"{_('Articles that mention this entry')} ({words.count(context['count'])})"
+    return [nodes.rubric(title, title), _article_list(articles, builder, docname, config, words)]
+
+
+def _counted(names: Iterable[tuple[str, int]]) -> str:
+    return pgettext("between names", ", ").join(
+        ngettext("%(name)s (%(num)d article)", "%(name)s (%(num)d articles)", count)
+        % {"name": name, "num": count}
+        for name, count in names
+    )
 
 
 def placeholder_nodes(
@@ -222,29 +241,27 @@ def placeholder_nodes(
         return []
     domain = domain_of(app.env)
     config = kb_config(app)
-    context = view.context(domain, config, docname, options)
+    words = wording_of(app)
+    context = view.context(domain, config, docname, options, words)
     if context is None:
         return []
     builder = app.builder
     if kind == "byline":
-        return _byline(context, config)
+        return _byline(context, config, words)
     if kind in ("latest", "list"):
         articles = [item["article"] for item in context["items"]]
-        return [_article_list(articles, builder, docname, config)] if articles else []
+        return [_article_list(articles, builder, docname, config, words)] if articles else []
     if kind == "entry-box":
         return _entry_box(context, builder, docname)
     if kind == "entry-backlinks":
-        return _backlinks(context, builder, docname, config)
+        return _backlinks(context, builder, docname, config, words)
     if kind == "category-cards":
         terms = [(term.name, len(term.articles)) for term in context["terms"]]
     elif kind == "tag-cloud":
-        terms = [(term.name, len(term.articles)) for term, _ in context["words"]]
+        terms = [(term.name, len(term.articles)) for term, _size in context["words"]]
     else:
         return []
-    if not terms:
-        return []
-    text = ", ".join(f"{name}（{count}件）" for name, count in terms)
-    return [nodes.paragraph("", text, classes=[f"kb-{kind}"])]
+    return [nodes.paragraph("", _counted(terms), classes=[f"kb-{kind}"])] if terms else []
 
 
 def note_builder(app: Sphinx) -> None:

@@ -50,7 +50,7 @@ from sphinx.util.osutil import relative_uri
 
 from kb import cards
 from kb.config import kb_config
-from kb.domain import KbDomain, domain_of, renders_extra_pages
+from kb.domain import KbDomain, domain_of, renders_extra_pages, writes_website
 from kb.frontmatter import read_front_matter
 from kb.i18n import wording_of
 from kb.outputs import MANIFEST, SPHINX, Outputs, Owner, Refused

@@ -292,7 +292,7 @@ def on_missing_reference(
     if renders_extra_pages(builder):
         uri = builder.get_relative_uri(node["refdoc"], pagename)
     elif assembles_book(builder) and (
-        chapter := book_chapter_of(domain, config, node["reftarget"])
+        chapter := book_chapter_of(domain, config, wording_of(app), node["reftarget"])
     ):
         # The book has the month's articles and the glossary as chapters of its root.
         try:

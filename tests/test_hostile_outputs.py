@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import textwrap
 import unicodedata
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
 from kb import cards
-from kbtesting import Build, article, build, plain, write_project
+from kbtesting import REPO, Build, article, build, plain, write_project
 
 needs_font = pytest.mark.skipif(
     not os.path.isfile(cards.FONT_FILE) and os.environ.get("CI") != "true",
@@ -449,3 +454,129 @@ def test_a_redirect_from_of_the_wrong_shape_is_a_warning(tmp_path: Path, shape: 
     if "/ok.html" in SHAPES[shape]:
         assert is_redirect_page(result.outdir / "ok.html")
     assert result.exists("articles/2025/11/a")
+
+
+# --- 9. linear in the size of bad input ------------------------------------------------------
+
+REFUSED_REDIRECTS = 20_000
+BIG_REDIRECT_BUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from kbtesting import article, build, plain, write_project
+urls = [f"../out{{i}}.html" for i in range({count})]
+src = write_project(Path({root!r}), {{
+    "articles/2025/11/a.md": article(title="A", date="2025-11-01", redirect_from=urls),
+    "articles/2025/11/b.md": article("隣の本文", title="B", date="2025-11-02"),
+}}, conf="kb_cards = False\\n")
+result = build(src)
+print(plain(result.warnings).count("a.md:4: WARNING: redirect_from"))
+print(result.exists("articles/2025/11/b"))
+"""
+
+
+def test_thousands_of_refused_redirects_cost_linear_time(tmp_path: Path) -> None:
+    """Each refused entry used to read and parse the whole front matter again: 3,000
+    took 74 s here and 20,000 would take about an hour. Bounded by a timeout, not timed."""
+    script = BIG_REDIRECT_BUILD.format(
+        tests=str(REPO / "tests"), count=REFUSED_REDIRECTS, root=str(tmp_path)
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=240, check=True
+    )
+    count, built = done.stdout.split()
+    assert int(count) == REFUSED_REDIRECTS
+    assert built == "True"
+
+
+#: Titles that made line fitting quadratic, or ran off the card's edge.
+HOSTILE_TITLES = {
+    "combining marks": "a" + "\u0301" * 5000 + " のタイトル",
+    "one long Latin word": "W" * 300,
+    "a long URL": "https://example.com/" + "path/" * 60,
+    "full-width word": "Ｗ" * 300,
+    "opening brackets": "「" * 500,
+    "prolonged sound marks": "ー" * 500,
+    "full stops": "。" * 500,
+    "words longer than a line": " ".join(["supercalifragilisticexpialidocious" * 3] * 4),
+    "zero-width spaces": "\u200b" * 3000 + "見出し" + "\u200d" * 3000,
+    "combining marks on every letter": "".join(c + "\u0308" * 40 for c in "Zalgo タイトル " * 20),
+    "brackets around words": "「" * 3 + "AI" + "」" * 3 + "の" * 100,
+}
+
+
+def _ink_box(title: str) -> tuple[int, int, int, int] | None:
+    """Where the title's pixels are: the card minus the same card without a title."""
+    with_title = Image.open(BytesIO(cards.render(cards.Card(title, "サイト", "2025年11月7日"))))
+    bare = Image.open(BytesIO(cards.render(cards.Card("", "サイト", "2025年11月7日"))))
+    return ImageChops.difference(with_title.convert("RGB"), bare.convert("RGB")).getbbox()
+
+
+@needs_font
+@pytest.mark.parametrize("name", sorted(HOSTILE_TITLES))
+def test_every_title_fits_the_card(name: str) -> None:
+    box = _ink_box(HOSTILE_TITLES[name])
+    assert box is not None
+    left, top, right, bottom = box
+    # Inside the card's margins (half the margin of slack for a hanging 。 or an
+    # overhanging glyph) and above the rule over the footer.
+    margin = 80  # the card's side margin
+    assert left >= margin // 2 and right <= cards.WIDTH - margin // 2, box
+    assert top >= 12 and bottom <= cards.HEIGHT - 110, box
+
+
+@needs_font
+def test_a_word_longer_than_a_line_is_broken_onto_more_lines() -> None:
+    box = _ink_box("W" * 300)
+    assert box is not None
+    assert box[3] - box[1] > 2 * 46, box  # several lines, not one running off the edge
+
+
+def _measured(title: str, max_width: float = 1040.0) -> int:
+    """How many characters wrap() asks the width of, with advances of 0 for marks and
+    40 for the rest (additive, as glyph advances are)."""
+    measured = 0
+
+    def width(text: str) -> float:
+        nonlocal measured
+        measured += len(text)
+        return sum(0.0 if unicodedata.combining(c) else 40.0 for c in text)
+
+    cards.wrap(title, width, max_width)
+    return measured
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "a" + "\u0301" * n,
+        lambda n: "W" * n,
+        lambda n: "「" * n,
+        lambda n: "ー" * n,
+        lambda n: "あ" * n,
+        lambda n: ("word " * n)[:n],
+    ],
+    ids=["marks", "long word", "brackets", "prolonged", "kana", "words"],
+)
+def test_line_fitting_measures_each_character_a_bounded_number_of_times(make) -> None:
+    for n in (2_000, 8_000):
+        assert _measured(make(n)) <= 3 * n, n
+
+
+@needs_font
+def test_cards_with_huge_hostile_titles_are_drawn_in_bounded_time() -> None:
+    """200,000 characters each: minutes to hours before (quadratic), a blink now."""
+    script = textwrap.dedent(
+        """
+        from kb import cards
+        for title in ("a" + "\\u0301" * 200000, "W" * 200000, "「" * 200000,
+                      "ー" * 200000, "\\u200b" * 200000, ("x" * 99 + " ") * 2000):
+            data = cards.render(cards.Card(title, "サイト" * 10000, "2025年11月7日"))
+            assert data.startswith(b"\\x89PNG")
+        print("drawn")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "drawn"

@@ -37,7 +37,7 @@ FONT_PACKAGE = "fonts-noto-cjk"
 
 WIDTH, HEIGHT = 1200, 630
 #: Raised whenever the drawing changes, so every card is redrawn once.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 _MARGIN = 80
 _TITLE_SIZES = (68, 60, 52, 46)
@@ -200,47 +200,148 @@ def missing_glyphs(text: str, font: FontSpec | None = None) -> list[str]:
 # --- layout ----------------------------------------------------------------------------
 
 
+#: Characters of a title laid out at most: four lines of the narrowest glyphs
+#: hold far fewer, so drawing a card stays bounded whatever the title.
+MAX_TITLE_CHARS = 2000
+#: Marks drawn onto one character at most: more only pile up in one spot.
+_MAX_MARKS = 8
+
+
+def _drawable(title: str) -> str:
+    """``title`` as the card draws it: without invisible format characters (zero-width
+    spaces, joiners, direction marks, which basic layout draws as nothing) and with at
+    most :data:`_MAX_MARKS` marks on one character, so what is left is what shows."""
+    kept: list[str] = []
+    marks = 0
+    for char in title:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        if category in ("Mn", "Me"):
+            marks += 1
+            if marks > _MAX_MARKS:
+                continue
+        else:
+            marks = 0
+        kept.append(char)
+    return "".join(kept)
+#: Characters that may not end a line carried over to the next one, at most.
+_CARRY = 3
+
+
+def _attaches(char: str) -> bool:
+    """True for a character drawn onto the one before it (combining marks, joiners,
+    variation selectors): a line never breaks before it."""
+    return unicodedata.combining(char) > 0 or unicodedata.category(char) in ("Mn", "Me", "Cf")
+
+
 def _units(text: str) -> list[str]:
-    """``text`` cut where a line may break: between Japanese characters, never inside a Latin word."""
+    """``text`` cut where a line may break: between Japanese characters, never inside a
+    Latin word, never between a character and the marks drawn onto it."""
     units: list[str] = []
-    word = ""
+    word: list[str] = []
+    marks: list[str] = []  # marks on the last unit, joined once it is complete
     for char in text:
+        if _attaches(char) and (word or (units and not units[-1].isspace())):
+            (word if word else marks).append(char)
+            continue
+        if marks:
+            units[-1] += "".join(marks)
+            marks = []
         if char.isascii() and not char.isspace():
-            word += char
+            word.append(char)
             continue
         if word:
-            units.append(word)
-            word = ""
+            units.append("".join(word))
+            word = []
         units.append(char)
+    if marks:
+        units[-1] += "".join(marks)
     if word:
-        units.append(word)
+        units.append("".join(word))
     return units
 
 
-def wrap(text: str, width_of: Callable[[str], float], max_width: float) -> list[str]:
-    """Lines of ``text`` no wider than ``max_width`` by ``width_of``, following kinsoku rules."""
+def _pieces(
+    unit: str, width: float, width_of: Callable[[str], float], max_width: float
+) -> list[tuple[str, float]]:
+    """``unit`` (of width ``width``) cut into pieces no wider than ``max_width``, between
+    characters and never before a mark: a word longer than a line is broken, not lost
+    off the card's edge. Each character is measured once."""
+    if width <= max_width or len(unit) == 1:
+        return [(unit, width)]
+    clusters: list[tuple[list[str], list[float]]] = []  # a character and its marks
+    for char in unit:
+        if not clusters or not _attaches(char):
+            clusters.append(([], []))
+        clusters[-1][0].append(char)
+        clusters[-1][1].append(width_of(char))
+    pieces: list[tuple[str, float]] = []
+    piece: list[str] = []
+    used = 0.0
+    for chars, advances in clusters:
+        wide = sum(advances)
+        if piece and used + wide > max_width:
+            pieces.append(("".join(piece), used))
+            piece, used = [], 0.0
+        piece.extend(chars)
+        used += wide
+    pieces.append(("".join(piece), used))
+    return pieces
+
+
+def wrap(
+    text: str,
+    width_of: Callable[[str], float],
+    max_width: float,
+    max_lines: int | None = None,
+) -> list[str]:
+    """Lines of ``text`` no wider than ``max_width`` by ``width_of``, following kinsoku rules.
+
+    ``width_of`` must add up (the width of a text is the sum of its parts', as
+    with glyph advances): each character is measured once or twice, so the
+    work is linear in the text. One character that may not start a line hangs
+    past the end of the line rather than start the next one; up to
+    :data:`_CARRY` characters that may not end a line move to the next. A word
+    wider than a line is broken between characters. With ``max_lines``,
+    wrapping stops once there are more lines than that.
+    """
     lines: list[str] = []
-    line = ""
+    line: list[tuple[str, float]] = []
+    used = 0.0
+    hung = False
     for unit in _units(" ".join(text.split())):
         if not line and unit == " ":
             continue
-        candidate = line + unit
-        if width_of(candidate) <= max_width or not line:
-            line = candidate
-            continue
-        # Pull a character that may not start a line back onto this one, and
-        # push one that may not end a line over to the next.
-        if unit in _NO_LINE_START:
-            line = candidate
-            continue
-        carried = ""
-        while line and line[-1] in _NO_LINE_END:
-            carried = line[-1] + carried
-            line = line[:-1]
-        lines.append(line.rstrip())
-        line = (carried + unit).lstrip()
-    if line.strip():
-        lines.append(line.rstrip())
+        for piece, width in _pieces(unit, width_of(unit), width_of, max_width):
+            if used + width <= max_width or not line:
+                line.append((piece, width))
+                used += width
+                continue
+            if piece in _NO_LINE_START and not hung:
+                line.append((piece, width))  # hangs past the end of the line
+                used += width
+                hung = True
+                continue
+            carried: list[tuple[str, float]] = []
+            carried_width = 0.0
+            while (
+                len(line) > 1
+                and len(carried) < _CARRY
+                and line[-1][0] in _NO_LINE_END
+                and carried_width + line[-1][1] + width <= max_width
+            ):
+                carried_width += line[-1][1]
+                carried.insert(0, line.pop())
+            lines.append("".join(part for part, _ in line).rstrip())
+            if max_lines is not None and len(lines) > max_lines:
+                return lines
+            line = [*carried, (piece, width)] if piece != " " or carried else []
+            used = carried_width + width if line else 0.0
+            hung = False
+    rest = "".join(part for part, _ in line)
+    if rest.strip():
+        lines.append(rest.rstrip())
     return lines
 
 
@@ -299,26 +400,33 @@ def _glyphs(path: str, face: str, size: int) -> _Glyphs:
 
 def _fitted_title(title: str, font: FontSpec) -> tuple[list[str], _Glyphs]:
     width = WIDTH - 2 * _MARGIN
+    title = _drawable(title)
+    cut = len(title) > MAX_TITLE_CHARS
+    title = title[:MAX_TITLE_CHARS]
     lines: list[str] = []
     glyphs = _glyphs(font.path, font.face, _TITLE_SIZES[0])
     for size in _TITLE_SIZES:
         glyphs = _glyphs(font.path, font.face, size)
-        lines = wrap(title, glyphs.width, width)
-        if len(lines) <= _TITLE_LINES:
+        lines = wrap(title, glyphs.width, width, max_lines=_TITLE_LINES)
+        if len(lines) <= _TITLE_LINES and not cut:
             return lines, glyphs
     kept = lines[:_TITLE_LINES]
-    last = kept[-1]
-    while last and glyphs.width(last + "…") > width:
-        last = last[:-1]
-    kept[-1] = last + "…"
+    kept[-1] = _clipped(kept[-1], glyphs, width, always=True)
     return kept, glyphs
 
 
-def _clipped(text: str, glyphs: _Glyphs, room: float) -> str:
-    if glyphs.width(text) <= room:
+def _clipped(text: str, glyphs: _Glyphs, room: float, always: bool = False) -> str:
+    """``text`` cut to fit ``room`` with "…" at its end (``always``: even when it fits)."""
+    total = glyphs.width(text)
+    if total <= room and not always:
         return text
-    while text and glyphs.width(text + "…") > room:
-        text = text[:-1]
+    # Characters leave from the end until the rest and "…" fit, each measured once.
+    budget = room - glyphs.advance("…")
+    end = len(text)
+    while end and total > budget:
+        end -= 1
+        total -= glyphs.advance(text[end])
+    text = text[:end].rstrip()
     return text + "…" if text else ""
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,7 @@ from docutils import nodes
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from kb.atomicfile import write_atomically
 from kb.domain import domain_of, writes_website
 from kb.search.index import StubIndexFormat
 from kb.search.store import (
@@ -243,9 +243,7 @@ class _Cache:
 
         self.pages.mkdir(parents=True, exist_ok=True)
         path = self._page_path(record.docname)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(asdict(record), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))
 
     def state(self) -> IndexState | None:
         try:
@@ -255,9 +253,7 @@ class _Cache:
 
     def save_state(self, state: IndexState) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
-        tmp.write_text(state.to_json(), encoding="utf-8")
-        os.replace(tmp, self.state_path)
+        write_atomically(self.state_path, state.to_json().encode("utf-8"))
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:

@@ -931,7 +931,9 @@ def _current_umask() -> int:
     return mask
 
 
-def write_atomically(target: Path, content: str | bytes, *, replace: bool) -> None:
+def write_atomically(
+    target: Path, content: str | bytes, *, replace: bool, durable: bool = True
+) -> None:
     """Write ``content`` (text as UTF-8) to ``target`` so that it is either whole or absent.
 
     The text goes to a temporary file in the same folder first and is then
@@ -960,7 +962,8 @@ def write_atomically(target: Path, content: str | bytes, *, replace: bool) -> No
             temporary = Path(handle.name)
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         if replace:
             os.replace(temporary, target)
@@ -1333,7 +1336,9 @@ class _Importer:
             if destination.exists() and destination.read_bytes() != data:
                 problem = f"{destination} exists with other content; {relative} was not copied"
             elif not destination.exists() and not self.dry_run:
-                write_atomically(destination, data, replace=False)
+                # A copy of a file the site keeps: whole or absent is enough,
+                # the source is still there after a power cut.
+                write_atomically(destination, data, replace=False, durable=False)
         except (OSError, Refused) as error:
             problem = f"cannot copy {relative}: {getattr(error, 'strerror', None) or error}"
         if problem is not None:
@@ -1363,9 +1368,14 @@ class _Importer:
         for key, line in prepared.unknown_keys:
             self.unknown_keys.setdefault(key, []).append((source, line))
         result = PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
-        target = self._choose_target(
-            source, prepared.relative_path, prepared.meta, prepared.old_url, result
-        )
+        relative_path = prepared.relative_path
+        folders = context.rule.path_categories if context.rule is not None else ()
+        if folders and self._taken_by_other(self.into / relative_path, prepared):
+            # A post of another _posts folder (a translation, another section)
+            # has the slug: the folders tell them apart, whatever the order.
+            stem, _, suffix = relative_path.rpartition(".")
+            relative_path = f"{stem}-{'-'.join(slugify(folder) for folder in folders)}.{suffix}"
+        target = self._choose_target(source, relative_path, prepared.meta, prepared.old_url, result)
         if target is None:
             return result
         self.claimed[target.resolve()] = source
@@ -1441,6 +1451,13 @@ class _Importer:
                 first_taken_by = taken_by
             self.taken[planned] = (number + 1, first_taken_by)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _taken_by_other(self, candidate: Path, prepared: PreparedPost) -> bool:
+        """True when another post of this run, or another post's article, has ``candidate``."""
+        claimed = self.claimed.get(candidate.resolve())
+        if claimed is not None:
+            return claimed != prepared.source
+        return self._holds_other_article(candidate, prepared.meta, prepared.old_url)
 
     def _holds_other_article(
         self, candidate: Path, meta: ArticleMeta, url: str | None = None

@@ -123,6 +123,8 @@ def join(parts: list[Chunk]) -> str:
 
 def outside_inline_code(text: str, convert: Callable[[str], str]) -> str:
     """``convert`` applied to ``text`` except inside inline code spans."""
+    if "`" not in text:
+        return convert(text)
     out: list[str] = []
     position = 0
     for match in _INLINE_CODE.finditer(text):
@@ -214,7 +216,7 @@ def _convert_prose(text: str, first_line: int, notes: list[Note]) -> str:
                     Note(number, f"kramdown attributes {{: {found.group(1).strip()}}} dropped")
                 )
             line = _INLINE_IAL.sub("", line)
-        out.append(outside_inline_code(line, _emojize))
+        out.append(outside_inline_code(line, _emojize) if ":" in line else line)
     return "\n".join(out)
 
 

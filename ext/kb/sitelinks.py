@@ -38,7 +38,8 @@ _INLINE = re.compile(
     r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _DEFINITION = re.compile(r"^(?P<lead> {0,3}\[[^\]]+\]:\s*)(?P<url><[^>]*>|\S+)(?P<rest>.*)$")
-_AUTOLINK = re.compile(r"<(?P<url>(?:https?:)?//[^\s<>]+|/[^\s<>]*)>")
+#: CommonMark autolinks carry a scheme: ``</td>`` is a closing tag, not a link.
+_AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>]+)>")
 _RAW_ATTRIBUTE = re.compile(
     r"(?P<lead><(?:a|img|source|video|audio|iframe)\b[^>]*?\s(?:href|src)\s*=\s*)(?P<q>[\"'])(?P<url>[^\"']*)(?P=q)",
     re.IGNORECASE,
@@ -84,7 +85,12 @@ def _lone_image(line: str, number: int, resolve: Resolver) -> str | None:
     return image
 
 
+_MAYBE_LINK = re.compile(r"\]\(|\]:|<(?:a|img|source|video|audio|iframe|https?:)", re.IGNORECASE)
+
+
 def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) -> str:
+    if not _MAYBE_LINK.search(line):
+        return line
     lone = _lone_image(line, number, resolve)
     if lone is not None:
         return lone

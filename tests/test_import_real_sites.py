@@ -228,3 +228,23 @@ def test_japanese_endings_without_a_full_stop_are_not_called_cut_off(tmp_path: P
         if any("ends mid-sentence" in d.message for d in result.diagnostics)
     )
     assert cut_off == ["comma", "cut"]
+
+
+def test_dated_documents_of_output_collections_are_imported_at_their_urls(
+    tmp_path: Path,
+) -> None:
+    report = import_posts([SITES / "newsroom"], tmp_path / "articles", TOKYO)
+    results = {r.source.relative_to(SITES / "newsroom").as_posix(): r for r in report.results}
+    documents = REFERENCE["sites"]["newsroom"]["collection_documents"]
+    assert len(documents) == 3
+    for document in documents:
+        result = results[document["path"]]
+        assert result.outcome is Outcome.IMPORTED, result.diagnostics
+        raw = read_front_matter(result.target.read_text(encoding="utf-8"))
+        meta = article_meta(raw, TOKYO)
+        assert raw.data["redirect_from"] == [document["url"]]
+        assert meta.date == dt.datetime.fromisoformat(document["date"])
+        assert meta.title == document["title"]
+    # An undated page of a collection is not a post; a collection without output is not read.
+    assert not [path for path in results if path.startswith(("_notes/about", "_staff/"))]
+    assert any("_notes/about.md" in str(d.path) for d in report.diagnostics)

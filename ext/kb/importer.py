@@ -22,7 +22,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
@@ -59,6 +59,7 @@ from kb.permalinks import (
     OldUrlRule,
     PermalinkError,
     add_redirect,
+    collection_pattern,
     is_jekyll_post_name,
     normalise_redirects,
     old_url,
@@ -1069,6 +1070,18 @@ _PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".rst",
 ASSETS_FOLDER = "_files"
 
 
+def _has_date(path: Path, root: Path) -> bool:
+    """True when the document at ``path`` has a date: in its name or its front matter."""
+    if is_jekyll_post_name(path.name):
+        return True
+    try:
+        head = read_bounded(path).decode("utf-8-sig", "replace")
+    except (OSError, Refused):
+        return False
+    yaml_text, _, _ = split_front_matter(normalise_text(head))
+    return yaml_text is not None and key_block(yaml_text, "date") is not None
+
+
 def _url_key(url: str) -> str:
     """One key for the forms a server answers alike: ``/a/b``, ``/a/b/``, ``/a/b.html``, ``/a/b/index.html``."""
     path = unquote(urlsplit(url).path)
@@ -1285,9 +1298,27 @@ class _Importer:
             self.report.diagnostics.append(Diagnostic(path, None, message))
         found: list[Path] = []
         for document in files.documents:
-            if document.collection != "posts":
+            if document.collection == "posts":
+                rule = OldUrlRule.for_site(site, document.path_categories, self.permalink)
+            elif _has_date(document.path, root):
+                folder = f"_{document.collection}/"
+                within_collection = document.relative.split(folder, 1)[-1]
+                rule = replace(
+                    OldUrlRule.for_site(site),
+                    pattern=document.permalink or collection_pattern(site.permalink),
+                    collection=document.collection,
+                    document_path="/" + within_collection.rsplit(".", 1)[0],
+                )
+            else:
+                self.report.diagnostics.append(
+                    Diagnostic(
+                        document.path,
+                        None,
+                        f"a page of the collection {document.collection!r} without a date, "
+                        "not a post; not imported",
+                    )
+                )
                 continue
-            rule = OldUrlRule.for_site(site, document.path_categories, self.permalink)
             self.contexts[document.path] = PostContext(rule, from_site=True)
             self.roots[document.path] = root
             self.site_of[document.path] = known

@@ -140,6 +140,16 @@ class JekyllSite:
         return zone_named(self.timezone) if self.timezone else dt.timezone.utc
 
 
+def collection_pattern(site_pattern: str) -> str:
+    """A collection's default pattern under the site's style (``Utils.add_permalink_suffix``)."""
+    base = "/:collection/:path"
+    if site_pattern.endswith(":output_ext"):
+        return base + ":output_ext"
+    if site_pattern.endswith("/"):
+        return base + "/"
+    return base
+
+
 def pattern_for(style: str) -> str:
     """The pattern of a built-in style name, or ``style`` itself when it is a pattern."""
     return STYLES.get(style.strip().lstrip(":"), style)
@@ -295,8 +305,14 @@ def placeholders(
     *,
     path_categories: Sequence[str] = (),
     markdown_ext: Sequence[str] = DEFAULT_MARKDOWN_EXT,
+    collection: str = "posts",
+    document_path: str | None = None,
 ) -> dict[str, str]:
-    """Every value Jekyll's ``UrlDrop`` offers a post's pattern."""
+    """Every value Jekyll's ``UrlDrop`` offers a post's (or a collection document's) pattern.
+
+    ``document_path`` is a collection document's path in its collection
+    folder without the extension (``/tools/checklist``).
+    """
     name = split_post_name(file_name)
     front_slug = scalar_text(data.get("slug"))
     slug_source = front_slug if front_slug else name.slug
@@ -331,8 +347,8 @@ def placeholders(
         "name": jekyll_slugify(stem),
         "categories": "/".join(categories),
         "slugified_categories": "/".join(jekyll_slugify(c) for c in categories),
-        "collection": "posts",
-        "path": "/" + stem,
+        "collection": collection,
+        "path": document_path if document_path is not None else "/" + stem,
         "output_ext": output_ext(name.ext, markdown_ext),
     }
 
@@ -370,6 +386,8 @@ def post_url(
     path_categories: Sequence[str] = (),
     markdown_ext: Sequence[str] = DEFAULT_MARKDOWN_EXT,
     date: dt.datetime | None = None,
+    collection: str = "posts",
+    document_path: str | None = None,
 ) -> str | None:
     """The URL (unescaped, from the site root) Jekyll gave this post; ``None`` without a date.
 
@@ -381,7 +399,13 @@ def post_url(
     if date is None:
         return None
     values = placeholders(
-        data, file_name, date, path_categories=path_categories, markdown_ext=markdown_ext
+        data,
+        file_name,
+        date,
+        path_categories=path_categories,
+        markdown_ext=markdown_ext,
+        collection=collection,
+        document_path=document_path,
     )
     own = scalar_text(data.get("permalink"))
     return expand(own.strip() if own and own.strip() else pattern_for(pattern), values)
@@ -508,6 +532,10 @@ class OldUrlRule:
     #: Folders between the site root and ``_posts``: Jekyll's path categories.
     path_categories: tuple[str, ...] = ()
     markdown_ext: tuple[str, ...] = DEFAULT_MARKDOWN_EXT
+    #: ``posts``, or the collection a document of ``output: true`` belongs to.
+    collection: str = "posts"
+    #: A collection document's ``:path`` (``/tools/checklist``).
+    document_path: str | None = None
 
     @classmethod
     def for_site(
@@ -527,7 +555,11 @@ def old_url(
     :class:`PermalinkError` for a pattern Jekyll would refuse.
     """
     own = scalar_text(data.get("permalink"))
-    if not is_jekyll_post_name(file_name) and not (own and own.strip()):
+    if (
+        rule.collection == "posts"
+        and not is_jekyll_post_name(file_name)
+        and not (own and own.strip())
+    ):
         return None
     if str(data.get("published", True)).strip().lower() == "false":
         return None
@@ -539,6 +571,8 @@ def old_url(
         path_categories=rule.path_categories,
         markdown_ext=rule.markdown_ext,
         date=date,
+        collection=rule.collection,
+        document_path=rule.document_path,
     )
 
 

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from kb.dates import zone_named
 from kb.frontmatter import article_meta, read_front_matter
 from kb.importer import Outcome, import_posts
+from kb.liquid import LiquidContext, convert_liquid
 from kbtesting import Build, build, write_project
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "jekyll_sites"
@@ -248,3 +249,16 @@ def test_dated_documents_of_output_collections_are_imported_at_their_urls(
     # An undated page of a collection is not a post; a collection without output is not read.
     assert not [path for path in results if path.startswith(("_notes/about", "_staff/"))]
     assert any("_notes/about.md" in str(d.path) for d in report.diagnostics)
+
+
+def test_plugin_tags_common_on_japanese_blogs_become_markdown() -> None:
+    converted, notes = convert_liquid(
+        "前。\n{% math %}\nd(n) = (a_1 + 1)(a_2 + 1)\n{% endmath %}\n"
+        "{% hatebu http://example.jp/2011/06/22/trivia/ 知って得する記法 %}\n"
+        "本文{% fn_ref 1 %}。\n{% footnotes %}\n   {% fn 注の本文 %}\n{% endfootnotes %}\n",
+        context=LiquidContext(),
+    )
+    assert notes == []
+    assert "```{math}\nd(n) = (a_1 + 1)(a_2 + 1)\n```" in converted
+    assert "[知って得する記法](http://example.jp/2011/06/22/trivia/)" in converted
+    assert "本文[^1]。" in converted and "[^1]: 注の本文" in converted

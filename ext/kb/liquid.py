@@ -18,7 +18,8 @@ article as a template, so what Liquid would have done is done once, here, by
   ``append``, ``where``, ``first``, ``last``, ``size``, ``default``,
   ``downcase``, ``upcase``, ``strip``, ``join`` and ``escape``;
 - ``{% post_url %}`` and ``{% link %}`` become the URL Jekyll gave the post or
-  page; ``{% gist %}`` and ``{% youtube %}`` a link to the gist or video;
+  page; ``{% gist %}`` and ``{% youtube %}`` a link to the gist or video,
+  ``{% hatebu url title %}`` a link to the page; ``{% math %}`` a math block;
   the footnote tags ``{% fn_ref %}``, ``{% footnotes %}``, ``{% fn %}``
   Markdown footnotes; ``{% comment %}`` an HTML comment.
 
@@ -58,6 +59,7 @@ _TOKEN = re.compile(
 _PATH_PART = re.compile(r"\.([\w-]+)|\[(\d+)\]|\[[\"']([^\"']*)[\"']\]")
 _GIST = re.compile(r"^\s*([\w.-]+/)?([0-9a-fA-F]+|[\w-]+)\s*(\S+)?\s*$")
 _YOUTUBE = re.compile(r"^\s*([\w-]{6,})")
+_HATEBU = re.compile(r"^\s*(https?://\S+)(.*)$", re.S)
 
 
 class _Unknown(Exception):
@@ -356,6 +358,18 @@ def convert_liquid(
             out.append(
                 f"[YouTube {video.group(1)}](https://www.youtube.com/watch?v={video.group(1)})"
             )
+        elif tag == "hatebu" and _HATEBU.match(args):
+            # A Hatena Bookmark of a page: the link to the page is what it shows.
+            bookmark = _HATEBU.match(args)
+            assert bookmark is not None
+            label = bookmark.group(2).strip() or bookmark.group(1)
+            out.append(f"[{label}]({bookmark.group(1)})")
+        elif tag == "math" and fence is None:
+            fence = "```"
+            out.append(_on_own_line(out, "```{math}") + _line_break_after(text, position))
+        elif tag == "endmath" and fence == "```":
+            out.append(_on_own_line(out, fence) + _line_break_after(text, position))
+            fence = None
         elif tag == "fn_ref" and args:
             out.append(f"[^{args.split()[0]}]")
         elif tag in ("footnotes", "endfootnotes"):

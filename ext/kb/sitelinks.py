@@ -50,7 +50,6 @@ _LONE_IMAGE = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_IMG = re.compile(r"<img\b", re.IGNORECASE)
 
 
 def _markdown_url(url: str) -> str:
@@ -118,6 +117,15 @@ def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) 
         resolved = resolve(html.unescape(match.group("url")), is_image, number)
         if resolved is None:
             return match.group(0)
+        if is_image and not resolved.raw:
+            # A file of the site, copied: but the build only sees Markdown images.
+            notes.append(
+                Note(
+                    number,
+                    "a raw HTML <img> inside other HTML is kept as written: the build does "
+                    "not copy its file; write it as a Markdown image to keep it",
+                )
+            )
         return (
             f"{match.group('lead')}{match.group('q')}{html.escape(resolved.url)}{match.group('q')}"
         )
@@ -137,16 +145,7 @@ def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) 
                 f"{definition.group('lead')}{_markdown_url(resolved.url)}{definition.group('rest')}"
             )
         return line
-    converted = outside_inline_code(line, convert)
-    if _IMG.search(converted):
-        notes.append(
-            Note(
-                number,
-                "a raw HTML <img> inside other HTML is kept as written: the build does not "
-                "copy its file; write it as a Markdown image to keep it",
-            )
-        )
-    return converted
+    return outside_inline_code(line, convert)
 
 
 def rewrite_links(text: str, resolve: Resolver, first_line: int = 1) -> tuple[str, list[Note]]:

@@ -29,7 +29,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from kb import directives
+from kb import directives, filereads
 from kb.cjk import CjkStrongTransform
 from kb.config import kb_config
 from kb.domain import domain_of
@@ -573,4 +573,5 @@ def setup(app: Sphinx) -> None:
     app.add_transform(EntryTransform)
     app.add_transform(MentionTransform)
     directives.setup(app)
+    filereads.setup(app)
 

@@ -29,7 +29,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: ``kb import`` and the other commands live
     # in this package and must start without loading Sphinx. These imports go
     # down the layers only.
-    from kb import book, config, feeds, i18n, nodes, reading, searching, sharing, writing
+    from kb import book, config, feeds, i18n, nodes, reading, searching, sharing, sources, writing
     from kb.domain import KbDomain
 
     app.setup_extension("sphinx_design")
@@ -43,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     searching.setup(app)
     sharing.setup(app)
     book.setup(app)
+    sources.setup(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -154,21 +154,26 @@ def read_yaml_mapping(
         raw.problems.append(Problem(f"{what} must be a mapping of keys to values", first_line))
         return raw
     constructor = _TextLoader("")
-    for key_node, value_node in root.value:
+    written: set[str] = set()
+    for key_node, value_node, merged in _entries(constructor, root, yaml_text, first_line, raw):
         line = _file_line(yaml_text, key_node.start_mark, first_line)
         if not isinstance(key_node, yaml.ScalarNode):
             # str() of a list or mapping node would make up a key nobody wrote.
             raw.problems.append(Problem(f"{what} keys must be text; this key is ignored", line))
             continue
         key = str(key_node.value)
-        if key in raw.data:
-            raw.problems.append(
-                Problem(f"key {shown(key)} appears twice; the later value is used", line, key)
-            )
+        if not merged:
+            # A key written here overrides one a merge key (<<) brought in.
+            if key in written:
+                raw.problems.append(
+                    Problem(f"key {shown(key)} appears twice; the later value is used", line, key)
+                )
+            written.add(key)
         if sections and isinstance(value_node, yaml.MappingNode):
             items: dict[str, Any] = {}
             item_lines: dict[str, int] = {}
-            for item_node, item_value in value_node.value:
+            section = _entries(constructor, value_node, yaml_text, first_line, raw)
+            for item_node, item_value, _merged in section:
                 item_line = _file_line(yaml_text, item_node.start_mark, first_line)
                 if not isinstance(item_node, yaml.ScalarNode):
                     raw.problems.append(
@@ -187,6 +192,34 @@ def read_yaml_mapping(
             raw.data[key] = value
             raw.lines[key] = line
     return raw
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _entries(
+    constructor: Any, mapping: yaml.MappingNode, yaml_text: str, first_line: int, raw: RawFrontMatter
+) -> list[tuple[yaml.Node, yaml.Node, bool]]:
+    """The (key, value, merged) entries of ``mapping`` as YAML reads them.
+
+    A merge key (``<<: *defaults``) brings in the keys of other mappings,
+    which the keys written beside it override; every reader of the mapping
+    (MyST's, the draft check's, this one) must see the same keys.
+    """
+    if not any(key.tag == _MERGE_TAG for key, _value in mapping.value):
+        return [(key, value, False) for key, value in mapping.value]
+    written = sum(1 for key, _value in mapping.value if key.tag != _MERGE_TAG)
+    try:
+        constructor.flatten_mapping(mapping)
+    except (yaml.YAMLError, RecursionError) as error:
+        mark = getattr(error, "problem_mark", None) or mapping.start_mark
+        reason = getattr(error, "problem", None) or "nested too deeply to read"
+        raw.problems.append(
+            Problem(f"merge key (<<): {reason}; ignored", _file_line(yaml_text, mark, first_line))
+        )
+        mapping.value = [(key, value) for key, value in mapping.value if key.tag != _MERGE_TAG]
+    merged = len(mapping.value) - written
+    return [(key, value, index < merged) for index, (key, value) in enumerate(mapping.value)]
 
 
 def _construct(

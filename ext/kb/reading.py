@@ -157,15 +157,17 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the parsed front matter of articles and entries for the transforms."""
     report_undecodable(app, docname, source[0])
     config = kb_config(app)
-    if is_article(docname, config) or entry_kind(docname, config):
+    ours = is_article(docname, config) or entry_kind(docname, config) is not None
+    if ours:
         raw = read_front_matter(source[0])
         app.env.temp_data[HAS_H1_KEY] = has_level_one_heading(raw.body)
         raw.body = ""  # the doctree carries the body; no second copy in memory
         app.env.temp_data[FRONT_MATTER_KEY] = raw
     # MyST reads the front matter of every page itself once this returns: it
     # must see neither myst:/substitutions: (an article could switch Jinja
-    # templating on for itself) nor a value it would stop the build on.
-    source[0], notes = disarm_front_matter(source[0])
+    # templating on for itself) nor a value it would stop the build on, nor,
+    # in an article or entry, html_meta (a refresh to another site in <head>).
+    source[0], notes = disarm_front_matter(source[0], head_keys=ours)
     for note in notes:
         logger.warning(
             note.message, type="kb", subtype="front_matter", location=(docname, note.line)

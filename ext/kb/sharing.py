@@ -1,9 +1,7 @@
-"""The sharing phase: old URLs, crawlers, social cards, feed alias, drafts.
+"""The sharing phase: old URLs, crawlers, social cards, feed alias.
 
-* ``config-inited``: unless ``kb_drafts = "build"``, drafts (``draft: true``
-  or ``published: false``) are added to ``exclude_patterns``, so Sphinx never
-  reads or writes them and nothing (lists, feeds, search, related articles,
-  backlinks) can show them;
+Drafts are left out of the build by :mod:`kb.sources`.
+
 * ``html-page-context``: Open Graph and Twitter tags, JSON-LD (``BlogPosting``
   for articles, ``DefinedTerm`` for glossary entries) and the Atom
   ``alternate`` links, from ``kb/share-meta.html``; a draft built for preview
@@ -31,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +39,6 @@ from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
@@ -70,10 +66,6 @@ CRAWLERS = "crawlers"
 FEED_ALIAS = "feed-alias"
 #: Where the cards go in the output folder.
 CARDS_PATH = "_kb/cards"
-DRAFT_MODES = ("skip", "build")
-
-# A cheap look before parsing: most articles say nothing about drafts.
-_DRAFT_HINT = re.compile(r"^(?:draft|published)\s*:", re.MULTILINE)
 
 
 def _templates(app: Sphinx) -> Templates:
@@ -100,60 +92,6 @@ def _absolute(app: Sphinx, uri: str) -> str:
 
 def site_name(app: Sphinx) -> str:
     return app.config.kb_site_name or app.config.project
-
-
-# --- drafts ------------------------------------------------------------------------------
-
-
-_HEAD_CHARS = 16384
-
-
-def _is_draft(path: Path, zone: dt.tzinfo) -> bool:
-    try:
-        # Front matter sits at the top: the first 16 KB usually hold all of it,
-        # and the rest is read only when it may say draft. Reading 2,000 whole
-        # articles on every build (a no-op included) showed in the profile.
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            head = handle.read(_HEAD_CHARS).lstrip("\ufeff")
-    except OSError:
-        return False
-    if not head.startswith("---"):
-        return False
-    end = head.find("\n---", 3)
-    if end >= 0 and not _DRAFT_HINT.search(head, 0, end + 1):
-        return False
-    if end < 0 and len(head) < _HEAD_CHARS:
-        return False  # no closing fence: not front matter
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
-    except OSError:
-        return False
-    if end < 0 and not _DRAFT_HINT.search(text, 0, text.find("\n---", 3) + 1):
-        return False
-    raw = read_front_matter(text)
-    draft = str(raw.data.get("draft", "")).strip().lower() in ("true", "yes", "on", "1")
-    unpublished = str(raw.data.get("published", "")).strip().lower() in ("false", "no", "off", "0")
-    return draft or unpublished
-
-
-def exclude_drafts(app: Sphinx, config: Config) -> None:
-    """Drafts are not read at all unless ``kb_drafts = "build"`` (for previews)."""
-    if config.kb_drafts == "build":
-        return
-    folder = Path(app.srcdir) / config.kb_articles_dir
-    zone = kb_config(app).zone
-    drafts = sorted(
-        path.relative_to(app.srcdir).as_posix()
-        for path in folder.rglob("*.md")
-        if _is_draft(path, zone)
-    )
-    # A change to this list changes exclude_patterns, which Sphinx answers by
-    # re-reading everything; that happens only when a draft is added,
-    # published or removed, and keeps every reader (lists, search, related
-    # articles, backlinks) from ever seeing a draft.
-    for pattern in drafts:
-        if pattern not in config.exclude_patterns:
-            config.exclude_patterns.append(pattern)
 
 
 # --- head tags -----------------------------------------------------------------------------
@@ -588,7 +526,6 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> None:
     """Its settings (``kb_drafts``, ``kb_cards``…) are declared with the others in kb.settings."""
-    app.connect("config-inited", exclude_drafts)
     # Before reading.py's handler turns keys MyST must not see into comments.
     app.connect("source-read", collect_redirects, priority=400)
     app.connect("html-page-context", on_page_context, priority=600)

@@ -262,3 +262,20 @@ def test_plugin_tags_common_on_japanese_blogs_become_markdown() -> None:
     assert "```{math}\nd(n) = (a_1 + 1)(a_2 + 1)\n```" in converted
     assert "[知って得する記法](http://example.jp/2011/06/22/trivia/)" in converted
     assert "本文[^1]。" in converted and "[^1]: 注の本文" in converted
+
+
+def test_unknown_keys_are_reported_once_per_key_and_kept(tmp_path: Path) -> None:
+    report = import_posts([SITES / "newsroom"], tmp_path / "articles", TOKYO)
+    messages = [d.message for d in report.all_diagnostics() if "not one kb reads" in d.message]
+    assert sorted(message.split("'")[1] for message in messages) == ["lang", "translator"]
+    assert "(6 posts)" in messages[0]
+    assert not any("unknown key" in d.message for d in report.all_diagnostics())
+    article = next(r.target for r in report.results if r.source.name.endswith("advisory.md"))
+    text = article.read_text(encoding="utf-8")
+    assert "\nlang: en\n" in text and 'kb_extra_keys: ["translator", "lang"]' in text
+
+
+def test_posts_shown_on_another_day_in_kb_timezone_are_summed_up_once(tmp_path: Path) -> None:
+    report = import_posts([SITES / "tokei"], tmp_path / "articles", TOKYO)
+    [summary] = [d for d in report.diagnostics if "another day in kb_timezone" in d.message]
+    assert summary.message.startswith("9 posts are dated another day")

@@ -620,6 +620,8 @@ class PreparedPost:
     diagnostics: list[Diagnostic]
     #: Keys kb does not read, with their lines: reported once per key per import.
     unknown_keys: list[tuple[str, int | None]] = field(default_factory=list)
+    #: (the day Jekyll showed, the day kb_timezone shows) when they differ.
+    shifted: tuple[str, str] | None = None
 
 
 def prepare_post(
@@ -696,6 +698,12 @@ def prepare_post(
     local = (jekyll_moment or meta.date).astimezone(shown_in)
     slug = post_slug(meta, source.name)
     relative_path = f"{local.year:04d}/{local.month:02d}/{slug}.md"
+    unknown = [(key, raw.lines.get(key)) for key in extra_keys]
+    shifted: tuple[str, str] | None = None
+    if context.from_site and jekyll_moment is not None:
+        shown_by_kb = meta.date.astimezone(zone).date().isoformat()
+        if shown_by_kb != local.date().isoformat():
+            shifted = (local.date().isoformat(), shown_by_kb)
     return PreparedPost(
         source,
         text,
@@ -707,6 +715,8 @@ def prepare_post(
         relative_path,
         url,
         diagnostics,
+        unknown,
+        shifted,
     )
 
 
@@ -1239,6 +1249,8 @@ class _Importer:
     site_of: dict[Path, _Site] = field(default_factory=dict)
     #: Files the posts use, copied in this run: where -> from.
     copied: dict[Path, Path] = field(default_factory=dict)
+    #: Posts whose day in kb_timezone is not the day Jekyll showed.
+    shifted: list[tuple[Path, tuple[str, str]]] = field(default_factory=list)
     #: Front matter keys kb does not read -> the posts (and lines) holding them.
     unknown_keys: dict[str, list[tuple[Path, int | None]]] = field(default_factory=dict)
     #: Planned path -> (first number not known to be taken, what took the first).
@@ -1261,6 +1273,18 @@ class _Importer:
             prepared, target = item
             self.report.results.append(
                 self._guarded(prepared.source, functools.partial(self._write_one, prepared, target))
+            )
+        if self.shifted:
+            source, (jekyll_day, kb_day) = self.shifted[0]
+            self.report.diagnostics.append(
+                Diagnostic(
+                    source,
+                    None,
+                    f"{len(self.shifted):,} posts are dated another day in kb_timezone than "
+                    f"Jekyll showed them in the site's timezone (this one: {jekyll_day} there, "
+                    f"{kb_day} here); each stays in the month Jekyll showed, and pages show "
+                    "the day in kb_timezone",
+                )
             )
         for key, places in self.unknown_keys.items():
             source, line = places[0]
@@ -1398,6 +1422,8 @@ class _Importer:
             return PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
         for key, line in prepared.unknown_keys:
             self.unknown_keys.setdefault(key, []).append((source, line))
+        if prepared.shifted is not None:
+            self.shifted.append((source, prepared.shifted))
         result = PostResult(source, Outcome.FAILED, diagnostics=prepared.diagnostics)
         relative_path = prepared.relative_path
         folders = context.rule.path_categories if context.rule is not None else ()

@@ -734,6 +734,8 @@ HEAD_VARIANTS = {
     "merge-key": ("<<: {html_meta: " + REFRESH + "}",),
     "merge-alias": ("head: &head {html_meta: " + REFRESH + "}", "<<: *head"),
     "under-myst": ("myst: {html_meta: " + REFRESH + "}",),
+    "under-escaped-myst": ('"m\\x79st": {html_meta: ' + REFRESH + "}",),
+    "myst-alias": ("settings: &settings {html_meta: " + REFRESH + "}", "myst: *settings"),
     "block-style": ("html_meta:", '  "http-equiv=refresh": "0; url=https://evil.example/"'),
 }
 
@@ -773,7 +775,7 @@ def test_front_matter_writes_no_head_markup(head_site: Build, case: str) -> None
 def test_a_head_key_set_aside_is_reported_at_its_line(head_site: Build, case: str) -> None:
     path = head_site.srcdir / f"articles/2025/05/{case}.md"
     text = path.read_text(encoding="utf-8")
-    keys = ("html_meta:", '"html_meta":', '"html\\x5fmeta":', "<<:", "myst:")
+    keys = ("html_meta:", '"html_meta":', '"html\\x5fmeta":', "<<:", "myst:", '"m\\x79st":')
     line = next(n for n, written in enumerate(text.splitlines(), 1) if written.startswith(keys))
     found = [
         w

@@ -24,12 +24,14 @@ def temporary_name() -> str:
     return f".kb-{os.getpid() % 10**8:08d}-{secrets.token_hex(4)}.tmp"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, replace: bool = True) -> None:
     """Write ``data`` to ``path`` (whose folder exists), replacing it in one step.
 
     The file gets the permissions a new file gets (``0o666`` less the umask).
-    Raises :class:`OSError` when the folder cannot hold the file; nothing is
-    left behind then.
+    Without ``replace`` an existing file is never touched: the whole file is
+    linked into place, which fails with :class:`FileExistsError` when a file
+    is there, even one that appeared a moment ago. Raises :class:`OSError`
+    when the folder cannot hold the file; nothing is left behind then.
     """
     for _ in range(_ATTEMPTS):
         temporary = path.parent / temporary_name()
@@ -45,7 +47,25 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+            return
+        link_new(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    temporary.unlink(missing_ok=True)
+
+
+def link_new(temporary: Path, path: Path) -> None:
+    """Give the written ``temporary`` the name ``path`` too, which must not exist
+    (:class:`FileExistsError` otherwise); the caller removes ``temporary``."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links: check, then move (a narrow race).
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(temporary, path)

@@ -6,6 +6,7 @@ Nothing here imports Sphinx, so the command starts fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from kb import suggest
+from kb.compose import NewArticle, article_path, create_article, front_matter
 from kb.dates import zone_named
 from kb.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
 from kb.jekyllsite import feed_hint
 from kb.permalinks import is_safe_output_path, redirect_files
-from kb.projectconf import read_project_settings
+from kb.projectconf import ProjectSettings, find_project_conf, read_project_settings
 from kb.settings import KbConfig
 
 #: Exit status for a command line the user has to fix (as argparse uses).
@@ -121,6 +123,7 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     _add_glossary_parser(commands)
+    _add_new_parser(commands)
     return parser
 
 
@@ -176,13 +179,7 @@ def project_conf(folder: Path) -> Path | None:
 
 def _project_timezone(into: Path, err: TextIO) -> str:
     """``kb_timezone`` of the project the articles go into, as its conf.py sets it."""
-    conf = project_conf(into)
-    if conf is None:
-        return KbConfig().timezone
-    found = read_project_settings(conf)
-    for line, note in found.notes:
-        print(f"{_display(conf)}:{line}: {note}" if line else f"{_display(conf)}: {note}", file=err)
-    return found.settings.timezone
+    return _project_settings(project_conf(into), err).settings.timezone
 
 
 def _run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -359,6 +356,108 @@ def _default_glossary_kinds() -> dict[str, dict[str, str]]:
     return suggest.default_kinds()
 
 
+def _add_new_parser(commands: argparse._SubParsersAction) -> None:
+    new = commands.add_parser(
+        "new",
+        help="start an article with its whole front matter",
+        description=(
+            "Write ARTICLES/YYYY/MM/<slug>.md with its whole front matter: the title, the "
+            "date now in kb_timezone, and the names given. The slug is made as kb import "
+            "makes it (--slug, else the title). Prints the path; never overwrites a file."
+        ),
+    )
+    new.add_argument("title", metavar="TITLE", help="the article's title")
+    names = "; comma-separated, or give the option again"
+    new.add_argument("--tags", action="append", default=[], metavar="NAMES", help="tags" + names)
+    new.add_argument(
+        "--categories", action="append", default=[], metavar="NAMES", help="categories" + names
+    )
+    new.add_argument(
+        "--author", action="append", default=[], metavar="NAMES", help="authors" + names
+    )
+    new.add_argument("--slug", default="", help="the file name's slug (default: from the title)")
+    new.add_argument("--series", default="", metavar="NAME", help="the series it is a part of")
+    new.add_argument(
+        "--series-order", type=int, metavar="N", help="its place in the series (default: by date)"
+    )
+    new.add_argument("--excerpt", default="", metavar="TEXT", help="the excerpt lists show")
+    new.add_argument("--draft", action="store_true", help="mark it draft: true")
+    new.add_argument(
+        "--into",
+        type=Path,
+        metavar="DIR",
+        help="articles folder (default: kb_articles_dir of the project around the current folder)",
+    )
+
+
+def _names(values: Sequence[str]) -> tuple[str, ...]:
+    """Names from repeated, comma-separated options, each once, in order."""
+    found: dict[str, None] = {}
+    for value in values:
+        for name in value.split(","):
+            if name.strip():
+                found.setdefault(" ".join(name.split()))
+    return tuple(found)
+
+
+def _project_settings(conf: Path | None, err: TextIO) -> ProjectSettings:
+    if conf is None:
+        return ProjectSettings(KbConfig())
+    found = read_project_settings(conf)
+    for line, note in found.notes:
+        print(f"{_display(conf)}:{line}: {note}" if line else f"{_display(conf)}: {note}", file=err)
+    return found
+
+
+def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    title = " ".join(args.title.split())
+    if not title:
+        raise UsageError("the title is empty")
+    if args.series_order is not None and (args.series_order < 1 or not args.series.strip()):
+        raise UsageError("--series-order needs --series and a number from 1")
+    if args.into is not None:
+        if args.into.exists() and not args.into.is_dir():
+            raise UsageError(f"--into {args.into}: not a folder")
+        settings = _project_settings(project_conf(args.into), err).settings
+        articles = args.into
+    else:
+        conf = find_project_conf(Path.cwd())
+        if conf is None:
+            raise UsageError(
+                f"no kb project found: neither {Path.cwd()} nor any folder above it has "
+                "conf.py or docs/conf.py; pass --into DIR to say where the articles go"
+            )
+        settings = _project_settings(conf, err).settings
+        articles = conf.parent / settings.articles_dir
+    article = NewArticle(
+        title=title,
+        tags=_names(args.tags),
+        categories=_names(args.categories),
+        authors=_names(args.author),
+        slug=args.slug.strip(),
+        series=" ".join(args.series.split()),
+        series_order=args.series_order,
+        excerpt=" ".join(args.excerpt.split()),
+        draft=args.draft,
+    )
+    now = dt.datetime.now(settings.zone).replace(microsecond=0)
+    path = article_path(articles, article, now)
+    try:
+        create_article(path, front_matter(article, now))
+    except FileExistsError:
+        print(
+            f"kb new: error: {_display(path)} exists; nothing written "
+            "(edit it, or give another --slug)",
+            file=err,
+        )
+        return 1
+    except OSError as error:
+        print(f"kb new: error: cannot write {_display(path)}: {error.strerror or error}", file=err)
+        return 1
+    print(_display(path), file=out)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kb`` command with ``argv`` (default: the process arguments); the exit status."""
     parser = _build_parser()
@@ -375,6 +474,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "glossary":
             return _run_glossary(args, parser, out, err)
+        if args.command == "new":
+            return _run_new(args, out, err)
         return _run_import(args, out, err)
     except UsageError as error:
         print(f"kb {args.command}: error: {error}", file=err)

@@ -296,6 +296,8 @@ KNOWN_KEYS = frozenset(
         "kb_autolink",
         "autolink",
         "kb_extra_keys",
+        "series",
+        "series_order",
     }
 )
 
@@ -337,6 +339,10 @@ class ArticleMeta:
     slug: str = ""
     draft: bool = False
     autolink: bool = True
+    #: The series this article is a part of ("" when none), and its place in it
+    #: (``None``: placed by its date).
+    series: str = ""
+    series_order: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -524,6 +530,8 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
         if key in data:
             meta.autolink = _boolean(data[key], key, lines.get(key), problems, True)
 
+    _read_series(data, lines, meta)
+
     meta.extra = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
     # Keys an article declares as its own (kb import lists a Jekyll site's
     # keys here) are kept without a warning at every build.
@@ -550,6 +558,44 @@ def article_meta(raw: RawFrontMatter, zone: dt.tzinfo) -> ArticleMeta:
     meta.tags = unique_by_fold(meta.tags)
     meta.authors = unique_by_fold(meta.authors)
     return meta
+
+
+def _read_series(data: dict[str, Any], lines: dict[str, int], meta: ArticleMeta) -> None:
+    """``series`` (a name) and ``series_order`` (a whole number from 1)."""
+    problems = meta.problems
+    if data.get("series") is not None:
+        value = data["series"]
+        name = None if isinstance(value, bool) else name_text(value)
+        if name:
+            meta.series = name
+        else:
+            problems.append(
+                Problem(
+                    f"series: expected the name of the series, got {shown(value)}; ignored",
+                    lines.get("series"),
+                    "series",
+                )
+            )
+    if data.get("series_order") is None:
+        return
+    value = data["series_order"]
+    line = lines.get("series_order")
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not meta.series:
+        problems.append(
+            Problem("series_order: given without series; ignored", line, "series_order")
+        )
+    elif text.isascii() and text.isdigit() and int(text) >= 1:
+        meta.series_order = int(text)
+    else:
+        problems.append(
+            Problem(
+                f"series_order: expected a whole number from 1, got {shown(value)}; "
+                "the part is placed by its date",
+                line,
+                "series_order",
+            )
+        )
 
 
 def unique_by_fold(names: list[str]) -> list[str]:

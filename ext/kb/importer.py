@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
+from kb.atomicfile import link_new
 from kb.dates import file_name_date, jekyll_date, parse_date
 from kb.frontmatter import (
     KNOWN_KEYS,
@@ -979,15 +980,7 @@ def write_atomically(
         if replace:
             os.replace(temporary, target)
             return
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise
-        except OSError:
-            # Some file systems have no hard links; fall back to check-then-move.
-            if target.exists():
-                raise FileExistsError(target) from None
-            os.replace(temporary, target)
+        link_new(temporary, target)
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)

@@ -60,3 +60,13 @@ def read_project_settings(conf: Path) -> ProjectSettings:
         notes.append((0, f"{name} = {merged[name]!r} {reason}; using {default!r}"))
         merged[name] = default
     return ProjectSettings(KbConfig.from_values(lambda key: merged[key]), notes)
+
+
+def find_project_conf(start: Path) -> Path | None:
+    """The ``conf.py`` of the project around ``start``: in ``start`` or a folder above
+    it, or in the ``docs`` folder of one (a repository's root)."""
+    for folder in (start, *start.resolve().parents):
+        for candidate in (folder / "conf.py", folder / "docs" / "conf.py"):
+            if candidate.is_file():
+                return candidate
+    return None

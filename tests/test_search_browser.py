@@ -147,9 +147,9 @@ def fold(text: str) -> str:
 
 
 def indexed_docnames(site: Build) -> list[str]:
-    """The pages the search can answer with: one ``kb-search/d/<id>.js`` each."""
+    """The pages the search can answer with, in the order of their ids (``kb-search/d/<id>.js``)."""
     names = []
-    for path in sorted((site.outdir / "kb-search" / "d").glob("*.js")):
+    for path in sorted((site.outdir / "kb-search" / "d").glob("*.js"), key=lambda p: int(p.stem)):
         raw = path.read_text(encoding="utf-8")
         names.append(json.loads(raw[raw.index(",") + 1 : raw.rindex(")")])["n"])
     return names

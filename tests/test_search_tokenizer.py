@@ -15,7 +15,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from kb.search.index import StubIndexFormat, decode, encode
-from kb.search.tokenizer import fold, query_parts, tokens
+from kb.search.tokenizer import compact, fold, query_parts, tokens
 
 JS = Path(__file__).resolve().parent.parent / "ext" / "kb" / "static" / "kb-search.js"
 
@@ -28,7 +28,7 @@ ALPHABET = (
     "日本半導体投資電力容量計算資源汎用人工知能兆億円年月々〆"
     "AaBbGgHhIiPpUuZz0123456789"
     "ＡＢＧＨＩＰＵ０１２３４５"
-    " 　.,・、。「」（）()-_/+%＆&"
+    " 　.,・、。「」（）()-_/+%＆&#:@=>\n"
 )
 texts = st.text(alphabet=ALPHABET, max_size=40)
 
@@ -39,13 +39,20 @@ texts = st.text(alphabet=ALPHABET, max_size=40)
         ("データセンター容量", ["デー", "ータ", "タセ", "セン", "ンタ", "ター", "ー容", "容量"]),
         ("ＧＰＵ", ["gpu"]),
         ("ｴｰｼﾞｪﾝﾄ", ["エー", "ージ", "ジェ", "ェン", "ント"]),
-        ("GB200とH100", ["gb200", "h100", "と"]),
-        ("1.4兆ドル", ["1.4", "兆ド", "ドル"]),
-        ("1,000億ドル", ["1,000", "億ド", "ドル"]),
-        ("2024年9月", ["2024", "年", "9", "月"]),
-        ("計算資源。AWS", ["計算", "算資", "資源", "aws"]),
-        ("「AIチップ」", ["ai", "チッ", "ップ"]),
-        ("Python 3.11.", ["python", "3.11"]),
+        # Pairs join a word to the Japanese or the symbol beside it, with a
+        # second letter of the word too.
+        ("GB200とH100", ["00と", "0と", "gb200", "h100", "とh", "とh1"]),
+        ("1.4兆ドル", [".4", "1", "1.", "4", "4兆", "ドル", "兆ド"]),
+        ("1,000億ドル", [",0", ",00", "000", "00億", "0億", "1", "1,", "ドル", "億ド"]),
+        ("2024年9月", ["2024", "24年", "4年", "9", "9月", "年9"]),
+        ("計算資源。AWS", ["aws", "。a", "。aw", "源。", "算資", "計算", "資源"]),
+        ("「AIチップ」", ["ai", "aiチ", "iチ", "「a", "「ai", "チッ", "ップ", "プ」"]),
+        ("Python 3.11.", [".1", ".11", "1.", "11", "11.", "3", "3.", "python"]),
+        ("define_method", ["_m", "_me", "define", "e_", "method", "ne_"]),
+        ("x => y", ["=>", "x", "y"]),
+        # A line wrapped inside a Japanese word, a space beside Japanese: not in the text.
+        ("メソ ッド", ["ソッ", "ッド", "メソ"]),
+        ("GPU の性能", ["gpu", "puの", "uの", "の性", "性能"]),
         ("𠮷野家", ["𠮷野", "野家"]),
     ],
 )
@@ -67,8 +74,14 @@ def test_tokens(text: str, expected: list[str]) -> None:
         ("AIがもたらす", ["aiがもたらす"]),
         ("1.4兆ドル", ["1.4兆ドル"]),
         ("ＡＷＳ　Ａｍａｚｏｎ", ["aws", "amazon"]),
-        ("AWS (Amazon Web Services)", ["aws", "amazon", "web", "services"]),
-        ("。、", []),
+        # Symbols are part of the phrase; quotation marks around it are not.
+        ("AWS (Amazon Web Services)", ["aws", "(amazon", "web", "services)"]),
+        ("define_method", ["define_method"]),
+        ("「メソッド」を使う", ["メソッド", "使う"]),
+        ('"torch.compile"', ["torch.compile"]),
+        ("=>", ["=>"]),
+        ("。、", ["。、"]),
+        ("  ", []),
     ],
 )
 def test_query_parts(query: str, parts: list[str]) -> None:
@@ -77,13 +90,14 @@ def test_query_parts(query: str, parts: list[str]) -> None:
 
 def test_edge_tokens_of_a_part_may_be_inside_longer_words() -> None:
     (part,) = query_parts("B20")
-    assert [(t.text, t.partial) for t in part.tokens] == [("b20", True)]
+    assert [(t.text, t.before, t.after) for t in part.tokens] == [("b20", True, True)]
     (part,) = query_parts("2024年9月")
-    assert [(t.text, t.partial) for t in part.tokens] == [
-        ("2024", True),
-        ("年", False),
-        ("9", False),
-        ("月", True),
+    assert [(t.text, t.kind, t.before, t.after) for t in part.tokens] == [
+        ("2024", "word", True, False),
+        ("4年", "pair", False, False),
+        ("年9", "pair", False, False),
+        ("9月", "pair", False, False),
+        ("9", "word", False, False),
     ]
 
 
@@ -102,11 +116,11 @@ def test_every_text_containing_a_query_holds_its_tokens(
 ) -> None:
     """What makes the search find every page containing a query.
 
-    For a page whose folded text contains the folded query, every part of the
-    query is in the text, every inner token of a part is one of the page's
-    tokens, and a part's edge tokens lie inside one of the page's tokens.
+    For a page whose compact text contains the folded query, every part of the
+    query is in the text, every pair and inner word of a part is one of the
+    page's keys, and a part's first (last) word ends (begins) one of its words.
     """
-    page = fold(text)
+    page = compact(fold(text))
     if data is None:
         start, end = 0, len(page)
     else:
@@ -118,8 +132,14 @@ def test_every_text_containing_a_query_holds_its_tokens(
     for part in query_parts(query):
         assert part.text in page
         for token in part.tokens:
-            if token.partial:
+            if token.kind == "char":
+                assert token.text in page
+            elif token.before and token.after:
                 assert any(token.text in held for held in page_tokens), (token, page_tokens)
+            elif token.before:
+                assert any(held.endswith(token.text) for held in page_tokens), (token, page_tokens)
+            elif token.after:
+                assert any(held.startswith(token.text) for held in page_tokens), (token, page_tokens)
             else:
                 assert token.text in page_tokens, (token, page_tokens)
 
@@ -176,6 +196,13 @@ SAMPLES = [
     "。、・",
     "AWS (Amazon Web Services)",
     "OpenAIの1.4兆ドル投資、その真意は？",
+    "define_method と each_with_index",
+    "Array#map => [1, 2]",
+    "torch.compile(model) -> CUDA_VISIBLE_DEVICES=0",
+    "A/B テスト、3nm と 865億ドル",
+    "メソ\nッド と メソ ッド",
+    "「メソッド」",
+    "foo::Bar @user +1 -1 a.b.c",
 ]
 
 
@@ -208,10 +235,11 @@ process.stdin.on("data", (chunk) => (input += chunk));
 process.stdin.on("end", () => {
   const out = JSON.parse(input).map((text) => ({
     fold: KbSearchTokenizer.fold(text),
+    compact: KbSearchTokenizer.compact(KbSearchTokenizer.fold(text)),
     tokens: KbSearchTokenizer.tokens(text),
     parts: KbSearchTokenizer.queryParts(text).map((part) => ({
       text: part.text,
-      tokens: part.tokens.map((t) => [t.text, t.partial]),
+      tokens: part.tokens.map((t) => [t.text, t.offset, t.kind, t.before, t.after]),
     })),
   }));
   process.stdout.write(JSON.stringify(out));
@@ -222,9 +250,13 @@ process.stdin.on("end", () => {
 def _python_view(text: str) -> dict[str, object]:
     return {
         "fold": fold(text),
+        "compact": compact(fold(text)),
         "tokens": tokens(text),
         "parts": [
-            {"text": part.text, "tokens": [[t.text, t.partial] for t in part.tokens]}
+            {
+                "text": part.text,
+                "tokens": [[t.text, t.offset, t.kind, t.before, t.after] for t in part.tokens],
+            }
             for part in query_parts(text)
         ],
     }

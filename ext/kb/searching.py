@@ -31,11 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.locale import admonitionlabels
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
 from kb.atomicfile import write_atomically
 from kb.domain import domain_of, writes_website
+from kb.search.htmltext import Piece, html_inline_text, html_pieces
 from kb.search.index import StubIndexFormat
 from kb.search.store import (
     FOLDER,
@@ -91,24 +93,90 @@ class KbSearchJapanese(SearchLanguage):
 # --- what a page holds --------------------------------------------------------------
 
 
-def _blocks(node: nodes.Node, out: list[str]) -> None:
-    """Text of the paragraph-like nodes a reader sees, generated lists aside."""
-    if isinstance(node, (nodes.comment, nodes.raw, nodes.system_message)):
-        return
-    if isinstance(node, nodes.Element) and "no-search" in node.get("classes", ()):
-        return
-    if isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline):
-        # Inline markup stays inside its paragraph: **計算**資源 is one phrase.
-        out.append(node.astext())
-        return
+class _Body:
+    """The blocks of text a reader sees on a page, generated lists aside, and its code.
+
+    Every text node counts, as in Sphinx's own index: paragraphs and headings,
+    literal blocks and inline code (marked as code for the snippets), the
+    text of raw HTML, and the labels the HTML writer puts on admonitions.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Piece] = []
+
+    def walk(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.Text):
+            self._block(node.astext(), code=False)
+        elif not isinstance(node, nodes.Element) or _skipped(node):
+            return
+        elif isinstance(node, nodes.raw):
+            if "html" in node.get("format", "").split():
+                self.blocks.extend(html_pieces(node.astext()))
+        elif isinstance(node, (nodes.literal_block, nodes.doctest_block)):
+            self._block(node.astext(), code=True)
+        elif isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline):
+            # Inline markup stays inside its paragraph: **計算**資源 is one phrase.
+            piece = Piece()
+            _inline(node, piece, code=False)
+            self.blocks.append(piece)
+        else:
+            label = _admonition_label(node)
+            if label:
+                self._block(label, code=False)
+            for child in node.children:
+                self.walk(child)
+
+    def _block(self, text: str, code: bool) -> None:
+        piece = Piece()
+        piece.add(text, code)
+        self.blocks.append(piece)
+
+    def text(self) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """The blocks one a line (line breaks inside a block become spaces), and the code spans."""
+        lines: list[str] = []
+        spans: list[tuple[int, int]] = []
+        at = 0
+        for piece in self.blocks:
+            if not piece.text.strip():
+                continue
+            line = piece.text.replace("\r", " ").replace("\n", " ")
+            spans.extend((at + start, at + end) for start, end in piece.code)
+            lines.append(line)
+            at += len(line) + 1
+        return "\n".join(lines), tuple(spans)
+
+
+def _skipped(node: nodes.Element) -> bool:
+    if isinstance(node, (nodes.comment, nodes.system_message)):
+        return True
+    return "no-search" in node.get("classes", ())
+
+
+def _inline(node: nodes.Element, piece: Piece, code: bool) -> None:
     for child in node.children:
-        _blocks(child, out)
+        if isinstance(child, nodes.Text):
+            piece.add(child.astext(), code)
+        elif not isinstance(child, nodes.Element) or _skipped(child):
+            continue
+        elif isinstance(child, nodes.raw):
+            if "html" in child.get("format", "").split():
+                piece.add(html_inline_text(child.astext()), code)
+        else:
+            _inline(child, piece, code or isinstance(child, nodes.literal))
 
 
-def body_text(doctree: nodes.Node) -> str:
-    found: list[str] = []
-    _blocks(doctree, found)
-    return "\n".join(text.replace("\n", " ") for text in found if text.strip())
+def _admonition_label(node: nodes.Element) -> str:
+    """注釈, 警告…: the title Sphinx's HTML writer gives a note or a warning."""
+    if not isinstance(node, nodes.Admonition) or isinstance(node, nodes.admonition):
+        return ""
+    return str(admonitionlabels.get(node.tagname, ""))
+
+
+def body_text(doctree: nodes.Node) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The page's text, one block a line, and where it holds code."""
+    body = _Body()
+    body.walk(doctree)
+    return body.text()
 
 
 def _domain(app: Sphinx) -> Any:
@@ -165,6 +233,7 @@ def page_record(app: Sphinx, docname: str, doctree: nodes.document) -> PageRecor
     elif entry is not None:
         names = tuple(dict.fromkeys([entry.name, *entry.aliases]))
         excerpt = entry.summary
+    body, code = body_text(doctree)
     return PageRecord(
         docname=docname,
         url=app.builder.get_target_uri(docname),
@@ -172,7 +241,8 @@ def page_record(app: Sphinx, docname: str, doctree: nodes.document) -> PageRecor
         date=date_key(app, docname),
         names=names,
         excerpt=excerpt,
-        body=body_text(doctree),
+        body=body,
+        code=code,
     )
 
 
@@ -256,6 +326,22 @@ class _Cache:
         write_atomically(self.state_path, state.to_json().encode("utf-8"))
 
 
+def refresh_records(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Every page read again when the index kept records in an older format.
+
+    A record is made when its page is written; a new format (another way of
+    reading code, raw HTML or spaces) must reach the pages no edit touched.
+    """
+    if not _enabled(app):
+        return []
+    state = _Cache(app).state()
+    if state is None or state.format == FORMAT:
+        return []
+    return sorted(set(env.found_docs) - added - changed)
+
+
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     """Bring ``kb-search/`` up to date with the pages this build wrote or removed."""
     pending: dict[str, PageRecord] = domain_of(app.env).scratch.pop(_PENDING, None) or {}
@@ -337,6 +423,7 @@ def setup(app: Sphinx) -> None:
     app.add_config_value("kb_search", True, "html", types=frozenset({bool}))
     app.connect("config-inited", _choose_language)
     app.connect("builder-inited", on_builder_inited)
+    app.connect("env-get-outdated", refresh_records)
     # After kb's own doctree-resolved handlers have rendered generated lists (400).
     app.connect("doctree-resolved", on_doctree_resolved, priority=800)
     app.connect("build-finished", write_index)

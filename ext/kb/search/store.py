@@ -25,12 +25,15 @@ Layout (every file is a script calling ``KbSearch.*``, so ``file://`` works):
 
 Keys of the postings:
 
-* the index tokens of :func:`kb.search.tokenizer.tokens` (bigrams, one-character
-  runs, Latin words);
-* ``!`` and a Japanese character: pages holding that character anywhere (a
-  query's one-character edge, ``ジ`` of ``エージェント``);
-* ``#`` and one to three characters of a Latin word: pages holding a word that
+* the words and pairs of :func:`kb.search.tokenizer.scan` (``gb200``,
+  ``セン``, ``e_``, ``=>``, ``0月``), which also have positions;
+* ``！`` and a character that is not a letter or digit: pages holding it
+  anywhere (a query of one character: ``ジ``, ``@``);
+* ``＃`` and one to three characters of a Latin word: pages holding a word that
   contains them, and those words (``b20`` finds ``gb200``).
+
+The two prefixes are full-width forms, which folding never leaves in a text,
+so no word or pair can take their place.
 
 Page ids follow the date (oldest first, pages without a date before every
 article), so ties rank newest first with no date table in the browser; a new
@@ -54,10 +57,11 @@ from pathlib import Path
 from typing import Any
 
 from kb.search.index import ALPHABET, decode, encode
-from kb.search.tokenizer import _TOKEN, fold
+from kb.search.tokenizer import compact, fold, scan
 
 #: Bumped whenever the files' shape changes; kb-search.js checks it.
-FORMAT = 1
+#: 2: pairs of every character class, compact text, code spans in page files.
+FORMAT = 2
 FOLDER = "kb-search"
 #: Bytes of postings (and of positions) per bucket the bucket count aims at:
 #: a query of eight tokens then loads about 8 × 8 KB.
@@ -65,8 +69,8 @@ POSTINGS_BUCKET_BYTES = 8_000
 POSITIONS_BUCKET_BYTES = 16_000
 #: Fields of a posting after the page list: title, names, excerpt.
 FIELDS = 3
-UNIGRAM = "!"
-GRAM = "#"
+UNIGRAM = "\uff01"
+GRAM = "\uff03"
 GRAM_MAX = 3
 _ENTRY_SEPARATOR = ","
 # Gaps under 1,024 (two characters) from a table: packing the positions of
@@ -94,20 +98,29 @@ class PageRecord:
     excerpt: str = ""
     #: The page's own text, one block a line; generated lists left out.
     body: str = ""
+    #: Where the body holds code (literal blocks, inline code): start and end
+    #: offsets in characters, in order, for snippets that show code as code.
+    code: tuple[tuple[int, int], ...] = ()
 
     def text(self) -> str:
         """The text a query is matched against, in four lines: title, names, excerpt, body.
 
         A control character between names, so no phrase runs from one name into the next.
         """
-        return "\n".join(
-            [
-                _one_line(self.title),
-                "\x1f".join(_one_line(name) for name in self.names),
-                _one_line(self.excerpt),
-                self.body,
-            ]
-        )
+        return "\n".join(self.fields())
+
+    def fields(self) -> list[str]:
+        return [
+            _one_line(self.title),
+            "\x1f".join(_one_line(name) for name in self.names),
+            _one_line(self.excerpt),
+            self.body,
+        ]
+
+    def code_spans(self) -> list[int]:
+        """The code spans as offsets in :meth:`text`, flattened: start, end, start, end…"""
+        shift = sum(len(field) + 1 for field in self.fields()[:3])
+        return [shift + at for span in self.code for at in span]
 
     def digest(self) -> str:
         data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -115,7 +128,13 @@ class PageRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PageRecord:
-        return cls(**{**data, "names": tuple(data.get("names", ()))})
+        return cls(
+            **{
+                **data,
+                "names": tuple(data.get("names", ())),
+                "code": tuple((start, end) for start, end in data.get("code", ())),
+            }
+        )
 
 
 def _one_line(text: str) -> str:
@@ -158,63 +177,27 @@ def grams(word: str) -> set[str]:
     return found
 
 
-def _field_keys(folded: str) -> set[str]:
-    """Every postings key of a short text (a title, the names, an excerpt)."""
-    found: set[str] = set()
-    for match in _TOKEN.finditer(folded):
-        run = match.group("cjk")
-        if run is None:
-            word = match.group("word")
-            found.add(word)
-            found.update(GRAM + gram for gram in grams(word))
-        else:
-            found.update(UNIGRAM + char for char in run)
-            found.update([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+def _field_keys(text: str) -> set[str]:
+    """Every postings key of a short compact text (a title, the names, an excerpt)."""
+    positions, words, others = scan(text)
+    found = set(positions)
+    found.update(UNIGRAM + char for char in others)
+    for word in words:
+        found.update(GRAM + gram for gram in grams(word))
     return found
 
 
 def page_keys(record: PageRecord) -> PageKeys:
-    text = record.text()
-    folded = fold(text)
+    text = compact(fold(record.text()))
     out = PageKeys()
-    positions = out.positions
-    chars: set[str] = set()
-    words = out.words
-    # One pass over the page, the search's hottest loop at build time.
-    for match in _TOKEN.finditer(folded):
-        at = match.start()
-        run = match.group("cjk")
-        if run is None:
-            word = match.group("word")
-            words.add(word)
-            known = positions.get(word)
-            if known is None:
-                positions[word] = [at]
-            else:
-                known.append(at)
-            continue
-        chars.update(run)
-        if len(run) == 1:
-            known = positions.get(run)
-            if known is None:
-                positions[run] = [at]
-            else:
-                known.append(at)
-            continue
-        for i in range(len(run) - 1):
-            token = run[i : i + 2]
-            known = positions.get(token)
-            if known is None:
-                positions[token] = [at + i]
-            else:
-                known.append(at + i)
+    out.positions, out.words, others = scan(text)
     keys = out.keys
-    keys.update(positions)
-    keys.update(UNIGRAM + char for char in chars)
-    for word in words:
+    keys.update(out.positions)
+    keys.update(UNIGRAM + char for char in others)
+    for word in out.words:
         keys.update(GRAM + gram for gram in grams(word))
-    # The folded text keeps the four lines (NFKC never makes or removes "\n").
-    title, names, excerpt, _ = folded.split("\n", 3)
+    # The compact text keeps the four lines (NFKC never makes or removes "\n").
+    title, names, excerpt, _ = text.split("\n", 3)
     out.fields = (_field_keys(title), _field_keys(names), _field_keys(excerpt))
     return out
 
@@ -257,6 +240,7 @@ def page_file_text(page_id: int, record: PageRecord) -> str:
         "u": record.url,
         "t": record.title,
         "d": record.date,
+        "c": record.code_spans(),
         "z": base64.b64encode(packed).decode("ascii"),
     }
     return _script("page", page_id, data)

@@ -3,19 +3,33 @@
 Hand-written because no segmenter fits: TinySegmenter, Janome and MeCab cut
 compounds differently on the index side and the query side (データセンター容量
 becomes two words in a page but one unknown word in a query), and a dictionary
-cannot know new product names. Character bigrams need no dictionary: every
-substring of a page's text has its bigrams among the page's bigrams, so a query
-typed with or without spaces finds every page that contains it.
+cannot know new product names or identifiers. The search is exact instead: a
+page matches a part of the query when its text holds the part's characters in
+that order, and the index keeps enough to prove it without reading the page.
 
 ``kb/static/kb-search.js`` implements the same rules; the tests feed both
 the same samples and require identical output.
 
-Tokens of a folded text:
+The text a query is matched against is the page's *compact* text: folded
+(NFKC, lower case), with the spaces and line breaks next to a Japanese
+character removed (Japanese puts no space between words: a line wrapped in
+the source, or the space some writers leave between Japanese and Latin, is not
+part of a phrase). Other spaces, and the separators between fields and blocks
+(``\\n``, ``\\x1f``), end a phrase.
 
-* a run of Japanese characters (kana, kanji, ー, 々) gives its bigrams, or the
-  character itself when the run is one character long;
-* a run of other letters and digits gives one token, a dot or comma between two
-  digits included (``gb200``, ``h100``, ``1.4``, ``1,000``).
+Index keys of a compact text:
+
+* a *word*: a run of letters and digits that are not Japanese (``gb200``,
+  ``define``, ``2024``), with where it starts;
+* a *pair*: two neighbouring characters that are not both word characters:
+  two Japanese characters (``セン``), a symbol and its neighbour (``e_``,
+  ``_m``, ``=>``), a word's last or first letter and the Japanese character
+  beside it (``0月``); with where it starts. Where a word meets such a
+  character, the pair is kept with the word's next letter too (``en_``).
+
+Any piece of text of two characters or more is covered by the words and pairs
+inside it, so their positions prove a phrase exactly, joining characters
+(``_ # . : / - + @``) included.
 """
 
 from __future__ import annotations
@@ -37,10 +51,24 @@ CJK_RANGES = (
     "\uf900-\ufaff"  # CJK compatibility ideographs
     "\U00020000-\U0003134f"  # CJK extensions B-G
 )
+#: Spaces left after NFKC (which turns the other spaces into U+0020); a line
+#: break is a separator, not a space. Must match ``SPACE`` in kb-search.js.
+SPACES = " \t\r\x0b\x0c\x85\u1680\u2028\u2029"
+#: Between fields, blocks and names: no phrase runs across them.
+SEPARATORS = "\n\x1f"
+#: Quotation marks around a query piece are not part of it.
+QUOTES = '"\u201c\u201d\u300c\u300d\u300e\u300f'
+
 _CJK = f"[{CJK_RANGES}]"
 # A letter or digit that is not Japanese; Python's [^\W_] is JavaScript's [\p{L}\p{N}].
 _WORD = rf"(?:(?!{_CJK})[^\W_])"
-_TOKEN = re.compile(rf"(?P<cjk>{_CJK}+)|(?P<word>{_WORD}+(?:(?<=[0-9])[.,](?=[0-9]){_WORD}+)*)")
+# Anything else that is neither a space nor a separator: Japanese, symbols, marks.
+_OTHER = rf"(?:{_CJK}|_|[^\w{SPACES}{SEPARATORS}])"
+_UNITS = re.compile(rf"(?P<w>{_WORD}+)|(?P<o>{_OTHER}+)")
+_WORD_CHAR = re.compile(_WORD)
+_SOFT = f"[{SPACES}]+"
+_JAPANESE_SPACE = re.compile(rf"(?<={_CJK}){_SOFT}|{_SOFT}(?={_CJK})")
+_PIECES = re.compile(f"[^{SPACES}{SEPARATORS}]+")
 _HIRAGANA = "\u3041-\u309f"
 #: Particles a query is cut at when they join two content words (データセンターの電力).
 PARTICLES = ("から", "まで", "との", "の", "と", "を", "に", "は", "が", "で", "や", "へ")
@@ -60,36 +88,88 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
 
 
-def _run_tokens(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+def compact(folded: str) -> str:
+    """Folded text without the spaces next to a Japanese character (メソ ッド → メソッド)."""
+    return _JAPANESE_SPACE.sub("", folded)
+
+
+def is_word_char(char: str) -> bool:
+    return _WORD_CHAR.fullmatch(char) is not None
+
+
+def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
+    """Words and pairs of a compact text with their start offsets, its words, its other characters.
+
+    Where a word meets a symbol or a Japanese character, the pair is also kept
+    with the word's second letter (``en_`` of ``en_us``, ``/sh`` of
+    ``/bin/sh``), so a phrase starting or ending with a two-letter word is
+    proven without listing every word that ends or starts with those letters.
+    One pass over the text: the search's hottest loop at build time.
+    """
+    positions: dict[str, list[int]] = {}
+    words: set[str] = set()
+    others: set[str] = set()
+
+    def note(key: str, at: int) -> None:
+        known = positions.get(key)
+        if known is None:
+            positions[key] = [at]
+        else:
+            known.append(at)
+
+    end = -1
+    previous = ""  # the unit just before, when it is a word
+    last = ""
+    for match in _UNITS.finditer(text):
+        at = match.start()
+        unit = match.group()
+        if match.lastgroup == "w":
+            words.add(unit)
+            note(unit, at)
+            if at == end:
+                # A symbol or Japanese character just before the word.
+                note(last + unit[0], at - 1)
+                if len(unit) > 1:
+                    note(last + unit[:2], at - 1)
+            previous = unit
+        else:
+            others.update(unit)
+            start = at
+            if at == end and previous:
+                if len(previous) > 1:
+                    note(previous[-2:] + unit[0], at - 2)
+                unit = last + unit
+                start -= 1
+            for i in range(len(unit) - 1):
+                note(unit[i : i + 2], start + i)
+            previous = ""
+        end = match.end()
+        last = unit[-1]
+    return positions, words, others
 
 
 def tokens(text: str) -> list[str]:
-    """Index tokens of ``text`` (folded here), in order, repeats kept."""
-    out: list[str] = []
-    for match in _TOKEN.finditer(fold(text)):
-        run = match.group("cjk")
-        if run is not None:
-            out.extend(_run_tokens(run))
-        else:
-            out.append(match.group("word"))
-    return out
+    """Index keys with positions (words and pairs) of ``text``, folded and compacted here."""
+    positions, _, _ = scan(compact(fold(text)))
+    return sorted(positions, key=lambda token: (min(positions[token]), token))
 
 
 @dataclass(frozen=True)
 class QueryToken:
-    """One token a page must hold; ``partial`` when the page may hold it inside a longer one.
+    """A key of a query part, where it starts in the part, and how it meets the page.
 
-    The first and last token of a part can be cut out of a longer word on the
-    page (``gb2`` of ``gb200``; ``ジ`` of ``エージェント``); tokens between
-    them are whole tokens of the page.
+    ``kind`` is ``word``, ``pair`` or ``char`` (a part of one character that is
+    not a letter or digit). A word at the start of a part may end a longer word
+    of the page (``before``: ``define`` of ``undefine_method``), one at its end
+    may begin one (``after``); a part that is one word may lie anywhere inside
+    a word (``b20`` of ``gb200``).
     """
 
     text: str
-    partial: bool = False
-    cjk: bool = False
+    offset: int
+    kind: str
+    before: bool = False
+    after: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,50 +180,46 @@ class QueryPart:
     tokens: tuple[QueryToken, ...]
 
 
-def _segments(folded: str) -> list[str]:
-    """Maximal runs of token characters: spaces and punctuation separate them."""
-    segments: list[str] = []
-    start = end = -1
-    for match in _TOKEN.finditer(folded):
-        if match.start() == end:
-            end = match.end()
-            continue
-        if start >= 0:
-            segments.append(folded[start:end])
-        start, end = match.start(), match.end()
-    if start >= 0:
-        segments.append(folded[start:end])
-    return segments
-
-
 def split_particles(segment: str) -> list[str]:
     """``データセンターの電力`` → ``[データセンター, 電力]``; kana-only words stay whole."""
     segment = _LEADING_PARTICLES.sub("", segment)
     return [piece for piece in _PARTICLE_SPLIT.split(segment) if piece]
 
 
-def _query_tokens(part: str) -> tuple[QueryToken, ...]:
+def query_tokens(part: str) -> tuple[QueryToken, ...]:
     found: list[QueryToken] = []
-    matches = list(_TOKEN.finditer(part))
-    for index, match in enumerate(matches):
-        edge = index in (0, len(matches) - 1)
-        run = match.group("cjk")
-        if run is None:
-            found.append(QueryToken(match.group("word"), partial=edge))
-        elif len(run) == 1:
-            found.append(QueryToken(run, partial=edge, cjk=True))
-        else:
-            found.extend(QueryToken(bigram, cjk=True) for bigram in _run_tokens(run))
-    return tuple(found)
+    if len(part) == 1 and not is_word_char(part):
+        return (QueryToken(part, 0, "char"),)
+    for match in _UNITS.finditer(part):
+        if match.lastgroup != "w":
+            continue
+        word, start, end = match.group(), match.start(), match.end()
+        before, after = start == 0, end == len(part)
+        found.append(QueryToken(word, start, "word", before=before, after=after))
+        # A two-letter first or last word is proven with the character beside it.
+        if len(word) == 2 and before and not after:
+            found.append(QueryToken(part[: end + 1], 0, "pair"))
+        elif len(word) == 2 and after and not before:
+            found.append(QueryToken(part[start - 1 :], start - 1, "pair"))
+    for i in range(len(part) - 1):
+        pair = part[i : i + 2]
+        if not (is_word_char(pair[0]) and is_word_char(pair[1])):
+            found.append(QueryToken(pair, i, "pair"))
+    return tuple(sorted(found, key=lambda token: (token.offset, token.kind)))
 
 
 def query_parts(query: str) -> list[QueryPart]:
-    """The parts a page must all contain to match ``query``."""
+    """The parts a page must all contain to match ``query``.
+
+    The query is cut at spaces, then at particles between two content words;
+    quotation marks around a piece are dropped.
+    """
     parts: list[QueryPart] = []
     seen: set[str] = set()
-    for segment in _segments(fold(query)):
-        for piece in split_particles(segment):
-            if piece not in seen:
+    for segment in _PIECES.findall(fold(query)):
+        for piece in split_particles(segment.strip(QUOTES)):
+            piece = piece.strip(QUOTES)
+            if piece and piece not in seen:
                 seen.add(piece)
-                parts.append(QueryPart(piece, _query_tokens(piece)))
+                parts.append(QueryPart(piece, query_tokens(piece)))
     return parts

@@ -14,57 +14,81 @@
 "use strict";
 
 var KbSearchTokenizer = (() => {
-  // Must match CJK_RANGES in tokenizer.py.
+  // Must match CJK_RANGES, SPACES, SEPARATORS and QUOTES in tokenizer.py.
   const CJK =
     "\\u3005-\\u3007\\u3041-\\u309f\\u30a1-\\u30fa\\u30fc-\\u30ff\\u31f0-\\u31ff" +
     "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  const SPACES = " \\t\\r\\x0b\\x0c\\x85\\u1680\\u2028\\u2029";
+  const SEPARATORS = "\\n\\x1f";
+  const QUOTES = "\"\u201c\u201d\u300c\u300d\u300e\u300f";
   const CJK_CLASS = `[${CJK}]`;
   const WORD = `(?:(?!${CJK_CLASS})[\\p{L}\\p{N}])`;
-  const TOKEN_SOURCE = `(${CJK_CLASS}+)|(${WORD}+(?:(?<=[0-9])[.,](?=[0-9])${WORD}+)*)`;
+  const OTHER = `(?:${CJK_CLASS}|[^\\p{L}\\p{N}${SPACES}${SEPARATORS}])`;
+  const UNITS_SOURCE = `(${WORD}+)|(${OTHER}+)`;
+  const WORD_ONE = new RegExp(`^${WORD}$`, "u");
+  const SOFT = `[${SPACES}]+`;
+  const JAPANESE_SPACE = new RegExp(`(?<=${CJK_CLASS})${SOFT}|${SOFT}(?=${CJK_CLASS})`, "gu");
+  const PIECES = new RegExp(`[^${SPACES}${SEPARATORS}]+`, "gu");
   const HIRAGANA = "\\u3041-\\u309f";
   const PARTICLES = ["から", "まで", "との", "の", "と", "を", "に", "は", "が", "で", "や", "へ"];
   const PARTICLE_RUN = `(?:${PARTICLES.join("|")})+`;
   const PARTICLE_SPLIT = new RegExp(`(?<=[^${HIRAGANA}])${PARTICLE_RUN}(?=[^${HIRAGANA}]|$)`, "u");
   const LEADING_PARTICLES = new RegExp(`^${PARTICLE_RUN}(?=[^${HIRAGANA}])`, "u");
-  const CJK_ONE = new RegExp(`^${CJK_CLASS}$`, "u");
 
-  const tokenRe = () => new RegExp(TOKEN_SOURCE, "gu");
+  const unitsRe = () => new RegExp(UNITS_SOURCE, "gu");
 
   const fold = (text) => text.normalize("NFKC").toLowerCase().normalize("NFKC");
+  const compact = (folded) => folded.replace(JAPANESE_SPACE, "");
+  const isWordChar = (char) => WORD_ONE.test(char);
 
-  // Code points, not UTF-16 units: a kanji outside the BMP is one character.
-  const runTokens = (run) => {
-    const chars = Array.from(run);
-    if (chars.length === 1) return [run];
-    const out = [];
-    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
-    return out;
+  // Offsets and lengths in code points, not UTF-16 units, as in Python:
+  // a kanji outside the BMP is one character.
+  const points = (text) => Array.from(text);
+  const trim = (text) => {
+    const chars = points(text);
+    let start = 0;
+    let end = chars.length;
+    while (start < end && QUOTES.includes(chars[start])) start++;
+    while (end > start && QUOTES.includes(chars[end - 1])) end--;
+    return chars.slice(start, end).join("");
   };
 
+  /** Keys with positions (words and pairs) of a text, as tokenizer.scan finds them. */
   const tokens = (text) => {
-    const out = [];
-    for (const match of fold(text).matchAll(tokenRe())) {
-      if (match[1] !== undefined) out.push(...runTokens(match[1]));
-      else out.push(match[2]);
-    }
-    return out;
-  };
-
-  const segments = (folded) => {
-    const out = [];
-    let start = -1;
+    const compacted = compact(fold(text));
+    const first = new Map();
+    const note = (key, at) => {
+      if (!first.has(key)) first.set(key, at);
+    };
     let end = -1;
-    for (const match of folded.matchAll(tokenRe())) {
-      if (match.index === end) {
-        end = match.index + match[0].length;
-        continue;
+    let previous = null; // the unit just before, when it is a word (code points)
+    let last = "";
+    for (const match of compacted.matchAll(unitsRe())) {
+      let unit = points(match[0]);
+      const at = points(compacted.slice(0, match.index)).length;
+      if (match[1] !== undefined) {
+        note(match[1], at);
+        if (at === end) {
+          note(last + unit[0], at - 1);
+          if (unit.length > 1) note(last + unit[0] + unit[1], at - 1);
+        }
+        previous = unit;
+      } else {
+        let start = at;
+        if (at === end && previous) {
+          if (previous.length > 1) note(previous.slice(-2).join("") + unit[0], at - 2);
+          unit = [last, ...unit];
+          start -= 1;
+        }
+        for (let i = 0; i + 1 < unit.length; i++) note(unit[i] + unit[i + 1], start + i);
+        previous = null;
       }
-      if (start >= 0) out.push(folded.slice(start, end));
-      start = match.index;
-      end = match.index + match[0].length;
+      end = at + points(match[0]).length;
+      last = unit[unit.length - 1];
     }
-    if (start >= 0) out.push(folded.slice(start, end));
-    return out;
+    return [...first.entries()]
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([key]) => key);
   };
 
   const splitParticles = (segment) =>
@@ -73,31 +97,38 @@ var KbSearchTokenizer = (() => {
       .split(new RegExp(PARTICLE_SPLIT.source, "gu"))
       .filter((piece) => piece);
 
-  // Each token with its offset in the part, in code points (the index's positions are too).
+  /** The keys of a part, with their offsets in code points; see tokenizer.QueryToken. */
   const queryTokens = (part) => {
+    const chars = points(part);
+    if (chars.length === 1 && !isWordChar(part)) return [{ text: part, offset: 0, kind: "char", before: false, after: false }];
     const found = [];
-    const matches = [...part.matchAll(tokenRe())];
-    matches.forEach((match, index) => {
-      const edge = index === 0 || index === matches.length - 1;
-      const offset = Array.from(part.slice(0, match.index)).length;
-      const run = match[1];
-      if (run === undefined) found.push({ text: match[2], partial: edge, cjk: false, offset });
-      else if (Array.from(run).length === 1)
-        found.push({ text: run, partial: edge, cjk: true, offset });
-      else
-        runTokens(run).forEach((bigram, at) =>
-          found.push({ text: bigram, partial: false, cjk: true, offset: offset + at }),
-        );
-    });
-    return found;
+    for (const match of part.matchAll(unitsRe())) {
+      if (match[1] === undefined) continue;
+      const offset = points(part.slice(0, match.index)).length;
+      const length = points(match[1]).length;
+      const before = offset === 0;
+      const after = offset + length === chars.length;
+      found.push({ text: match[1], offset, kind: "word", before, after });
+      // A two-letter first or last word is proven with the character beside it.
+      if (length === 2 && before && !after)
+        found.push({ text: chars.slice(0, 3).join(""), offset: 0, kind: "pair", before: false, after: false });
+      else if (length === 2 && after && !before)
+        found.push({ text: chars.slice(offset - 1).join(""), offset: offset - 1, kind: "pair", before: false, after: false });
+    }
+    for (let i = 0; i + 1 < chars.length; i++) {
+      if (isWordChar(chars[i]) && isWordChar(chars[i + 1])) continue;
+      found.push({ text: chars[i] + chars[i + 1], offset: i, kind: "pair", before: false, after: false });
+    }
+    return found.sort((a, b) => a.offset - b.offset || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
   };
 
   const queryParts = (query) => {
     const parts = [];
     const seen = new Set();
-    for (const segment of segments(fold(query))) {
-      for (const piece of splitParticles(segment)) {
-        if (seen.has(piece)) continue;
+    for (const segment of fold(query).match(PIECES) || []) {
+      for (let piece of splitParticles(trim(segment))) {
+        piece = trim(piece);
+        if (!piece || seen.has(piece)) continue;
         seen.add(piece);
         parts.push({ text: piece, tokens: queryTokens(piece) });
       }
@@ -105,9 +136,7 @@ var KbSearchTokenizer = (() => {
     return parts;
   };
 
-  const isCjk = (char) => CJK_ONE.test(char);
-
-  return { fold, tokens, queryParts, isCjk };
+  return { fold, compact, tokens, queryParts, isWordChar, points, CJK_CLASS, SPACES };
 })();
 
 
@@ -126,9 +155,13 @@ var KbSearchEngine = (() => {
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const VALUE = {};
   Array.from(ALPHABET).forEach((char, value) => (VALUE[char] = value));
-  const UNIGRAM = "!";
-  const GRAM = "#";
+  // Full-width prefixes: folding never leaves them in a text (see store.py).
+  const UNIGRAM = "\uff01";
+  const GRAM = "\uff03";
   const GRAM_MAX = 3;
+  // A first or last word that ends or starts words spread over more chunks
+  // than this is proven from the pages' text: their positions would cost more.
+  const MAX_EDGE_BUCKETS = 16;
 
   // Page lists as kb/search/index.py packs them: a number, "~" and a bitmap,
   // or gaps of five bits per character with a continuation bit.
@@ -188,7 +221,7 @@ var KbSearchEngine = (() => {
     for (const set of sets) for (const doc of set) out.add(doc);
     return out;
   };
-  const points = (text) => Array.from(text);
+  const { points } = KbSearchTokenizer;
 
   const create = (loader) => {
     const entries = new Map();
@@ -243,12 +276,28 @@ var KbSearchEngine = (() => {
       return positionMaps.get(key);
     };
 
-    /** Words of the site containing a Latin query token, with the pages holding them. */
-    const latin = async (text) => {
+    /**
+     * Words of the site a word of the query can be, with the pages holding
+     * them: any word containing it (a part that is one word), a word ending
+     * with it (the part's first word, ``before``) or starting with it (its
+     * last, ``after``). ``tooMany`` when positions would cost more than the
+     * pages' text: the part is then proven by the text.
+     */
+    const latin = async (token) => {
+      const { text, before, after } = token;
       const chars = points(text);
       const gram = await entry(GRAM + chars.slice(0, GRAM_MAX).join(""));
-      const words = gram.words.filter((word) => word.includes(text));
-      if (chars.length <= GRAM_MAX) return { ...gram, words };
+      const fits =
+        before && after
+          ? (word) => word.includes(text)
+          : before
+            ? (word) => word.endsWith(text)
+            : (word) => word.startsWith(text);
+      const words = gram.words.filter(fits);
+      if (before && after && chars.length <= GRAM_MAX) return { ...gram, words };
+      const manifest = await loader.manifest();
+      const buckets = new Set(words.map((word) => bucketOf(word, manifest.t)));
+      if (buckets.size > MAX_EDGE_BUCKETS) return { ...gram, words, tooMany: true };
       const found = await Promise.all(words.map((word) => entry(word)));
       return {
         pages: union(found.map((e) => e.pages)),
@@ -259,28 +308,37 @@ var KbSearchEngine = (() => {
       };
     };
 
-    const resolve = (token) => {
-      if (!token.partial) return entry(token.text);
-      if (token.cjk) return entry(UNIGRAM + token.text);
-      return latin(token.text);
+    /** The postings of one key of a part; null for a key the part does not need. */
+    const resolve = (token, part) => {
+      if (token.kind === "pair") return entry(token.text);
+      if (token.kind === "char") return entry(UNIGRAM + token.text);
+      if (!token.before && !token.after) return entry(token.text);
+      // One or two letters at an edge are covered by the pair beside them.
+      if (!(token.before && token.after) && points(token.text).length <= 2) return null;
+      return latin(token);
     };
 
-    /** Pages holding every token of each part, and the fields they hold them in. */
+    /** Pages holding every key of each part, and the fields they hold them in. */
     const candidates = async (parts) => {
       const resolved = await Promise.all(
-        parts.map((part) => Promise.all(part.tokens.map((token) => resolve(token)))),
+        parts.map((part) => Promise.all(part.tokens.map((token) => resolve(token, part)))),
       );
       const evaluated = parts.map((part, index) => {
-        const found = resolved[index];
-        const pick = (field) => found.map((e) => e[field]).reduce(intersect);
+        const used = [];
+        part.tokens.forEach((token, at) => {
+          if (resolved[index][at] !== null) used.push({ token, found: resolved[index][at] });
+        });
+        const pick = (field) => used.map((u) => u.found[field]).reduce(intersect);
+        const length = points(part.text).length;
+        const whole = used.length === 1 && points(used[0].token.text).length === length && !used[0].found.tooMany;
         return {
           part,
-          found,
+          used,
           pages: pick("pages"),
           title: pick("title"),
           names: pick("names"),
           excerpt: pick("excerpt"),
-          proven: part.tokens.length === 1,
+          proven: whole,
         };
       });
       let pages = null;
@@ -309,45 +367,46 @@ var KbSearchEngine = (() => {
     };
 
     /**
-     * The tokens whose positions prove a part: every character of the part
-     * covered, bigrams two characters apart. null when a one-character
-     * Japanese edge makes positions useless (the page text decides then).
+     * Keys whose positions prove a part: together they cover each of its
+     * characters (fewest keys, then the rarest). A page holds the part where
+     * all of them sit at their offsets from one start. null when a key
+     * cannot be located (too many words end with a first word).
      */
-    const cover = (part) => {
-      const tokens = part.tokens;
-      if (tokens.some((token) => token.partial && token.cjk)) return null;
+    const cover = (evaluatedPart) => {
+      const length = points(evaluatedPart.part.text).length;
+      const spans = evaluatedPart.used
+        .filter((u) => !u.found.tooMany)
+        .map((u) => ({ ...u, start: u.token.offset, end: u.token.offset + points(u.token.text).length - 1 }));
       const chosen = [];
-      let coveredTo = -1; // last character offset covered
-      tokens.forEach((token, index) => {
-        const length = points(token.text).length;
-        const last = token.offset + length - 1;
-        const next = tokens[index + 1];
-        if (!token.cjk || length === 1) {
-          chosen.push(token);
-          coveredTo = Math.max(coveredTo, last);
-          return;
+      let covered = -1;
+      while (covered < length - 1) {
+        let best = null;
+        for (const span of spans) {
+          if (span.start > covered + 1 || span.end <= covered) continue;
+          if (
+            best === null ||
+            span.end > best.end ||
+            (span.end === best.end && span.found.pages.size < best.found.pages.size)
+          )
+            best = span;
         }
-        // A bigram is needed when its first character is not covered yet, or
-        // when no later bigram of the run will cover its second one.
-        const nextBigram = next && next.cjk && points(next.text).length === 2 && next.offset === token.offset + 1;
-        if (token.offset > coveredTo || (!nextBigram && last > coveredTo)) {
-          chosen.push(token);
-          coveredTo = last;
-        }
-      });
+        if (best === null) return null;
+        chosen.push(best);
+        covered = best.end;
+      }
       return chosen;
     };
 
-    /** Start offsets of the part in one page that one cover token allows. */
-    const startsFor = (token, index, count, maps, page) => {
+    /** Start offsets of the part in one page that one covering key allows. */
+    const startsFor = (token, maps, page) => {
       const starts = new Set();
       const length = points(token.text).length;
       for (const [word, map] of maps) {
         const packed = map.get(page);
         if (packed === undefined) continue;
         for (const at of decodeGaps(packed)) {
-          if (!token.partial) starts.add(at - token.offset);
-          else if (index === 0) starts.add(at + points(word).length - length - token.offset);
+          // A first word may end a longer word of the page.
+          if (token.kind === "word" && token.before) starts.add(at + points(word).length - length);
           else starts.add(at - token.offset);
         }
       }
@@ -356,30 +415,20 @@ var KbSearchEngine = (() => {
 
     /** Pages of ``pages`` where the part occurs; null when positions cannot tell. */
     const prove = async (evaluatedPart, pages) => {
-      const { part, found } = evaluatedPart;
-      const chosen = cover(part);
+      const chosen = cover(evaluatedPart);
       if (chosen === null) return null;
-      const count = part.tokens.length;
       const loaded = await Promise.all(
-        chosen.map(async (token) => {
-          const index = part.tokens.indexOf(token);
-          let words = [token.text];
-          if (token.partial) {
-            const all = found[index].words;
-            words =
-              index === 0
-                ? all.filter((word) => word.endsWith(token.text))
-                : all.filter((word) => word.startsWith(token.text));
-          }
+        chosen.map(async ({ token, found }) => {
+          const words = token.kind === "word" && (token.before || token.after) ? found.words : [token.text];
           const maps = await Promise.all(words.map(async (word) => [word, await positionsOf(word)]));
-          return { token, index, maps };
+          return { token, maps };
         }),
       );
       const proven = new Set();
       for (const page of pages) {
         let starts = null;
-        for (const { token, index, maps } of loaded) {
-          const allowed = startsFor(token, index, count, maps, page);
+        for (const { token, maps } of loaded) {
+          const allowed = startsFor(token, maps, page);
           starts = starts === null ? allowed : intersect(starts, allowed);
           if (!starts.size) break;
         }
@@ -421,8 +470,8 @@ var KbSearchEngine = (() => {
     return { search, entry, positionsOf };
   };
 
-  /** True when the folded text contains every part (the text decides). */
-  const verify = (foldedText, parts) => parts.every((part) => foldedText.includes(part.text));
+  /** True when a page's compact text contains every part (the text decides). */
+  const verify = (compactText, parts) => parts.every((part) => compactText.includes(part.text));
 
   return { create, decode, bucketOf, verify };
 })();
@@ -437,13 +486,13 @@ if (typeof module !== "undefined" && module.exports) {
  */
 if (typeof document !== "undefined") {
   (() => {
-    const { fold } = KbSearchTokenizer;
+    const { fold, compact, points } = KbSearchTokenizer;
     const PAGE_SIZE = 20;
     const DROPDOWN_SIZE = 6;
     const DEBOUNCE_MS = 120;
     const SNIPPET_BEFORE = 50;
     const SNIPPET_LENGTH = 160;
-    const FORMAT = 1;
+    const FORMAT = 2;
 
     const html = document.documentElement;
     const root = html.dataset.content_root || "";
@@ -512,7 +561,7 @@ if (typeof document !== "undefined") {
           id,
           load(`d${id}`, `d/${id}.js`).then(async (data) => {
             data.text = await inflate(data.z);
-            data.folded = fold(data.text);
+            data.compact = compact(fold(data.text));
             return data;
           }),
         );
@@ -526,6 +575,8 @@ if (typeof document !== "undefined") {
     };
 
     const engine = KbSearchEngine.create(loader);
+    const SOFT_SPACE = new RegExp(`[${KbSearchTokenizer.SPACES}]`, "u");
+    const CJK_ONE = new RegExp(`^${KbSearchTokenizer.CJK_CLASS}$`, "u");
 
     /** A query's results: ranked, then proven by positions or by the pages' text. */
     const session = async (query) => {
@@ -565,7 +616,7 @@ if (typeof document !== "undefined") {
           const datas = batch.map((id) => page(id));
           for (let i = 0; i < batch.length; i++) {
             const data = await datas[i];
-            if (found.proven || KbSearchEngine.verify(data.folded, parts)) {
+            if (found.proven || KbSearchEngine.verify(data.compact, parts)) {
               shown.push(batch[i]);
               onResult(batch[i], data);
             }
@@ -592,7 +643,7 @@ if (typeof document !== "undefined") {
         const batch = ranked.slice(i, i + 20);
         const datas = await Promise.all(batch.map((id) => page(id)));
         datas.forEach((data, index) => {
-          if (KbSearchEngine.verify(data.folded, parts)) keep.push(batch[index]);
+          if (KbSearchEngine.verify(data.compact, parts)) keep.push(batch[index]);
         });
       }
       return keep;
@@ -606,52 +657,131 @@ if (typeof document !== "undefined") {
       return japanese ? `${year}年${month}月${day}日` : iso.slice(0, 10);
     };
 
-    /** Snippet around the first hit in the body (else anywhere), each part's hit marked. */
+    /**
+     * A page's text as the index reads it (folded, compact), and for each of
+     * its UTF-16 units the start and end of the character it comes from in
+     * the text shown; code spans in UTF-16 offsets of the text shown.
+     */
+    const locate = (data) => {
+      if (data.located) return data.located;
+      const source = data.text;
+      const units = []; // [folded code point, source start, source end]
+      const unitOf = []; // code point index of the source -> UTF-16 offset
+      let offset = 0;
+      for (const char of points(source)) {
+        unitOf.push(offset);
+        // Folded one character at a time (ｶﾞ → ガ, ㍿ → 株式会社): close enough to place a snippet.
+        for (const piece of points(fold(char))) units.push([piece, offset, offset + char.length]);
+        offset += char.length;
+      }
+      unitOf.push(offset);
+      // The spaces compact() drops: those next to a Japanese character.
+      const kept = [];
+      for (let i = 0; i < units.length; ) {
+        if (!SOFT_SPACE.test(units[i][0])) {
+          kept.push(units[i++]);
+          continue;
+        }
+        let j = i;
+        while (j < units.length && SOFT_SPACE.test(units[j][0])) j++;
+        const japanese = (i > 0 && CJK_ONE.test(units[i - 1][0])) || (j < units.length && CJK_ONE.test(units[j][0]));
+        if (!japanese) kept.push(...units.slice(i, j));
+        i = j;
+      }
+      let text = "";
+      const from = [];
+      const to = [];
+      for (const [piece, start, end] of kept) {
+        text += piece;
+        for (let k = 0; k < piece.length; k++) {
+          from.push(start);
+          to.push(end);
+        }
+      }
+      const code = [];
+      const spans = data.c || [];
+      for (let i = 0; i + 1 < spans.length; i += 2) code.push([unitOf[spans[i]], unitOf[spans[i + 1]]]);
+      data.located = { text, from, to, code, bodyAt: 0 };
+      let bodyAt = 0;
+      for (let i = 0; i < 3; i++) bodyAt = source.indexOf("\n", bodyAt) + 1;
+      data.located.bodyAt = bodyAt;
+      return data.located;
+    };
+
+    /**
+     * Every place a part occurs on a page, in offsets of the text shown: prose
+     * of the body first, then code, then the title, names and excerpt.
+     */
+    const occurrences = (data, part) => {
+      const where = locate(data);
+      const found = [];
+      let at = where.text.indexOf(part.text);
+      while (at >= 0) {
+        const start = where.from[at];
+        const end = where.to[at + part.text.length - 1];
+        const code = where.code.some(([a, b]) => a <= start && end <= b);
+        const place = start < where.bodyAt ? 2 : code ? 1 : 0;
+        found.push({ start, end, code, place });
+        at = where.text.indexOf(part.text, at + 1);
+      }
+      return found.sort((a, b) => a.place - b.place || a.start - b.start);
+    };
+
+    /** Snippet around the best hit (prose of the body, else code, else anywhere), code shown as code. */
     const snippet = (data, parts, length) => {
       const source = data.text;
-      let folded = data.folded;
-      let origin = null;
-      if (folded.length !== source.length) {
-        // Folding changed the length (ｶﾞ → ガ, ㍿ → 株式会社): map offsets char by char.
-        folded = "";
-        origin = [];
-        let offset = 0;
-        for (const char of Array.from(source)) {
-          const piece = fold(char);
-          for (let i = 0; i < piece.length; i++) origin.push(offset);
-          folded += piece;
-          offset += char.length;
-        }
-        origin.push(offset);
-      }
-      const at = (index) => (origin === null ? index : origin[index]);
-      // The body starts after the third line (title, names, excerpt).
-      let bodyAt = 0;
-      for (let i = 0; i < 3; i++) bodyAt = folded.indexOf("\n", bodyAt) + 1;
+      const where = locate(data);
       const hits = [];
+      let anchor = null;
       for (const part of parts) {
-        let found = folded.indexOf(part.text, bodyAt);
-        if (found < 0) found = folded.indexOf(part.text);
-        if (found >= 0) hits.push([at(found), at(found + part.text.length)]);
+        const found = occurrences(data, part);
+        if (!found.length) continue;
+        if (anchor === null || found[0].place < anchor.place || (found[0].place === anchor.place && found[0].start < anchor.start))
+          anchor = found[0];
+        for (const hit of found) hits.push([hit.start, hit.end]);
       }
-      hits.sort((a, b) => a[0] - b[0]);
-      const start = hits.length ? Math.max(hits[0][0] - SNIPPET_BEFORE, 0) : at(bodyAt) || 0;
+      const start = anchor ? Math.max(anchor.start - SNIPPET_BEFORE, 0) : where.bodyAt;
       const end = Math.min(start + length, source.length);
+      const cuts = new Set([start, end]);
+      const code = where.code.filter(([a, b]) => b > start && a < end);
+      for (const [a, b] of code) {
+        cuts.add(Math.max(a, start));
+        cuts.add(Math.min(b, end));
+      }
+      const shown = hits.filter(([a, b]) => a >= start && b <= end);
+      for (const [a, b] of shown) {
+        cuts.add(a);
+        cuts.add(b);
+      }
+      const bounds = [...cuts].sort((a, b) => a - b);
       const paragraph = document.createElement("p");
       paragraph.classList.add("context");
       const clean = (piece) => piece.replace(/[\s\u001f]+/g, " ");
-      let cursor = start;
       if (start > 0) paragraph.append("…");
-      for (const [from, to] of hits) {
-        if (from < cursor || to > end) continue;
-        paragraph.append(clean(source.slice(cursor, from)));
-        const mark = document.createElement("span");
-        mark.classList.add("highlighted");
-        mark.textContent = source.slice(from, to);
-        paragraph.append(mark);
-        cursor = to;
+      let codeElement = null;
+      for (let i = 0; i + 1 < bounds.length; i++) {
+        const [a, b] = [bounds[i], bounds[i + 1]];
+        const inCode = code.some(([x, y]) => x <= a && b <= y);
+        const inHit = shown.some(([x, y]) => x <= a && b <= y);
+        let target = paragraph;
+        if (inCode) {
+          if (codeElement === null) codeElement = paragraph.appendChild(document.createElement("code"));
+          target = codeElement;
+        } else codeElement = null;
+        const piece = clean(source.slice(a, b));
+        if (!inHit) {
+          target.append(piece);
+          continue;
+        }
+        const last = target.lastChild;
+        if (last && last.nodeType === 1 && last.classList.contains("highlighted")) last.textContent += piece;
+        else {
+          const mark = document.createElement("span");
+          mark.classList.add("highlighted");
+          mark.textContent = piece;
+          target.append(mark);
+        }
       }
-      paragraph.append(clean(source.slice(cursor, end)));
       if (end < source.length) paragraph.append("…");
       return paragraph;
     };
@@ -893,6 +1023,7 @@ if (typeof document !== "undefined") {
       page: (id, data) => settle(`d${id}`, data),
       searchPage,
       session,
+      occurrences,
     };
   })();
 }

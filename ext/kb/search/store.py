@@ -73,13 +73,22 @@ UNIGRAM = "\uff01"
 GRAM = "\uff03"
 GRAM_MAX = 3
 _ENTRY_SEPARATOR = ","
-# Gaps under 1,024 (two characters) from a table: packing the positions of
-# 2,000 pages becomes mostly joins, and the table costs nothing at import.
-_TABLE_SIZE = 1 << 10
-_GAP_TABLE = [
-    ALPHABET[gap] if gap < 32 else ALPHABET[(gap & 31) | 32] + ALPHABET[gap >> 5]
-    for gap in range(_TABLE_SIZE)
-]
+# Gaps under 32,768 (up to three characters) from a table: packing the
+# positions of 2,000 pages becomes mostly joins; the table takes a few
+# milliseconds to make at import.
+_TABLE_SIZE = 1 << 15
+
+
+def _gap_text(gap: int) -> str:
+    chars = []
+    while True:
+        chunk, gap = gap & 31, gap >> 5
+        chars.append(ALPHABET[chunk | (32 if gap else 0)])
+        if not gap:
+            return "".join(chars)
+
+
+_GAP_TABLE = [_gap_text(gap) for gap in range(_TABLE_SIZE)]
 
 
 @dataclass(frozen=True)
@@ -204,23 +213,10 @@ def page_keys(record: PageRecord) -> PageKeys:
 
 def pack_positions(positions: list[int]) -> str:
     """Increasing offsets as gaps (the first from -1), five bits a character."""
-    out: list[str] = []
-    previous = -1
-    table = _GAP_TABLE
-    for at in positions:
-        gap = at - previous - 1
-        previous = at
-        if gap < _TABLE_SIZE:
-            out.append(table[gap])
-        else:
-            chars = []
-            while True:
-                chunk, gap = gap & 31, gap >> 5
-                chars.append(ALPHABET[chunk | (32 if gap else 0)])
-                if not gap:
-                    break
-            out.append("".join(chars))
-    return "".join(out)
+    gaps = [at - before - 1 for before, at in zip([-1, *positions], positions, strict=False)]
+    if max(gaps) < _TABLE_SIZE:
+        return "".join(map(_GAP_TABLE.__getitem__, gaps))
+    return "".join(_GAP_TABLE[gap] if gap < _TABLE_SIZE else _gap_text(gap) for gap in gaps)
 
 
 def bucket_of(key: str, count: int) -> int:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 #: Characters written without spaces between words (kana, kanji and their marks).
@@ -106,17 +107,9 @@ def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
     proven without listing every word that ends or starts with those letters.
     One pass over the text: the search's hottest loop at build time.
     """
-    positions: dict[str, list[int]] = {}
+    positions: defaultdict[str, list[int]] = defaultdict(list)
     words: set[str] = set()
     others: set[str] = set()
-
-    def note(key: str, at: int) -> None:
-        known = positions.get(key)
-        if known is None:
-            positions[key] = [at]
-        else:
-            known.append(at)
-
     end = -1
     previous = ""  # the unit just before, when it is a word
     last = ""
@@ -125,23 +118,23 @@ def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
         unit = match.group()
         if match.lastgroup == "w":
             words.add(unit)
-            note(unit, at)
+            positions[unit].append(at)
             if at == end:
                 # A symbol or Japanese character just before the word.
-                note(last + unit[0], at - 1)
+                positions[last + unit[0]].append(at - 1)
                 if len(unit) > 1:
-                    note(last + unit[:2], at - 1)
+                    positions[last + unit[:2]].append(at - 1)
             previous = unit
         else:
             others.update(unit)
             start = at
             if at == end and previous:
                 if len(previous) > 1:
-                    note(previous[-2:] + unit[0], at - 2)
+                    positions[previous[-2:] + unit[0]].append(at - 2)
                 unit = last + unit
                 start -= 1
             for i in range(len(unit) - 1):
-                note(unit[i : i + 2], start + i)
+                positions[unit[i : i + 2]].append(start + i)
             previous = ""
         end = match.end()
         last = unit[-1]

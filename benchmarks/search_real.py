@@ -1,0 +1,288 @@
+"""kb's search on real text: recall, false hits and bytes per query kind; build time.
+
+    python benchmarks/search_real.py                  # the real corpus in Chromium, N=2,000 in node
+    python benchmarks/search_real.py --before DIR     # also N=2,000 with the kb of another checkout
+    python benchmarks/search_real.py --generated 0    # the real corpus only
+
+The real corpus is tests/search_real (Debian's Japanese manuals, the seed
+post, kb's glossary), built with Sphinx; the truth is the built pages' text
+read by tests/search_oracle.py. Every query of tests/search_real/corpus.py,
+and 300 pieces cut from the pages' text, is opened on the search page in a
+fresh Chromium context: the pages answered (``KbSearch.session(q).ids()``)
+against the truth, and the bytes loaded (as benchmarks/search_bench.py counts
+them: beyond an ordinary page, headers included) until the first page of 20
+is listed and until the exact count is shown.
+
+N=2,000: the generated articles of benchmarks/generate.py indexed without
+Sphinx (kb.search.store), the engine of kb-search.js run in node over the
+files: bytes of index files a query loads until its exact count, plus the 20
+page files of its first results, and the time to write the index. With
+``--before`` the same is measured with another checkout's kb (its store and
+its kb-search.js), for a before/after comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests"))
+
+from search_bench import QUERIES as GENERATED_QUERIES  # noqa: E402
+from search_bench import answers, baseline, generated_records, kb_docnames, time_query  # noqa: E402
+from search_timing import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+
+#: Queries of issue 24 asked of the generated corpus too.
+EXACT_QUERIES = ["H100", "GB200", "10月", "865億ドル", "3nm", "A/B", "=>", "define_method"]
+
+
+def build_real(work: Path) -> tuple[Any, float]:
+    from kbtesting import build
+    from search_real.corpus import write_real_corpus
+
+    shutil.rmtree(work, ignore_errors=True)
+    src = write_real_corpus(work)
+    started = time.perf_counter()
+    site = build(src)
+    return site, time.perf_counter() - started
+
+
+def measure_real(work: Path, runs: int, pieces: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    from search_oracle import holds
+    from search_real.corpus import QUERIES, random_queries, texts
+    from test_search_browser import indexed_docnames
+
+    site, seconds = build_real(work / "real")
+    truth = texts(site, indexed_docnames(site))
+    queries = [(kind, query) for kind, listed in QUERIES.items() for query in listed]
+    queries += [("piece", query) for query in random_queries(truth, pieces)]
+    names = kb_docnames(site.outdir)
+    rows = []
+    with sync_playwright() as playwright, serve(site.outdir) as base:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        ordinary = baseline(browser, base)
+        for kind, query in queries:
+            timings = [time_query(browser, "kb", base, query, ordinary) for _ in range(runs)]
+            found = {names[int(item[1:])] for item in answers(browser, "kb", base, query) or []}
+            expected = {name for name, text in truth.items() if holds(text, query)}
+            row = {"kind": kind, "query": query, "expected": len(expected)}
+            row["found"] = len(found & expected)
+            row["false_hits"] = len(found - expected)
+            for key in ("bytes_page", "bytes_done", "page_ms", "done_ms"):
+                values = [t[key] for t in timings if t[key] is not None]
+                row[key] = statistics.median(values) if values else None
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        browser.close()
+    return {
+        "pages": len(truth),
+        "characters": sum(len(text) for text in truth.values()),
+        "build_s": round(seconds, 1),
+        "rows": rows,
+    }
+
+
+# --- N=2,000 without Sphinx, in node -------------------------------------------------------
+
+NODE = """
+const { KbSearchTokenizer, KbSearchEngine } = require(process.argv[1]);
+const fs = require("fs");
+const path = require("path");
+const zlib = require("zlib");
+const dir = process.argv[2];
+let loaded = new Map();
+const grab = (file) => {
+  let out;
+  global.KbSearch = new Proxy({}, { get: () => (number, data) => (out = data) });
+  const text = fs.readFileSync(path.join(dir, file), "utf8");
+  loaded.set(file, Buffer.byteLength(text));
+  eval(text);
+  return out;
+};
+const loader = {
+  manifest: async () => grab("index.js"),
+  chunk: async (bucket) => grab(`t/${bucket}.js`),
+  positions: async (bucket) => grab(`x/${bucket}.js`),
+};
+const fold = (text) => text.normalize("NFKC").toLowerCase().normalize("NFKC");
+const pageText = (id) => {
+  const data = grab(`d/${id}.js`);
+  const text = zlib.inflateRawSync(Buffer.from(data.z, "base64")).toString("utf8");
+  return KbSearchTokenizer.compact ? KbSearchTokenizer.compact(fold(text)) : fold(text);
+};
+let input = "";
+process.stdin.on("data", (chunk) => (input += chunk));
+process.stdin.on("end", async () => {
+  const engine = KbSearchEngine.create(loader);
+  const out = [];
+  for (const query of JSON.parse(input)) {
+    loaded = new Map();
+    const parts = KbSearchTokenizer.queryParts(query);
+    const found = await engine.search(parts);
+    let ids = await found.exact();
+    const byText = ids === null;
+    if (byText) ids = found.ranked.filter((id) => KbSearchEngine.verify(pageText(id), parts));
+    for (const id of ids.slice(0, 20)) grab(`d/${id}.js`);
+    const bytes = [...loaded.values()].reduce((a, b) => a + b, 0);
+    out.push({ query, count: ids.length, bytes, by_text: byText });
+  }
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+
+
+def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
+    """Write the index of ``n`` generated articles with ``checkout``'s kb; query it in node."""
+    records_cache = work / f"records-{n}.json"
+    generated_records(n, __import__("generate").DEFAULT_SEED, records_cache)
+    out_dir = Path(tempfile.mkdtemp(dir=work))
+    script = (
+        "import json, sys, time\n"
+        f"sys.path.insert(0, {str(checkout / 'ext')!r})\n"
+        "from kb.search.store import PageRecord, order_pages, write_full\n"
+        f"data = json.load(open({str(records_cache)!r}, encoding='utf-8'))\n"
+        "from dataclasses import fields\n"
+        "known = {f.name for f in fields(PageRecord)}\n"
+        "records = {name: PageRecord(**{k: tuple(x) if k == 'names' else x"
+        " for k, x in v.items() if k in known}) for name, v in data.items()}\n"
+        "order = order_pages({k: r.date for k, r in records.items()})\n"
+        "t = time.perf_counter()\n"
+        f"write_full(__import__('pathlib').Path({str(out_dir)!r}), order, records.__getitem__)\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    seconds = float(
+        subprocess.run(
+            [sys.executable, "-c", script], check=True, capture_output=True, text=True
+        ).stdout
+    )
+    index = out_dir / "kb-search"
+    size = sum(path.stat().st_size for path in index.rglob("*.js"))
+    queries = [query for query, _ in GENERATED_QUERIES] + EXACT_QUERIES
+    result = subprocess.run(
+        ["node", "-e", NODE, str(checkout / "ext" / "kb" / "static" / "kb-search.js"), str(index)],
+        input=json.dumps(queries, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        timeout=600,
+    )
+    rows = json.loads(result.stdout)
+    shutil.rmtree(out_dir)
+    return {
+        "write_s": round(seconds, 1),
+        "index_bytes": size,
+        "rows": rows,
+        "median_bytes": statistics.median(row["bytes"] for row in rows[: len(GENERATED_QUERIES)]),
+    }
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def _kb(value: float | None) -> str:
+    return "–" if value is None else f"{value / 1000:,.0f} KB"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [
+        "# Search on real text (issue 24)",
+        "",
+        f"Generated by `benchmarks/search_real.py` on {results['date']}; load average "
+        f"{results['load']}.",
+        "",
+    ]
+    real = results.get("real")
+    if real:
+        lines += [
+            f"Real corpus: {real['pages']} pages, {real['characters']:,} characters of text; "
+            f"Sphinx build {real['build_s']} s. Bytes: beyond an ordinary page, headers included "
+            "(median per kind).",
+            "",
+            "| kind | queries | pages expected | found | recall | false hits "
+            "| bytes, first page | bytes to the count | largest to the count |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        kinds = dict.fromkeys(row["kind"] for row in real["rows"])
+        for kind in kinds:
+            rows = [row for row in real["rows"] if row["kind"] == kind]
+            expected = sum(row["expected"] for row in rows)
+            found = sum(row["found"] for row in rows)
+            recall = f"{found / expected:.1%}" if expected else "–"
+            page = [row["bytes_page"] for row in rows if row["bytes_page"] is not None]
+            done = [row["bytes_done"] for row in rows if row["bytes_done"] is not None]
+            lines.append(
+                f"| {kind} | {len(rows)} | {expected} | {found} | {recall} | "
+                f"{sum(row['false_hits'] for row in rows)} | "
+                f"{_kb(statistics.median(page) if page else None)} | "
+                f"{_kb(statistics.median(done) if done else None)} | {_kb(max(done, default=None))} |"
+            )
+        lines.append("")
+    for label, data in results.get("generated", {}).items():
+        lines += [
+            f"## N = {results['n']:,} generated articles, index only ({label})",
+            "",
+            f"Index written in {data['write_s']} s; {data['index_bytes'] / 1e6:.1f} MB; median "
+            f"bytes per query (the 13 queries of search_bench.py, to the exact count plus 20 page "
+            f"files): {_kb(data['median_bytes'])}.",
+            "",
+            "| query | pages | bytes | proven by |",
+            "|---|---:|---:|---|",
+        ]
+        for row in data["rows"]:
+            proof = "text" if row["by_text"] else "index"
+            lines.append(f"| {row['query']} | {row['count']} | {_kb(row['bytes'])} | {proof} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--pieces", type=int, default=300)
+    parser.add_argument("--generated", type=int, default=2000, help="articles (0: skip)")
+    parser.add_argument("--before", type=Path, help="another checkout of kb to compare")
+    parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "load": round(os.getloadavg()[0], 2),
+        "n": args.generated,
+    }
+    if not args.skip_real:
+        results["real"] = measure_real(args.work, args.runs, args.pieces)
+    if args.generated:
+        results["generated"] = {"this checkout": measure_generated(REPO, args.generated, args.work)}
+        if args.before is not None:
+            results["generated"]["before"] = measure_generated(
+                args.before, args.generated, args.work
+            )
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "search-real.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (args.results / "search-real.md").write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

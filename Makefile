@@ -52,7 +52,7 @@ linkcheck: $(STAMP)  ## check external links
 bench: $(STAMP)  ## build generated corpora with and without kb, and time search in Chromium
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/search_bench.py
-	$(PY) benchmarks/search_real.py
+	$(PY) benchmarks/search_real_bench.py
 
 LOCALE := ext/kb/locale
 catalogs: $(STAMP)  ## kb's interface text: extract it, merge it into each catalog, compile them

@@ -6,7 +6,7 @@ tests/search_real/corpus.py, and 300 pieces cut from the pages' own text,
 go through the engine of kb-search.js in node: every page holding the query
 is found, no other, and the count is proven without reading a page. A sample
 is typed into the search box in Chromium. ``make bench`` runs the whole set in
-Chromium with bytes and times (benchmarks/search_real.py).
+Chromium with bytes and times (benchmarks/search_real_bench.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The real-text search corpus: Debian's Japanese manuals, the seed post and kb's glossary.
 
 Shared by tests/test_search_real.py (every query through the engine in node,
-a sample in Chromium) and benchmarks/search_real.py (every query in Chromium,
+a sample in Chromium) and benchmarks/search_real_bench.py (every query in Chromium,
 bytes and time). The pages' truth comes from their built HTML
 (tests/search_oracle.py), never from kb's search code.
 """

@@ -27,13 +27,14 @@ Keys of the postings:
 
 * the words and pairs of :func:`kb.search.tokenizer.scan` (``gb200``,
   ``セン``, ``e_``, ``=>``, ``0月``), which also have positions;
-* ``！`` and a character that is not a letter or digit: pages holding it
-  anywhere (a query of one character: ``ジ``, ``@``);
-* ``＃`` and one to three characters of a Latin word: pages holding a word that
-  contains them, and those words (``b20`` finds ``gb200``).
+* ``Ω`` (U+2126, the ohm sign) and a character that is not a letter or
+  digit: pages holding it anywhere (a query of one character: ``ジ``, ``@``);
+* ``Å`` (U+212B, the angstrom sign) and one to three characters of a Latin
+  word: pages holding a word that contains them, and those words (``b20``
+  finds ``gb200``).
 
-The two prefixes are full-width forms, which folding never leaves in a text,
-so no word or pair can take their place.
+Folding turns both prefixes into other characters (Ω, Å), so no word or pair
+of a text can take their place.
 
 Page ids follow the date (oldest first, pages without a date before every
 article), so ties rank newest first with no date table in the browser; a new
@@ -69,8 +70,8 @@ POSTINGS_BUCKET_BYTES = 8_000
 POSITIONS_BUCKET_BYTES = 16_000
 #: Fields of a posting after the page list: title, names, excerpt.
 FIELDS = 3
-UNIGRAM = "\uff01"
-GRAM = "\uff03"
+UNIGRAM = "\u2126"
+GRAM = "\u212b"
 GRAM_MAX = 3
 _ENTRY_SEPARATOR = ","
 # Gaps under 32,768 (up to three characters) from a table: packing the

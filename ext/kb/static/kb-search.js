@@ -155,9 +155,9 @@ var KbSearchEngine = (() => {
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const VALUE = {};
   Array.from(ALPHABET).forEach((char, value) => (VALUE[char] = value));
-  // Full-width prefixes: folding never leaves them in a text (see store.py).
-  const UNIGRAM = "\uff01";
-  const GRAM = "\uff03";
+  // Prefixes folding never leaves in a text (see store.py).
+  const UNIGRAM = "\u2126";
+  const GRAM = "\u212b";
   const GRAM_MAX = 3;
   // A first or last word that ends or starts words spread over more chunks
   // than this is proven from the pages' text: their positions would cost more.

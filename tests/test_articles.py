@@ -165,7 +165,7 @@ def test_dirhtml_builder(tmp_path):
 
 
 def test_articles_are_not_in_every_pages_navigation(tmp_path):
-    files = {f"articles/2025/01/a{i}.md": article(title=f"記事{i}") for i in range(5)}
+    files = {f"articles/2025/01/a{i}.md": article(title=f"記事{i}", tags=["AI"]) for i in range(5)}
     result = build(write_project(tmp_path, files))
     page = result.html("articles/2025/01/a0")
     nav = page.select_one(".sidebar-drawer").get_text()

@@ -76,7 +76,13 @@ def files(articles: list[tuple[str, str, list[str], list[str], str]] = ARTICLES)
     made = {}
     for slug, date, mentioned, tags, category in [*articles, DRAFT]:
         body = "。".join(f"{{{ENTRIES[d][0]}}}`{ENTRIES[d][1]}`の動き" for d in mentioned) or "本文"
-        fields = {"title": f"記事{slug}", "date": date, "tags": tags, "categories": [category]}
+        fields = {
+            "title": f"記事{slug}",
+            "date": date,
+            "tags": tags,
+            "categories": [category],
+            "author": "編集部",
+        }
         if slug == DRAFT[0]:
             fields["draft"] = True
         made[f"articles/2025/{slug}.md"] = article(body + "。", **fields)

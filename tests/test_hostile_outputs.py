@@ -154,7 +154,8 @@ def test_the_redirects_that_do_not_collide_are_still_written(owned) -> None:
 
 def _alias_site(tmp_path: Path, alias: str) -> Build:
     files = {
-        "articles/2025/11/a.md": article(title="記事A", date="2025-11-01"),
+        # Tagged, so that tags/index.html is a page kb writes.
+        "articles/2025/11/a.md": article(title="記事A", date="2025-11-01", tags=["AI"]),
         "articles/2025/11/b.md": article(title="記事B", date="2025-11-02"),
     }
     conf = f"kb_feed_alias = {alias!r}\nkb_cards = True\n"

@@ -254,6 +254,10 @@ class KbDomain(Domain):
 
     # --- derived data -----------------------------------------------------
 
+    def has_articles(self) -> bool:
+        """Whether the project has an article that lists show (no draft, dated)."""
+        return any(a.is_article and a.listed for a in self.articles.values())
+
     def listed_articles(self) -> list[Article]:
         """Every article that appears in lists and feeds, newest first."""
         if self._listed is None:
@@ -395,6 +399,30 @@ class KbDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for entry in self.entries.values():
             yield (entry.name, entry.name, "entry", entry.docname, entry.anchor, 1)
+
+
+#: The sidebar template of kb's navigation.
+SIDEBAR = "kb/sidebar-nav.html"
+
+
+def shows_kb(domain: KbDomain, pagename: str, context: dict[str, Any], doctree: Any) -> bool:
+    """Whether a page shows something of kb's: an article, an entry, a generated
+    page or list, a page filed under a tag, kb's sidebar, a glossary link."""
+    if (
+        context.get("kb_generated")
+        or pagename in domain.articles
+        or pagename in domain.entries
+        or pagename in domain.dynamic
+        or SIDEBAR in (context.get("sidebars") or ())
+    ):
+        return True
+    if doctree is None:
+        return False
+    return any(
+        name.startswith("kb-")
+        for node in doctree.findall(nodes.Element)
+        for name in node.get("classes", ())
+    )
 
 
 def entry_refnode(

@@ -43,7 +43,7 @@ from kb.domain import KbDomain, domain_of, writes_website
 from kb.i18n import wording_of
 from kb.outputs import Refused, digest_of
 from kb.records import Article
-from kb.targets import feed_path, feed_title
+from kb.targets import feed_path, feed_title, has_feed
 from kb.values import clip_excerpt
 
 logger = logging.getLogger(__name__)
@@ -336,6 +336,8 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
             )
     bodies = Bodies(app) if config.feed_full_text else None
     for path, (title, page_uri, articles) in plans.items():
+        if not has_feed(articles):
+            continue
         dated = [a for a in articles if a.date is not None][: config.feed_length]
         digest = digest_of(
             repr((stamp, title, page_uri, [_entry_values(domain, a, bodies) for a in dated]))

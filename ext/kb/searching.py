@@ -405,15 +405,25 @@ def preload_manifest(
     )
 
 
+def has_article_sources(app: Sphinx, config: Config) -> bool:
+    """Whether the articles folder holds any source file (read before any document)."""
+    folder = Path(app.srcdir) / config.kb_articles_dir
+    suffixes = tuple(config.source_suffix) or (".rst",)
+    return folder.is_dir() and any(
+        path.name.endswith(suffixes) for path in folder.rglob("*") if path.is_file()
+    )
+
+
 def _choose_language(app: Sphinx, config: Config) -> None:
-    """Use kb's Japanese search, or give Sphinx's back when ``kb_search = False``.
+    """Use kb's Japanese search, or give Sphinx's back when ``kb_search = False``
+    or the project has no articles (kb then leaves its search alone).
 
     Sphinx keeps search languages in one process-wide table, so a build with
     kb search switched off must put the stock entry back itself.
     """
     from sphinx.search import languages
 
-    if config.kb_search:
+    if config.kb_search and has_article_sources(app, config):
         app.add_search_language(KbSearchJapanese)
     elif languages.get("ja") is KbSearchJapanese:
         languages["ja"] = _STOCK_JAPANESE
@@ -421,7 +431,8 @@ def _choose_language(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("kb_search", True, "html", types=frozenset({bool}))
-    app.connect("config-inited", _choose_language)
+    # After Sphinx has made source_suffix a mapping (800).
+    app.connect("config-inited", _choose_language, priority=850)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-get-outdated", refresh_records)
     # After kb's own doctree-resolved handlers have rendered generated lists (400).

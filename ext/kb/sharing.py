@@ -46,7 +46,7 @@ from sphinx.util.osutil import relative_uri
 
 from kb import cards
 from kb.config import kb_config
-from kb.domain import KbDomain, domain_of, renders_extra_pages, writes_website
+from kb.domain import KbDomain, domain_of, renders_extra_pages, shows_kb, writes_website
 from kb.frontmatter import read_front_matter
 from kb.i18n import wording_of
 from kb.outputs import MANIFEST, SPHINX, Outputs, Owner, Refused
@@ -54,7 +54,7 @@ from kb.permalinks import read_redirects, redirect_files
 from kb.records import Article
 from kb.render import Templates, templates_of
 from kb.search.store import FOLDER as SEARCH_FOLDER
-from kb.targets import entry_kind, feed_path, feed_title
+from kb.targets import entry_kind, feed_path, feed_title, has_feed
 from kb.values import shown
 
 logger = logging.getLogger(__name__)
@@ -107,10 +107,12 @@ def _feeds(app: Sphinx, pagename: str, domain: KbDomain) -> list[tuple[str, str]
     config = kb_config(app)
     here = app.builder.get_target_uri(pagename)
     title = config.feed_title or site_name(app)
-    found = [(title, relative_uri(here, feed_path(config)))]
+    found = []
+    if has_feed(domain.listed_articles()):
+        found.append((title, relative_uri(here, feed_path(config))))
     for kind in ("tag", "category"):
         for term in domain.taxonomy.terms.get(kind, {}).values():
-            if term.pagename == pagename:
+            if term.pagename == pagename and has_feed(term.articles):
                 found.append(
                     (
                         feed_title(wording_of(app), title, term),
@@ -162,6 +164,8 @@ def on_page_context(
     if not writes_website(app.builder):
         return
     domain = domain_of(app.env)
+    if not domain.has_articles() and not shows_kb(domain, pagename, context, doctree):
+        return  # a project without articles: its own pages get nothing of kb's
     base = _base_url(app)
     draft = domain.articles.get(pagename)
     if draft is not None and draft.draft:
@@ -507,16 +511,21 @@ def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
 def finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not writes_website(app.builder):
         return
-    if not _base_url(app):
+    domain = domain_of(app.env)
+    # A project without articles has nothing for crawlers or feeds: kb adds no
+    # robots.txt or sitemap.xml to it, and needs no base URL.
+    articles = domain.has_articles()
+    if articles and not _base_url(app):
         _warn(
             "html_baseurl is not set: Atom feeds, sitemap.xml, social cards, og:image and "
             "og:url are left out (set it, or build on Read the Docs, which sets it)",
             subtype="base_url",
         )
-    outputs = domain_of(app.env).outputs(app.builder.outdir)
+    outputs = domain.outputs(app.builder.outdir)
     # In the order of kb.outputs.PRIORITY: each claims its paths before the
     # next, so the same one keeps a path whatever the order of the articles.
-    write_crawler_files(app, outputs)
+    if articles:
+        write_crawler_files(app, outputs)
     write_feed_alias(app, outputs)
     drawn, seconds = write_cards(app, outputs)
     if drawn:

@@ -10,8 +10,9 @@ are written here too, once, in the words of the build's language
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+from kb.records import Article
 from kb.settings import KbConfig
 from kb.taxonomy import KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename
 from kb.wording import Wording
@@ -117,6 +118,12 @@ def feed_path(config: KbConfig, term: Term | None = None) -> str:
     return f"{config.feeds_path}/{SECTIONS[term.kind]}/{term.slug}.xml"
 
 
+def has_feed(articles: Iterable[Article]) -> bool:
+    """A feed is written for a list with at least one dated article: an empty one
+    would say nothing and be dated 1970."""
+    return any(article.date is not None for article in articles)
+
+
 def file_target(path: str) -> str:
     """A linker target for a file in the output folder."""
     return FILE_TARGET + path
@@ -129,7 +136,8 @@ def page_target(config: KbConfig, taxonomy: Taxonomy, target: str) -> str | None
         term = taxonomy.term(kind, name)
         return term.pagename if term else None
     if kind == "index" and (name in KINDS or name == "archive"):
-        return overview_pagename(config, name)
+        pagename = overview_pagename(config, name)
+        return pagename if pagename in taxonomy.pages else None
     if kind == "month":
         year, _, month = name.partition("-")
         if year.isdigit() and month.isdigit() and (int(year), int(month)) in taxonomy.months:
@@ -159,9 +167,9 @@ def label_target(
                 if term.slug == slug:
                     return term.pagename, term_title(words, term)
             return None
-        if label == f"kb-{SECTIONS[kind]}":
+        if label == f"kb-{SECTIONS[kind]}" and taxonomy.terms.get(kind):
             return overview_pagename(config, kind), overview_title(words, kind)
-    if label == "kb-archive":
+    if label == "kb-archive" and taxonomy.months:
         return overview_pagename(config, "archive"), overview_title(words, "archive")
     if label.startswith("kb-archive-"):
         year, _, month = label[len("kb-archive-") :].partition("-")
@@ -181,8 +189,11 @@ def label_target(
     return None
 
 
-def sections(config: KbConfig, words: Wording) -> list[tuple[str, str]]:
-    """The sidebar's sections: generated overviews and the glossary kinds."""
+def sections(
+    config: KbConfig, words: Wording, exists: Callable[[str], bool]
+) -> list[tuple[str, str]]:
+    """The sidebar's sections: generated overviews and the glossary kinds, those
+    whose page ``exists`` (none for an empty list)."""
     items = [(overview_pagename(config, "archive"), overview_title(words, "archive"))]
     items += [
         (overview_pagename(config, kind), kind_title(words, kind))
@@ -190,4 +201,4 @@ def sections(config: KbConfig, words: Wording) -> list[tuple[str, str]]:
     ]
     for kind, spec in config.glossary_kinds.items():
         items.append((glossary_overview_pagename(config, kind), glossary_title(words, kind, spec)))
-    return items
+    return [(pagename, title) for pagename, title in items if exists(pagename)]

@@ -163,7 +163,9 @@ class Taxonomy:
                         )
                     )
             terms[kind] = kind_terms
-            pages.add(f"{base_path(config, kind)}/index")
+            # Generated pages exist only where they have content: no empty overview.
+            if kind_terms:
+                pages.add(f"{base_path(config, kind)}/index")
             for term in kind_terms.values():
                 for number in range(1, page_count(len(term.articles), config.page_size) + 1):
                     pages.add(term.page(number))
@@ -173,7 +175,8 @@ class Taxonomy:
                 continue
             local = article.date.astimezone(zone)
             months[(local.year, local.month)].append(article)
-        pages.add(f"{config.archive_path}/index")
+        if months:
+            pages.add(f"{config.archive_path}/index")
         for year, month in months:
             pages.add(month_pagename(config.archive_path, year, month))
         return cls(terms, dict(months), collisions, overrides, pages)

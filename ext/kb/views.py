@@ -42,6 +42,7 @@ from kb.targets import (
     glossary_overview_pagename,
     glossary_overview_title,
     glossary_title,
+    has_feed,
     kind_title,
     month_title,
     overview_pagename,
@@ -201,14 +202,16 @@ def generated_pages(
     pages: list[Page] = []
     for kind in ("tag", "category", "author"):
         terms = taxonomy.sorted_terms(kind)
-        pages.append(_overview(config, kind, terms, words))
+        if terms:  # no empty overview
+            pages.append(_overview(config, kind, terms, words))
         for term in terms:
             total = page_count(len(term.articles), config.page_size)
             for number in range(1, total + 1):
                 pages.append(
                     _term_page(config, taxonomy, term, number, total, months, words, with_feeds)
                 )
-    pages.append(_archive(config, taxonomy, words))
+    if taxonomy.months:
+        pages.append(_archive(config, taxonomy, words))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
         listed = items(articles, taxonomy, config.zone, words)
         pages.append(
@@ -255,8 +258,8 @@ def _term_page(
     start = (number - 1) * config.page_size
     chunk = term.articles[start : start + config.page_size]
     title = term_title(words, term, number)
-    has_feed = with_feeds and term.kind in ("tag", "category")
-    feed = file_target(feed_path(config, term)) if has_feed else None
+    linked = with_feeds and term.kind in ("tag", "category") and has_feed(term.articles)
+    feed = file_target(feed_path(config, term)) if linked else None
     context = {
         "term": term,
         "kind_title": kind_title(words, term.kind),
@@ -376,12 +379,16 @@ def graph_view(
     }
 
 
-def generated_glossary_kinds(config: KbConfig, found_docs: set[str]) -> list[str]:
-    """Glossary kinds whose overview kb generates (a hand-written one wins)."""
+def generated_glossary_kinds(
+    domain: KbDomain, config: KbConfig, found_docs: set[str]
+) -> list[str]:
+    """Glossary kinds whose overview kb generates: those with entries (no empty
+    overview), and no hand-written overview (which wins)."""
+    with_entries = {entry.kind for entry in domain.entries.values()}
     return [
         kind
         for kind in config.glossary_kinds
-        if glossary_overview_pagename(config, kind) not in found_docs
+        if kind in with_entries and glossary_overview_pagename(config, kind) not in found_docs
     ]
 
 
@@ -394,7 +401,7 @@ def glossary_pages(
         "Relationship map: partners and technologies mentioned in the same articles"
     )
     pages: list[Page] = []
-    for kind in generated_glossary_kinds(config, found_docs):
+    for kind in generated_glossary_kinds(domain, config, found_docs):
         spec = config.glossary_kinds[kind]
         entries = sorted(
             (e for e in domain.entries.values() if e.kind == kind), key=lambda e: fold(e.name)

@@ -21,7 +21,7 @@ status`` stays clean; pages of tags that no longer exist are removed.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,12 +38,19 @@ from sphinx.util import logging
 
 from kb.book import book_chapter_of, placeholder_nodes
 from kb.config import kb_config
-from kb.domain import KbDomain, assembles_book, domain_of, renders_extra_pages, writes_website
+from kb.domain import (
+    KbDomain,
+    assembles_book,
+    domain_of,
+    renders_extra_pages,
+    shows_kb,
+    writes_website,
+)
 from kb.i18n import _, wording_of
 from kb.nodes import kb_dynamic
 from kb.outputs import MANIFEST, digest_of
 from kb.render import Linker, Templates, linker_for, templates_of
-from kb.targets import label_target, overview_pagename, sections
+from kb.targets import glossary_overview_pagename, label_target, overview_pagename, sections
 from kb.version import __version__
 from kb.views import Page, article_head, generated_glossary_kinds, generated_pages, placeholder
 
@@ -52,9 +59,11 @@ logger = logging.getLogger(__name__)
 PAGES = "pages"
 STATIC = "static"
 STATIC_FOLDER = Path(__file__).parent / "static"
-#: kb's own style sheets and scripts, added to every page.
+#: kb's own style sheets and scripts, added to the pages that show something of kb's.
 CSS_FILES = ("kb.css", "kb-glossary.css", "kb-graph.css")
 JS_FILES = ("kb.js",)
+#: What sphinx-design (loaded by kb for its badges and cards) adds to every page.
+DESIGN_FILES = ("sphinx-design.min.css", "design-tabs.js")
 
 
 # --- placeholders -------------------------------------------------------------------
@@ -243,6 +252,48 @@ def page_context(page: Page, templates: Templates, url: Linker, app: Sphinx) -> 
 # --- page context ------------------------------------------------------------------------
 
 
+def existing_pages(app: Sphinx, domain: KbDomain) -> Callable[[str], bool]:
+    """Whether a page exists in this build: a document, or a page kb writes here."""
+    documents = app.env.found_docs
+    if not renders_extra_pages(app.builder):
+        return documents.__contains__
+    config = kb_config(app)
+    glossary = {
+        glossary_overview_pagename(config, kind)
+        for kind in generated_glossary_kinds(domain, config, documents)
+    }
+    generated = domain.taxonomy.pages
+    return lambda pagename: pagename in documents or pagename in generated or pagename in glossary
+
+
+def add_page_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """kb's style sheets and scripts on the pages that show something of kb's, and
+    none on the others: a project's own pages stay as they were without kb.
+
+    Added for the page being written only (Sphinx resets the list for each
+    page). sphinx-design's files go too from a page without kb's content, unless
+    the project loads sphinx-design itself.
+    """
+    builder = app.builder
+    if not writes_html(builder):
+        return
+    if shows_kb(domain_of(app.env), pagename, context, doctree):
+        html_builder = _html(builder)
+        for name in CSS_FILES:
+            html_builder.add_css_file(name)
+        for name in JS_FILES:
+            html_builder.add_js_file(name, defer="defer")
+    elif "sphinx_design" not in app.config.extensions:
+        for key in ("css_files", "script_files"):
+            context[key] = [
+                asset
+                for asset in context.get(key, ())
+                if str(getattr(asset, "filename", asset)).rsplit("/", 1)[-1] not in DESIGN_FILES
+            ]
+
+
 def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -253,7 +304,9 @@ def on_page_context(
     """
     domain = domain_of(app.env)
     context["kb_gettext"] = _
-    context["kb_sections"] = sections(kb_config(app), wording_of(app))
+    context["kb_sections"] = sections(
+        kb_config(app), wording_of(app), existing_pages(app, domain)
+    )
     neighbours: list[tuple[str, str]] = []
     article = domain.articles.get(pagename)
     if article is not None and article.listed:
@@ -282,7 +335,7 @@ def on_missing_reference(
         return None
     config = kb_config(env)
     domain = domain_of(env)
-    kinds = generated_glossary_kinds(config, env.found_docs)
+    kinds = generated_glossary_kinds(domain, config, env.found_docs)
     found = label_target(config, domain.taxonomy, kinds, node["reftarget"], wording_of(app))
     if found is None:
         return None
@@ -391,7 +444,5 @@ def setup(app: Sphinx) -> None:
     app.connect("missing-reference", on_missing_reference)
     app.connect("write-started", copy_static)
     app.connect("build-finished", finish_outputs, priority=900)
-    for name in CSS_FILES:
-        app.add_css_file(name)
-    for name in JS_FILES:
-        app.add_js_file(name, defer="defer")
+    # Before the sharing tags (600): a page's assets are decided before its head.
+    app.connect("html-page-context", add_page_assets, priority=450)

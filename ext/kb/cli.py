@@ -85,9 +85,10 @@ def _build_parser() -> argparse.ArgumentParser:
         description=(
             "Turn Jekyll posts into MyST articles at INTO/YYYY/MM/<slug>.md. Folders are "
             "searched for *.md, *.markdown, *.txt and *.html; a Jekyll site folder (with "
-            "_config.yml and _posts/) is read with its permalink settings. Each post's old "
-            "URL is recorded as redirect_from. Existing articles are never overwritten "
-            "without --force; source files are never changed."
+            "_config.yml) is read as Jekyll reads it: every _posts folder, its settings, "
+            "Liquid, links and images. Each post's old URL is recorded as redirect_from. "
+            "Existing articles are never overwritten without --force; source files are "
+            "never changed."
         ),
     )
     importer.add_argument(
@@ -118,8 +119,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--timezone",
         metavar="ZONE",
         help=(
-            "IANA time zone that decides an article's YYYY/MM folder (default: kb_timezone "
-            "of the project's conf.py, else Asia/Tokyo)"
+            "IANA time zone that decides a loose file's YYYY/MM folder and reads its naive "
+            "dates (default: kb_timezone of the project's conf.py, else Asia/Tokyo); a post "
+            "of a site folder goes in the month Jekyll showed in the site's timezone"
         ),
     )
     _add_glossary_parser(commands)

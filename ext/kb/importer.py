@@ -583,7 +583,7 @@ def _fix_front_matter(
             except ValueError:
                 written = None
             if written != date:
-                was = scalar_text(raw_data.get("date"))
+                was = " ".join((scalar_text(raw_data.get("date")) or "").split())[:60]
                 why = f"Jekyll read {was!r} as this" if was else "from the file name, as Jekyll did"
                 front.yaml_text = set_key(front.yaml_text, "date", _written(date), why)
     if context.rule is not None and context.rule.path_categories:

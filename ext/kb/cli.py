@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from kb import suggest
+from kb.check import check_project
 from kb.compose import NewArticle, article_path, create_article, front_matter
 from kb.dates import zone_named
 from kb.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
@@ -126,6 +127,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_glossary_parser(commands)
     _add_new_parser(commands)
+    _add_check_parser(commands)
     return parser
 
 
@@ -460,6 +462,56 @@ def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _add_check_parser(commands: argparse._SubParsersAction) -> None:
+    checker = commands.add_parser(
+        "check",
+        help="find what the build would warn about, without building",
+        description=(
+            "Check front matter, glossary entries, the taxonomy file and redirects "
+            "as the build does, without running Sphinx, and print each problem as the build "
+            "warns (file:line: WARNING: ... [kb.type]). Exit status 1 when there is any. "
+            "With PATHs, only problems in those files (or under those folders) are printed."
+        ),
+    )
+    checker.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders of the project (default: the whole project)",
+    )
+
+
+def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    paths: list[Path] = list(args.paths)
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    start = paths[0] if paths else Path.cwd()
+    conf = find_project_conf(start if start.is_dir() else start.parent)
+    if conf is None:
+        raise UsageError(
+            f"no kb project found: neither {start} nor any folder above it has conf.py "
+            "or docs/conf.py"
+        )
+    for path in paths:
+        if not path.resolve().is_relative_to(conf.parent.resolve()):
+            raise UsageError(f"{path}: not inside the project of {_display(conf)}")
+    report = check_project(conf, read_project_settings(conf), paths or None)
+    for finding in report.findings:
+        print(finding.text(_display), file=out)
+    files = len({finding.path for finding in report.findings})
+    problems = len(report.findings)
+    summary = f"{report.articles} articles and {report.entries} glossary entries read; " + (
+        f"{problems} problem{'' if problems == 1 else 's'} in {files} "
+        f"file{'' if files == 1 else 's'}"
+        if problems
+        else "no problems"
+    )
+    print(f"kb check: {summary}", file=err)
+    return 1 if problems else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kb`` command with ``argv`` (default: the process arguments); the exit status."""
     parser = _build_parser()
@@ -478,6 +530,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_glossary(args, parser, out, err)
         if args.command == "new":
             return _run_new(args, out, err)
+        if args.command == "check":
+            return _run_check(args, out, err)
         return _run_import(args, out, err)
     except UsageError as error:
         print(f"kb {args.command}: error: {error}", file=err)

@@ -36,7 +36,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from kb.config import kb_config
-from kb.glossarytable import GlossaryTable
+from kb.glossarytable import GlossaryTable, unknown_name
 from kb.graph import ArticleMentions, GraphEntry, MentionGraph, MentionIndex
 from kb.names import fold
 from kb.outputs import Outputs
@@ -365,9 +365,8 @@ class KbDomain(Domain):
         entry = self.find_entry(target, kind)
         if entry is None:
             logger.warning(
-                "unknown glossary name %r: no partner or technology entry has this name or "
-                "alias; `kb glossary suggest` lists names that need an entry",
-                target,
+                "%s",
+                unknown_name(target),
                 type="kb",
                 subtype="unknown_entry",
                 location=node,

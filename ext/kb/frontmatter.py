@@ -7,8 +7,10 @@ numbers; every problem reported here names the line of its key.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ import yaml
 
 from kb.dates import parse_date
 from kb.names import fold
+from kb.records import Article
 from kb.values import name_text, scalar_text, shown, too_long_int
 
 FENCE = "---"
@@ -85,6 +88,23 @@ def _checked_int(loader: Any, node: yaml.ScalarNode) -> int:
 
 _TextLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 _TextLoader.add_constructor("tag:yaml.org,2002:int", _checked_int)
+
+
+def undecodable(data: bytes, encoding: str) -> Problem | None:
+    """A ``kb.encoding`` problem at the line of the first byte of ``data`` that is not
+    ``encoding`` text, or ``None`` when all of it is (``LookupError``: no such encoding).
+    The build reads such a file with U+FFFD in place of each bad byte."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        label = "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
+        return Problem(
+            f"not {label} text (byte 0x{data[error.start]:02x}): read with \ufffd in place of "
+            f"each bad byte; save the file as {label}",
+            data.count(b"\n", 0, error.start) + 1,
+            subtype="encoding",
+        )
+    return None
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -346,6 +366,25 @@ class ArticleMeta:
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    def record(
+        self, docname: str, title: str, reading_time: int, tags: Sequence[str] = ()
+    ) -> Article:
+        """The article's record: ``title`` and ``reading_time`` as the page gives them
+        when the front matter does not, ``tags`` with those given elsewhere."""
+        return Article(
+            docname=docname,
+            title=self.title or title,
+            date=self.date,
+            updated=self.updated,
+            authors=tuple(self.authors),
+            categories=tuple(self.categories),
+            tags=(*self.tags, *(tag for tag in tags if tag not in self.tags)),
+            excerpt=self.excerpt,
+            reading_time=self.reading_time or reading_time,
+            draft=self.draft,
+            extra=tuple((key, scalar_text(value) or "") for key, value in self.extra.items()),
+        )
 
 
 def name_list(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
 
+from kb.frontmatter import Problem
 from kb.names import fold, is_latin
 
 
@@ -37,6 +38,14 @@ class Conflict:
     key: str  # "name" or "aliases": what the text is in the entry that loses it
     owner: str  # docname of the entry that keeps it
     owner_key: str  # "name" or "aliases": what the text is in the entry that keeps it
+
+
+def unknown_name(name: str) -> str:
+    """What the build says of a name no entry has (a ``related:`` name, a role's target)."""
+    return (
+        f"unknown glossary name {name!r}: no partner or technology entry has this name or "
+        "alias; `kb glossary suggest` lists names that need an entry"
+    )
 
 
 #: Changes whenever the rule deciding who owns a name changes, so that a build
@@ -104,6 +113,39 @@ class GlossaryTable:
         """Docname :meth:`KbDomain.find_entry` resolves ``name`` to, read from front matter."""
         key = fold(name)
         return self.by_kind.get(kind, {}).get(key) or self.owners.get(key)
+
+    def conflict_problems(self, docname: str, line_of: Callable[[str], int]) -> list[Problem]:
+        """A ``kb.glossary`` problem for each name or alias of ``docname`` another entry
+        keeps, at the line ``line_of`` gives for its key."""
+        names = {d.docname: d.name for d in self.declared}
+        problems = []
+        for conflict in self.conflicts.get(docname, []):
+            as_name = conflict.owner_key == "name"
+            why = (
+                "an entry's own name always wins over an alias"
+                if as_name and conflict.key != "name"
+                else "that file sorts first"
+            )
+            problems.append(
+                Problem(
+                    f"glossary {'name' if conflict.key == 'name' else 'alias'} "
+                    f"{conflict.text!r} is already used by {conflict.owner} "
+                    f"({names.get(conflict.owner, '')}) as its {'name' if as_name else 'alias'}, "
+                    f"which keeps it: {why}; ignored here",
+                    line_of(conflict.key),
+                    conflict.key,
+                    "glossary",
+                )
+            )
+        return problems
+
+    def unknown_related(self, related: Sequence[str], line: int) -> list[Problem]:
+        """A ``kb.unknown_entry`` problem for each ``related:`` name no entry has."""
+        return [
+            Problem(unknown_name(name), line, "related", "unknown_entry")
+            for name in related
+            if self.find(name) is None
+        ]
 
     @property
     def linker(self) -> MentionLinker:

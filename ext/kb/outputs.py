@@ -27,79 +27,17 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from kb.atomicfile import write_atomically
-from kb.permalinks import output_path_problem
+from kb.claims import SPHINX, Claims, Owner, Refused, folders_above
 
 MANIFEST = ".kb-outputs.json"
 #: Manifests of earlier kb versions, replaced by this one.
 _LEGACY = (".kb-pages.json", ".kb-feeds.txt")
 
-#: The owner of what Sphinx itself writes (pages, ``_static``, inventories…).
-SPHINX = "sphinx"
-#: Who keeps a path that two outputs want, first first: Sphinx and what it
-#: writes on kb's behalf, then feeds, sitemap and robots.txt, the feed alias,
-#: social cards, and last redirects (a redirect is the one output a user
-#: names freely, so it never displaces anything).
-PRIORITY = (
-    (SPHINX, "pages", "static"),
-    ("feeds",),
-    ("crawlers",),
-    ("feed-alias",),
-    ("cards",),
-    ("redirects",),
-)
-_RANK = {group: rank for rank, groups in enumerate(PRIORITY) for group in groups}
-#: How a message names what holds a path, by group.
-_HOLDS = {
-    SPHINX: "a page of this site is there",
-    "pages": "a page of this site is there",
-    "static": "one of kb's style sheets or scripts is there",
-    "feeds": "an Atom feed is there",
-    "crawlers": "kb's sitemap.xml or robots.txt is there (kb_sitemap)",
-    "feed-alias": "the copy of the site feed is there (kb_feed_alias)",
-    "cards": "a social card is there",
-    "redirects": "another redirect is there",
-}
-
-
 class OutsideOutput(ValueError):
     """A generated path that would leave the output folder."""
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who writes a path: a group of :data:`PRIORITY` and how a message names it."""
-
-    group: str
-    #: The end of a sentence "not written at PATH: ...", e.g. "a page of this site is there".
-    holds: str = ""
-
-    def __post_init__(self) -> None:
-        if self.group not in _RANK:
-            raise ValueError(f"unknown output group {self.group!r}")
-        if not self.holds:
-            object.__setattr__(self, "holds", _HOLDS[self.group])
-
-
-class Refused(Exception):
-    """A path kb does not write, and why (``reason`` ends "not written at PATH: ...")."""
-
-    def __init__(self, relative: str, reason: str, holder: Owner | None = None) -> None:
-        super().__init__(f"{relative}: {reason}")
-        self.relative = relative
-        self.reason = reason
-        #: The owner that keeps the path (:data:`SPHINX` for a file kb did not
-        #: write); ``None`` for a path that cannot be written at all.
-        self.holder = holder
-
-
-def _folders(relative: str) -> list[str]:
-    """The folders above ``relative``, outermost first: ``a/b/c`` gives ``a``, ``a/b``."""
-    parents = PurePosixPath(relative).parents
-    return [folder.as_posix() for folder in reversed(parents) if folder.as_posix() != "."]
 
 
 def digest_of(material: str | bytes) -> str:
@@ -107,7 +45,7 @@ def digest_of(material: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-class Outputs:
+class Outputs(Claims):
     """The files kb makes in one build, compared with the ones the last build made."""
 
     def __init__(self, outdir: str | os.PathLike[str]) -> None:
@@ -117,11 +55,7 @@ class Outputs:
         self.stamps: dict[str, str] = {}
         self.previous_stamps: dict[str, str] = {}
         self.current: dict[str, tuple[str, str]] = {}
-        #: Path -> who writes it this build, and the folders above those paths.
-        self.claims: dict[str, Owner] = {}
-        self._claimed_folders: dict[str, Owner] = {}
-        #: Folders whose files are someone else's (``_static`` is Sphinx's).
-        self._reserved_folders: dict[str, str] = {}
+        super().__init__()
         #: Pages Sphinx writes for documents, this build and the last: a file on
         #: disk that was a page last time and is none now is Sphinx's left-over,
         #: which a redirect (an article that moved) may replace.
@@ -179,45 +113,10 @@ class Outputs:
     def reserve(self, paths: Iterable[str], holds: str = "", pages: bool = False) -> None:
         """Files Sphinx writes: no kb output may take them. ``pages`` marks them as the
         pages of documents (remembered, see :attr:`sphinx_pages`)."""
-        owner = Owner(SPHINX, holds)
-        for relative in paths:
-            if relative not in self.claims:
-                self._register(relative, owner)
-            if pages:
-                self.sphinx_pages.add(relative)
-
-    def reserve_folder(self, folder: str, holds: str) -> None:
-        """A folder whose files are someone else's (``holds``: "it is inside Sphinx's …")."""
-        self._reserved_folders.setdefault(folder.strip("/"), holds)
-
-    def _held(self, relative: str, owner: Owner) -> Refused | None:
-        """Why ``owner`` may not have ``relative`` as far as claims go; None when it may."""
-        held = self.claims.get(relative)
-        if held is not None:
-            if held == owner:
-                return None
-            if _RANK[owner.group] < _RANK[held.group]:
-                # Claims are made in the order of PRIORITY; anything else is a bug
-                # that would make the owner depend on the order of the build.
-                raise RuntimeError(f"{owner.group} claims {relative} after {held.group}")
-            return Refused(relative, held.holds, held)
-        if _RANK[owner.group] > 0:
-            for folder in (*_folders(relative), relative):
-                if folder in self._reserved_folders:
-                    return Refused(relative, self._reserved_folders[folder])
-        for folder in _folders(relative):
-            above = self.claims.get(folder)
-            if above is not None:
-                return Refused(relative, f"it lies under {folder}, where {above.holds}", above)
-        below = self._claimed_folders.get(relative)
-        if below is not None:
-            return Refused(relative, f"it is a folder: inside it {below.holds}", below)
-        return None
-
-    def _register(self, relative: str, owner: Owner) -> None:
-        self.claims[relative] = owner
-        for folder in _folders(relative):
-            self._claimed_folders.setdefault(folder, owner)
+        paths = list(paths)
+        super().reserve(paths, holds)
+        if pages:
+            self.sphinx_pages.update(paths)
 
     def claim(self, relative: str, owner: Owner) -> None:
         """Make ``owner`` the one writer of ``relative`` in this build.
@@ -226,13 +125,7 @@ class Outputs:
         output folder (control characters included), when another owner has
         it, or when a file or folder that kb did not make is there.
         """
-        problem = output_path_problem(relative)
-        if problem:
-            raise Refused(relative, problem)
-        refused = self._held(relative, owner)
-        if refused is not None:
-            raise refused
-        if relative in self.claims:
+        if not self.may_claim(relative, owner):
             return
         try:
             path = self.path_of(relative)
@@ -245,7 +138,7 @@ class Outputs:
         self._register(relative, owner)
 
     def _check_disk(self, relative: str, path: Path) -> None:
-        for folder in _folders(relative):
+        for folder in folders_above(relative):
             above = self.outdir / folder
             if not above.is_file():
                 continue

@@ -22,17 +22,35 @@ class ProjectSettings:
     settings: KbConfig
     #: (line, message) of each value that could not be read or was invalid.
     notes: list[tuple[int, str]] = field(default_factory=list)
+    #: The Sphinx settings of :data:`SPHINX_DEFAULTS` as conf.py sets them literally.
+    sphinx: dict[str, Any] = field(default_factory=lambda: dict(SPHINX_DEFAULTS))
+
+
+#: Sphinx settings that decide which files a build reads and which warnings it
+#: shows, with Sphinx's defaults (``.md`` added by myst-parser).
+SPHINX_DEFAULTS: dict[str, Any] = {
+    "exclude_patterns": [],
+    "source_suffix": [".rst", ".md"],
+    "source_encoding": "utf-8-sig",
+    "suppress_warnings": [],
+}
 
 
 def literal_settings(source: str) -> tuple[dict[str, Any], list[tuple[int, str]]]:
     """Top-level ``kb_* = <literal>`` assignments of a ``conf.py`` text."""
+    return literal_values(source, {f"kb_{item.name}" for item in fields(KbConfig)})
+
+
+def literal_values(
+    source: str, names: set[str]
+) -> tuple[dict[str, Any], list[tuple[int, str]]]:
+    """Top-level ``name = <literal>`` assignments of ``names`` in a ``conf.py`` text."""
     found: dict[str, Any] = {}
     notes: list[tuple[int, str]] = []
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
         return found, [(error.lineno or 1, f"conf.py is not valid Python: {error.msg}")]
-    names = {f"kb_{item.name}" for item in fields(KbConfig)}
     for statement in tree.body:
         if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
             continue
@@ -59,7 +77,11 @@ def read_project_settings(conf: Path) -> ProjectSettings:
     for name, reason, default in problems(lambda key: merged[key]):
         notes.append((0, f"{name} = {merged[name]!r} {reason}; using {default!r}"))
         merged[name] = default
-    return ProjectSettings(KbConfig.from_values(lambda key: merged[key]), notes)
+    # Values Sphinx itself reads: a value it would refuse is its to report.
+    sphinx, _ = literal_values(source, set(SPHINX_DEFAULTS))
+    return ProjectSettings(
+        KbConfig.from_values(lambda key: merged[key]), notes, {**SPHINX_DEFAULTS, **sphinx}
+    )
 
 
 def find_project_conf(start: Path) -> Path | None:

@@ -34,16 +34,22 @@ from kb.cjk import CjkStrongTransform
 from kb.config import kb_config
 from kb.domain import domain_of
 from kb.entrymeta import entry_meta
-from kb.frontmatter import Problem, RawFrontMatter, article_meta, read_front_matter, reading_minutes
+from kb.frontmatter import (
+    Problem,
+    RawFrontMatter,
+    article_meta,
+    read_front_matter,
+    reading_minutes,
+    undecodable,
+)
 from kb.glossarytable import Declared, GlossaryTable
 from kb.linking import link_mentions, role_kinds
 from kb.liquid import disarm_front_matter
 from kb.names import slugify
 from kb.nodes import kb_dynamic
-from kb.records import Article, Entry
+from kb.records import Entry
 from kb.settings import AUTOLINK_MODES, KbConfig
 from kb.targets import entry_kind, is_article
-from kb.values import scalar_text
 
 logger = logging.getLogger(__name__)
 
@@ -106,24 +112,12 @@ def report_undecodable(app: Sphinx, docname: str, text: str) -> None:
     """
     if "\ufffd" not in text:
         return
-    encoding = app.config.source_encoding
     try:
-        data = app.env.doc2path(docname).read_bytes()
-        data.decode(encoding)
+        problem = undecodable(app.env.doc2path(docname).read_bytes(), app.config.source_encoding)
     except (OSError, LookupError):
         return  # reading the document reports it
-    except UnicodeDecodeError as error:
-        label = "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
-        logger.warning(
-            "not %s text (byte 0x%02x): read with \ufffd in place of each bad byte; "
-            "save the file as %s",
-            label,
-            data[error.start],
-            label,
-            type="kb",
-            subtype="encoding",
-            location=(docname, data.count(b"\n", 0, error.start) + 1),
-        )
+    if problem is not None:
+        report([problem], docname)
 
 
 # --- front matter -----------------------------------------------------------------
@@ -293,22 +287,13 @@ class ArticleTransform(SphinxTransform):
             section.astext(), config.reading_chars_per_minute
         )
         section_title = section.next_node(nodes.title)
-        tags = list(meta.tags)
-        tags += [t for t in domain.directive_tags(docname) if t not in tags]
         # A missing or unreadable date stays None: the article is built and
         # warned about (above), and left out of date-ordered lists and feeds.
-        article = Article(
-            docname=docname,
-            title=meta.title or (section_title.astext() if section_title else docname),
-            date=meta.date,
-            updated=meta.updated,
-            authors=tuple(meta.authors),
-            categories=tuple(meta.categories),
-            tags=tuple(tags),
-            excerpt=meta.excerpt,
-            reading_time=reading_time,
-            draft=meta.draft,
-            extra=tuple((key, scalar_text(value) or "") for key, value in meta.extra.items()),
+        article = meta.record(
+            docname,
+            section_title.astext() if section_title else docname,
+            reading_time,
+            domain.directive_tags(docname),
         )
         domain.add_article(article)
         self.env.temp_data[AUTOLINK_KEY] = meta.autolink
@@ -436,8 +421,8 @@ class EntryTransform(SphinxTransform):
         self.env.metadata[docname]["orphan"] = True
         table = glossary_table(self.env)
         if meta.name:
-            self._report_conflicts(table, docname, meta.line)
-            self._report_unknown_related(table, meta.related, meta.line("related"))
+            report(table.conflict_problems(docname, meta.line), docname)
+            report(table.unknown_related(meta.related, meta.line("related")), docname)
         anchor = entry_anchor(meta.name) if meta.name else "kb-entry"
         if has_title(self.document):
             section = first_section(self.document)
@@ -468,42 +453,6 @@ class EntryTransform(SphinxTransform):
             # The entry's neighbourhood on the relationship map and its timeline.
             section += placeholder(self.env, "entry-pictures")
         section += placeholder(self.env, "entry-backlinks")
-
-    def _report_conflicts(
-        self, table: GlossaryTable, docname: str, line_of: Callable[[str], int]
-    ) -> None:
-        names = {d.docname: d.name for d in table.declared}
-        for conflict in table.conflicts.get(docname, []):
-            as_name = conflict.owner_key == "name"
-            logger.warning(
-                "glossary %s %r is already used by %s (%s) as its %s, which keeps it: %s; "
-                "ignored here",
-                "name" if conflict.key == "name" else "alias",
-                conflict.text,
-                conflict.owner,
-                names.get(conflict.owner, ""),
-                "name" if as_name else "alias",
-                "an entry's own name always wins over an alias"
-                if as_name and conflict.key != "name"
-                else "that file sorts first",
-                type="kb",
-                subtype="glossary",
-                location=(docname, line_of(conflict.key)),
-            )
-
-    def _report_unknown_related(
-        self, table: GlossaryTable, related: Sequence[str], line: int
-    ) -> None:
-        for name in related:
-            if table.find(name) is None:
-                logger.warning(
-                    "unknown glossary name %r: no partner or technology entry has this name "
-                    "or alias; `kb glossary suggest` lists names that need an entry",
-                    name,
-                    type="kb",
-                    subtype="unknown_entry",
-                    location=(self.env.docname, line),
-                )
 
     def _index_node(
         self, name: str, aliases: Sequence[str], anchor: str, line: int

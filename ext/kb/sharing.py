@@ -45,6 +45,7 @@ from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
 from kb import cards
+from kb.claims import refusal_message
 from kb.config import kb_config
 from kb.domain import KbDomain, domain_of, renders_extra_pages, shows_kb, writes_website
 from kb.frontmatter import read_front_matter
@@ -297,15 +298,7 @@ def reserve_sphinx_outputs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _refused(what: str, url: str, refusal: Refused, location: Any) -> None:
-    _warn(
-        "%s %s: not written at %s: %s",
-        what,
-        shown(url),
-        shown(refusal.relative),
-        refusal.reason,
-        subtype="redirect",
-        location=location,
-    )
+    _warn("%s", refusal_message(what, url, refusal), subtype="redirect", location=location)
 
 
 def write_redirects(app: Sphinx, outputs: Outputs) -> None:

@@ -59,6 +59,15 @@ class Collision:
     slugs: tuple[str, ...]
     docname: str
 
+    @property
+    def message(self) -> str:
+        """The ``kb.slug_collision`` warning, reported at :attr:`docname`."""
+        pairs = ", ".join(
+            f"{name!r} → {slug!r}" for name, slug in zip(self.names, self.slugs, strict=True)
+        )
+        names = " / ".join(repr(name) for name in self.names)
+        return f"{self.kind} names {names} share one slug; each gets its own page: {pairs}"
+
 
 def _names_of(article: Article, kind: str, extra_tags: Sequence[str]) -> tuple[str, ...]:
     if kind == "tag":

@@ -370,15 +370,9 @@ def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
     domain: KbDomain = domain_of(env)
     taxonomy = domain.taxonomy
     for collision in taxonomy.collisions:
-        pairs = ", ".join(
-            f"{name!r} → {slug!r}"
-            for name, slug in zip(collision.names, collision.slugs, strict=True)
-        )
         logger.warning(
-            "%s names %s share one slug; each gets its own page: %s",
-            collision.kind,
-            " / ".join(repr(name) for name in collision.names),
-            pairs,
+            "%s",
+            collision.message,
             type="kb",
             subtype="slug_collision",
             location=collision.docname,

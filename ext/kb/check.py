@@ -280,15 +280,19 @@ class _Checker:
             SEARCH_FOLDER, f"it is inside the search index folder {SEARCH_FOLDER}"
         )
         docnames = {doc.docname for doc in published}
+        # Each glossary kind with entries has its overview (a hand-written one wins).
         pages = set(taxonomy.pages) | {
-            glossary_overview_pagename(self.config, kind) for kind in self.config.glossary_kinds
+            glossary_overview_pagename(self.config, kind)
+            for kind in {declared.kind for declared in self.declared}
         }
         _claim_all(claims, (f"{page}.html" for page in sorted(pages - docnames)), "pages")
-        feeds = [feed_path(self.config)]
+        # Feeds, sitemap.xml and robots.txt are written for a site with articles.
+        articles = bool(taxonomy.months)
+        feeds = [feed_path(self.config)] if articles else []
         for kind in ("tag", "category"):
             feeds += [feed_path(self.config, term) for term in taxonomy.sorted_terms(kind)]
         _claim_all(claims, feeds, "feeds")
-        if self.config.sitemap:
+        if self.config.sitemap and articles:
             _claim_all(claims, ["sitemap.xml", "robots.txt"], "crawlers")
         if self.config.feed_alias.strip().lstrip("/"):
             _claim_all(claims, [self.config.feed_alias.strip().lstrip("/")], "feed-alias")

@@ -136,3 +136,124 @@ def test_kbs_assets_are_on_kbs_pages_only_with_their_checksum(tmp_path):
     )
     build(src)
     assert {page: assets(page) for page in clean} == clean
+
+
+# --- neighbours --------------------------------------------------------------------------
+
+NEIGHBOUR_CONF = """
+extensions = ["myst_parser", "kb", "sphinxext.opengraph", "sphinx_sitemap"]
+project = "Neighbours"
+language = "en"
+html_theme = "alabaster"
+html_baseurl = "https://example.org/"
+exclude_patterns = ["_build"]
+"""
+
+
+def _head_tags(page: Path) -> list[str]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [
+        meta.get("property") or meta.get("name")
+        for meta in soup.head.select("meta[property], meta[name]")
+    ]
+
+
+def test_opengraph_and_sitemap_write_their_own_and_kb_hands_them_its_values(tmp_path):
+    files = {
+        **PLAIN_FILES,
+        "articles/2025/11/a.md": article(title="An article", excerpt="The excerpt.", tags=["AI"]),
+    }
+    result = build(_project(tmp_path, files, NEIGHBOUR_CONF))
+    assert result.warnings.strip() == ""
+    out = result.outdir
+    for page in ("articles/2025/11/a.html", "guide.html", "tags/ai.html"):
+        tags = _head_tags(out / page)
+        doubled = sorted({tag for tag in tags if tags.count(tag) > 1 and tag != "viewport"})
+        assert doubled == [], (page, doubled)
+    soup = BeautifulSoup(
+        (out / "articles/2025/11/a.html").read_text(encoding="utf-8"), "html.parser"
+    )
+
+    def og(name: str) -> str:
+        return soup.head.select_one(f'meta[property="{name}"]')["content"]
+
+    assert og("og:type") == "article"
+    assert og("og:description") == "The excerpt."
+    assert og("og:image").endswith("_kb/cards/articles/2025/11/a.png")
+    # sphinx-sitemap's sitemap lists kb's pages too; kb's robots.txt points at it.
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "tags/ai.html" in sitemap and "<lastmod>" not in sitemap
+    assert "Sitemap: https://example.org/sitemap.xml" in (out / "robots.txt").read_text()
+    assert "sphinxext-opengraph writes the og: tags" in result.status
+
+
+def test_ablog_and_kb_side_by_side(tmp_path):
+    conf = (
+        NEIGHBOUR_CONF.replace('"kb",', '"ablog", "kb",')
+        + 'blog_baseurl = "https://example.org/"\n'
+    )
+    files = {
+        "index.md": "# Home\n\n```{toctree}\nposts/first\n```\n\n```{postlist}\n```\n",
+        "posts/first.md": "---\nblogpost: true\ndate: Nov 1, 2025\ntags: news\n---\n# First post\n\nHello.\n",
+        "articles/2025/11/a.md": article(title="An article", tags=["AI"]),
+    }
+    result = build(_project(tmp_path, files, conf))
+    assert result.warnings.strip() == ""
+    out = result.outdir
+    assert (out / "blog" / "tag" / "news.html").is_file() and (out / "tags" / "ai.html").is_file()
+    assert (out / "blog" / "atom.xml").is_file() and (out / "feeds" / "atom.xml").is_file()
+    for page in ("posts/first.html", "articles/2025/11/a.html"):
+        tags = _head_tags(out / page)
+        assert sorted({t for t in tags if tags.count(t) > 1 and t != "viewport"}) == [], page
+
+
+SPHINX_TAGS_CONF = """
+extensions = ["myst_parser", "sphinx_tags", "kb"]
+project = "Tagged"
+language = "en"
+html_theme = "alabaster"
+exclude_patterns = ["_build"]
+tags_create_tags = True
+tags_extension = ["md"]
+tags_overview_title = "Every tag there is"
+tags_page_title = "Topic"
+tags_page_header = "Pages with this tag"
+tags_index_head = "The tags"
+"""
+
+SPHINX_TAGS_FILES = {
+    "index.md": (
+        "# Home\n\nSee {ref}`tagoverview` and {ref}`sphx_tag_web-dev`.\n\n"
+        "```{toctree}\nfirst\nsecond\nAll tags <_tags/tagsindex>\n```\n"
+    ),
+    "first.md": "# First\n\n```{tags} Python, Web Dev\n```\n\nText.\n",
+    "second.md": "# Second\n\n```{tags} python\n```\n\nText.\n",
+}
+
+
+def test_a_sphinx_tags_site_moves_over_with_its_urls_label_and_titles(tmp_path):
+    src = _project(tmp_path, SPHINX_TAGS_FILES, SPHINX_TAGS_CONF)
+    result = build(src)
+    assert result.warnings.strip() == ""
+    out = result.outdir
+    assert not (src / "_tags").exists()  # nothing written into the source folder
+    overview = BeautifulSoup((out / "tags/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert overview.title.get_text().startswith("Every tag there is")
+    assert overview.select_one(".kb-list-header").get_text() == "The tags"
+    python = BeautifulSoup((out / "tags/python.html").read_text(encoding="utf-8"), "html.parser")
+    assert python.h1.get_text() == "Topic: Python"
+    assert python.select_one(".kb-list-header").get_text() == "Pages with this tag"
+    # Old URLs lead to kb's pages.
+    for old, new in (
+        ("_tags/tagsindex.html", "../tags/index.html"),
+        ("_tags/python.html", "../tags/python.html"),
+        ("_tags/web-dev.html", "../tags/web-dev.html"),
+    ):
+        page = BeautifulSoup((out / old).read_text(encoding="utf-8"), "html.parser")
+        assert page.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url={new}", old
+    # The label and the toctree entry still work, in the navigation too.
+    index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a.get_text(): a["href"] for a in index.select("a[href]")}
+    assert links["Every tag there is"] == "tags/index.html"
+    assert links["Topic: Web Dev"] == "tags/web-dev.html"
+    assert links["All tags"] == "tags/index.html"

@@ -24,19 +24,21 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.domains.std import StandardDomain
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 # A private helper of sphinx-tags: its clean-up of display names, so tags read
 # exactly as under sphinx-tags; pyproject.toml pins sphinx-tags below 0.5 for it.
-from sphinx_tags import _normalize_display_tag
+from sphinx_tags import _normalize_display_tag, _normalize_tag
 
 from kb.config import kb_config
 from kb.domain import PAGE_REFTYPE, domain_of
+from kb.i18n import wording_of
 from kb.nodes import kb_dynamic
 from kb.records import Article
-from kb.targets import is_article
+from kb.targets import TagTitles, is_article, overview_pagename, overview_title
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +148,47 @@ def _disable_source_tree_pages(app: Sphinx, config: Config) -> None:
     if getattr(config, "tags_create_tags", False):
         logger.info(
             "kb: tags_create_tags is ignored; tag pages are built by kb and nothing is "
-            "written into the source folder"
+            "written into the source folder; the old pages under %s/ redirect to kb's",
+            config.tags_output_dir,
         )
         config.tags_create_tags = False
+        # The site's old tag URLs are kept as redirects (kb.sharing).
+        config.kb_sphinx_tags_redirects = True
+
+
+#: sphinx-tags' own defaults: a title equal to one of them was not set by the project.
+SPHINX_TAGS_DEFAULTS = {
+    "tags_overview_title": "Tags overview",
+    "tags_page_title": "My tags",
+    "tags_page_header": "With this tag",
+    "tags_index_head": "Tags",
+}
+
+
+def tag_titles(config: Config) -> TagTitles:
+    """The titles a sphinx-tags project set itself ("" for those left at sphinx-tags'
+    English defaults, which kb's own wording replaces in the build's language)."""
+
+    def chosen(name: str) -> str:
+        value = str(getattr(config, name, "") or "")
+        return "" if value == SPHINX_TAGS_DEFAULTS[name] else value
+
+    return TagTitles(
+        overview=chosen("tags_overview_title"),
+        page=chosen("tags_page_title"),
+        page_header=chosen("tags_page_header"),
+        index_head=chosen("tags_index_head"),
+    )
+
+
+def sphinx_tags_overview(config: Config) -> str:
+    """The page name of sphinx-tags' overview (``_tags/tagsindex``)."""
+    return f"{str(config.tags_output_dir).strip('/')}/tagsindex"
+
+
+def sphinx_tags_page(config: Config, name: str) -> str:
+    """The page name sphinx-tags gave a tag (``_tags/my-tag``)."""
+    return f"{str(config.tags_output_dir).strip('/')}/{_normalize_tag(name, dashes=True)}"
 
 
 def note_tagged_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -187,7 +227,28 @@ def add_entry_roles(app: Sphinx, config: Config) -> None:
         app.add_role(role, EntryRole(kind), override=True)
 
 
+def offer_sphinx_tags_overview(app: Sphinx) -> None:
+    """A sphinx-tags site lists ``_tags/tagsindex`` in a toctree ("All tags"); that
+    page is kb's tag overview now, which is no document. Sphinx lets a toctree
+    name a page that is no document only for its own generated pages (genindex,
+    search), through the standard domain's table of them: kb's overview is
+    entered there for this build, so the entry stays in the navigation and
+    leads to it. (A private table, like ``_note_term``: pinned below Sphinx 10.)"""
+    config = app.config
+    if not config.kb_sphinx_tags_redirects:
+        return
+    title = tag_titles(config).overview or overview_title(wording_of(app), "tag")
+    overview = overview_pagename(kb_config(app), "tag")
+    StandardDomain._virtual_doc_names[sphinx_tags_overview(config)] = (overview, title)
+
+
+def withdraw_sphinx_tags_overview(app: Sphinx, exception: Exception | None) -> None:
+    StandardDomain._virtual_doc_names.pop(sphinx_tags_overview(app.config), None)
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", offer_sphinx_tags_overview)
+    app.connect("build-finished", withdraw_sphinx_tags_overview)
     app.setup_extension("sphinx_tags")
     app.add_directive("tags", TagsDirective, override=True)
     app.add_directive("kb-latest", LatestDirective)

@@ -400,6 +400,11 @@ class KbDomain(Domain):
             yield (entry.name, entry.name, "entry", entry.docname, entry.anchor, 1)
 
 
+#: Neighbours kb defers to when a project loads them: sphinxext-opengraph writes
+#: the og: tags (kb hands it each article's values), sphinx-sitemap the sitemap.
+OPENGRAPH = "sphinxext.opengraph"
+SITEMAP = "sphinx_sitemap"
+
 #: The sidebar template of kb's navigation.
 SIDEBAR = "kb/sidebar-nav.html"
 

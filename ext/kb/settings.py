@@ -135,6 +135,9 @@ class KbConfig:
     sitemap: bool = setting(True, "")
     #: Site name in cards and ``og:site_name``; ``project`` when empty.
     site_name: str = setting("", "html")
+    #: Redirect sphinx-tags' old tag pages (``tags_output_dir``/x.html, ``tagsindex``)
+    #: to kb's; turned on for a project that had ``tags_create_tags = True``.
+    sphinx_tags_redirects: bool = setting(False, "")
     #: Pictures: the relationship map on the glossary overviews and each entry page,
     #: and the articles-per-month chart on entry, tag and category pages.
     graphs: bool = setting(True, "html")

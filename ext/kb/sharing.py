@@ -47,7 +47,16 @@ from sphinx.util.osutil import relative_uri
 from kb import cards
 from kb.claims import refusal_message
 from kb.config import kb_config
-from kb.domain import KbDomain, domain_of, renders_extra_pages, shows_kb, writes_website
+from kb.directives import sphinx_tags_overview, sphinx_tags_page
+from kb.domain import (
+    OPENGRAPH,
+    SITEMAP,
+    KbDomain,
+    domain_of,
+    renders_extra_pages,
+    shows_kb,
+    writes_website,
+)
 from kb.frontmatter import read_front_matter
 from kb.i18n import wording_of
 from kb.outputs import MANIFEST, SPHINX, Outputs, Owner, Refused
@@ -55,8 +64,15 @@ from kb.permalinks import read_redirects, redirect_files
 from kb.records import Article
 from kb.render import Templates, templates_of
 from kb.search.store import FOLDER as SEARCH_FOLDER
-from kb.targets import entry_kind, feed_path, feed_title, has_feed
-from kb.values import shown
+from kb.targets import (
+    entry_kind,
+    feed_path,
+    feed_title,
+    has_feed,
+    overview_pagename,
+    overview_title,
+)
+from kb.values import clip_excerpt, shown
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +175,44 @@ def card_path(docname: str) -> str:
     return f"{CARDS_PATH}/{docname}.png"
 
 
+def hand_to_opengraph(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """With sphinxext-opengraph, an article's Open Graph values go to it as page
+    fields (its way to override a page's tags), so each og: tag is written once:
+    type ``article``, the excerpt as description, the social card as image.
+    Runs before sphinxext-opengraph's handler (500)."""
+    if OPENGRAPH not in app.extensions or not writes_website(app.builder):
+        return
+    article = domain_of(app.env).articles.get(pagename)
+    if article is None or not article.is_article:
+        return
+    fields = dict(context.get("meta") or {})  # a copy: the page's metadata stays as read
+    fields.setdefault("og:type", "article")
+    excerpt = clip_excerpt(article.excerpt)
+    if excerpt:
+        fields.setdefault("og:description", excerpt)
+    if _base_url(app) and app.config.kb_cards and not article.draft:
+        fields.setdefault("og:image", _absolute(app, card_path(pagename)))
+        fields.setdefault("og:image:alt", article.title)
+    context["meta"] = fields
+
+
+def say_who_does_what(app: Sphinx) -> None:
+    """Once per build: which neighbour writes what kb would otherwise write."""
+    if OPENGRAPH in app.extensions:
+        logger.info(
+            "kb: sphinxext-opengraph writes the og: tags; kb hands it each article's type, "
+            "excerpt and social card (remove it from extensions for kb's own tags)"
+        )
+    if SITEMAP in app.extensions:
+        logger.info(
+            "kb: sphinx-sitemap writes %s; kb's robots.txt points at it "
+            "(remove it from extensions for kb's sitemap with lastmod from front matter)",
+            app.config.sitemap_filename,
+        )
+
+
 def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -208,7 +262,9 @@ def on_page_context(
             if url:
                 term["url"] = url
             values["json_ld"] = term
-    meta = _templates(app).render("kb/share-meta.html", **values)
+    meta = _templates(app).render(
+        "kb/share-meta.html", **values, opengraph=OPENGRAPH in app.extensions
+    )
     context["metatags"] = context.get("metatags", "") + "\n" + meta
 
 
@@ -334,6 +390,51 @@ def write_redirects(app: Sphinx, outputs: Outputs) -> None:
                     outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
                 except Refused as refusal:
                     _refused("redirect_from", url, refusal, location)
+
+
+def write_sphinx_tags_redirects(app: Sphinx, outputs: Outputs) -> None:
+    """A site that moved from sphinx-tags keeps its tag URLs: each old tag page
+    (``_tags/<name>.html``) and the old overview (``_tags/tagsindex.html``)
+    lead to kb's page."""
+    if not app.config.kb_sphinx_tags_redirects:
+        return
+    domain = domain_of(app.env)
+    taxonomy = domain.taxonomy
+    config = kb_config(app)
+    words = wording_of(app)
+    builder = cast("StandaloneHTMLBuilder", app.builder)  # writes_website checked it
+    moves: dict[str, tuple[str, str]] = {}
+    if overview_pagename(config, "tag") in taxonomy.pages:
+        moves[sphinx_tags_overview(app.config)] = (
+            overview_pagename(config, "tag"),
+            overview_title(words, "tag"),
+        )
+    spellings = sorted(
+        {
+            *(tag for tags in domain.data["directive_tags"].values() for tag in tags),
+            *(tag for article in domain.listed_articles() for tag in article.tags),
+        }
+    )
+    for spelling in spellings:
+        term = taxonomy.term("tag", spelling)
+        if term is not None:
+            moves.setdefault(sphinx_tags_page(app.config, spelling), (term.pagename, term.name))
+    owner = Owner(REDIRECTS, "an old sphinx-tags page redirects from it")
+    for old, (pagename, title) in sorted(moves.items()):
+        relative = outputs.relative(builder.get_output_path(old))
+        target_uri = builder.get_target_uri(pagename)
+        target = quote(relative_uri(relative, target_uri), safe=_URL_SAFE)
+        html = _templates(app).render(
+            "kb/redirect.html",
+            title=title,
+            target=target,
+            canonical=_absolute(app, target_uri) if _base_url(app) else target,
+            language=app.config.language or "ja",
+        )
+        try:
+            outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
+        except Refused as refusal:
+            _refused("tags_output_dir", old, refusal, None)
 
 
 #: Characters a missing-glyph warning names before it counts the rest.
@@ -469,7 +570,12 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
     if not app.config.kb_sitemap:
         return
     lines = ["User-agent: *", "Allow: /"]
-    if _base_url(app):
+    if SITEMAP in app.extensions:
+        # sphinx-sitemap writes the sitemap (at build-finished, as kb): kb leaves
+        # its path alone and points crawlers at it.
+        if _base_url(app):
+            lines.append(f"Sitemap: {_absolute(app, app.config.sitemap_filename)}")
+    elif _base_url(app):
         try:
             outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
             lines.append(f"Sitemap: {_absolute(app, 'sitemap.xml')}")
@@ -524,6 +630,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     if drawn:
         logger.info("kb: %d social cards drawn in %.2f s", drawn, seconds)
     write_redirects(app, outputs)
+    write_sphinx_tags_redirects(app, outputs)
 
 
 def setup(app: Sphinx) -> None:
@@ -531,6 +638,8 @@ def setup(app: Sphinx) -> None:
     # Before reading.py's handler turns keys MyST must not see into comments.
     app.connect("source-read", collect_redirects, priority=400)
     app.connect("html-page-context", on_page_context, priority=600)
+    app.connect("html-page-context", hand_to_opengraph, priority=450)
+    app.connect("builder-inited", say_who_does_what)
     # After the feeds (500) so the alias copies this build's feed; before the
     # manifest is saved (900).
     app.connect("build-finished", finish, priority=700)

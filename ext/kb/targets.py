@@ -11,6 +11,7 @@ are written here too, once, in the words of the build's language
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from kb.records import Article
 from kb.settings import KbConfig
@@ -116,6 +117,17 @@ def feed_path(config: KbConfig, term: Term | None = None) -> str:
     if term is None:
         return f"{config.feeds_path}/atom.xml"
     return f"{config.feeds_path}/{SECTIONS[term.kind]}/{term.slug}.xml"
+
+
+@dataclass(frozen=True)
+class TagTitles:
+    """The titles a sphinx-tags project set (``tags_overview_title``,
+    ``tags_page_title``, ``tags_page_header``, ``tags_index_head``); "" keeps kb's."""
+
+    overview: str = ""
+    page: str = ""
+    page_header: str = ""
+    index_head: str = ""
 
 
 def has_feed(articles: Iterable[Article]) -> bool:

@@ -37,6 +37,7 @@ from kb.records import Article
 from kb.render import Linker, Templates
 from kb.settings import KbConfig
 from kb.targets import (
+    TagTitles,
     feed_path,
     file_target,
     glossary_overview_pagename,
@@ -192,6 +193,7 @@ def generated_pages(
     found_docs: Iterable[str],
     words: Wording,
     with_feeds: bool = True,
+    tag_titles: TagTitles | None = None,
 ) -> list[Page]:
     """Every page kb generates, from the domain's records, titled in ``words``;
     ``with_feeds`` when the build writes Atom feeds (a website with
@@ -225,7 +227,30 @@ def generated_pages(
             )
         )
     pages.extend(glossary_pages(domain, config, set(found_docs), words))
+    if tag_titles is not None:
+        _use_tag_titles(pages, tag_titles, words)
     return pages
+
+
+def _use_tag_titles(pages: list[Page], titles: TagTitles, words: Wording) -> None:
+    """A sphinx-tags project keeps its words: the overview's title and list heading,
+    each tag page's title prefix and list heading."""
+    for page in pages:
+        if page.context.get("kind") == "tag" and page.template == "kb/overview.html":
+            page.title = titles.overview or page.title
+            page.context["list_header"] = titles.index_head
+        term = page.context.get("term")
+        if isinstance(term, Term) and term.kind == "tag":
+            if titles.page:
+                title = f"{titles.page}: {term.name}"
+                number = page.context["page_number"]
+                if number > 1:
+                    title = words.gettext("%(title)s (page %(number)d)") % {
+                        "title": title,
+                        "number": number,
+                    }
+                page.title = title
+            page.context["list_header"] = titles.page_header
 
 
 def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) -> Page:
@@ -234,6 +259,7 @@ def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) ->
         "kind_title": kind_title(words, kind),
         "terms": terms,
         "words": cloud_words(terms) if kind == "tag" else [],
+        "list_header": "",
     }
     return Page(
         overview_pagename(config, kind),
@@ -266,6 +292,7 @@ def _term_page(
         "page_number": number,
         "current": number,
         "pages": [(n, term.page(n)) for n in range(1, total + 1)],
+        "list_header": "",
         "feed": feed,
     }
     inputs: tuple[Any, ...] = (

@@ -38,7 +38,9 @@ from sphinx.util import logging
 
 from kb.book import book_chapter_of, placeholder_nodes
 from kb.config import kb_config
+from kb.directives import sphinx_tags_page, tag_titles
 from kb.domain import (
+    OPENGRAPH,
     KbDomain,
     assembles_book,
     domain_of,
@@ -182,7 +184,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     templates = templates_of(app)
     # Feeds are written for a website with a base URL (kb.feeds); no link to one otherwise.
     with_feeds = writes_website(builder) and bool(app.config.html_baseurl)
-    pages = generated_pages(domain, config, app.env.found_docs, templates.words, with_feeds)
+    pages = generated_pages(
+        domain, config, app.env.found_docs, templates.words, with_feeds, tag_titles(app.config)
+    )
     if isinstance(builder, EpubBuilder):
         read_in_order(app, pages)
     for page in pages:
@@ -323,8 +327,22 @@ def on_page_context(
     page_url = base.rstrip("/") + "/" + app.builder.get_target_uri(pagename) if base else ""
     head = article_head(domain, pagename, page_url)
     if head is not None:
-        meta = templates_of(app).render("kb/head-meta.html", **head)
+        meta = templates_of(app).render(
+            "kb/head-meta.html", **head, opengraph=OPENGRAPH in app.extensions
+        )
         context["metatags"] = context.get("metatags", "") + "\n" + meta
+
+
+def sphinx_tags_label(app: Sphinx, domain: KbDomain, label: str) -> str:
+    """sphinx-tags' labels as kb's: ``tagoverview`` is the tag overview,
+    ``sphx_tag_<name>`` a tag's page (when no document of the project has them)."""
+    if label == "tagoverview":
+        return "kb-tags"
+    if label.startswith("sphx_tag_"):
+        for term in domain.taxonomy.terms.get("tag", {}).values():
+            if sphinx_tags_page(app.config, term.name).rpartition("/")[2] == label[9:]:
+                return f"kb-tag-{term.slug}"
+    return label
 
 
 def on_missing_reference(
@@ -336,10 +354,20 @@ def on_missing_reference(
     config = kb_config(env)
     domain = domain_of(env)
     kinds = generated_glossary_kinds(domain, config, env.found_docs)
-    found = label_target(config, domain.taxonomy, kinds, node["reftarget"], wording_of(app))
+    label = sphinx_tags_label(app, domain, node["reftarget"])
+    found = label_target(config, domain.taxonomy, kinds, label, wording_of(app))
     if found is None:
         return None
     pagename, title = found
+    titles = tag_titles(app.config)
+    if label == "kb-tags" and titles.overview:
+        title = titles.overview
+    elif label.startswith("kb-tag-") and titles.page:
+        term = next(
+            (t for t in domain.taxonomy.terms.get("tag", {}).values() if t.pagename == pagename),
+            None,
+        )
+        title = f"{titles.page}: {term.name}" if term is not None else title
     text = contnode if node.get("refexplicit") else nodes.inline(title, title, classes=contnode.get("classes", []))
     builder = app.builder
     if renders_extra_pages(builder):
@@ -434,7 +462,8 @@ def setup(app: Sphinx) -> None:
     app.connect("env-updated", report_taxonomy)
     app.connect("doctree-resolved", fill_placeholders, priority=400)
     app.connect("html-collect-pages", collect_pages)
-    app.connect("html-page-context", on_page_context)
+    # Before sphinxext-opengraph (500), which writes a description only where none is.
+    app.connect("html-page-context", on_page_context, priority=450)
     app.connect("missing-reference", on_missing_reference)
     app.connect("write-started", copy_static)
     app.connect("build-finished", finish_outputs, priority=900)

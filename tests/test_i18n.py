@@ -10,6 +10,7 @@ holds came from kb, Furo or Sphinx.
 from __future__ import annotations
 
 import gettext
+import json
 import os
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from bs4 import BeautifulSoup
 
 from kb import cards
 from kbtesting import REPO, Build, article, build, write_project
+from test_search_browser import SEARCH_TIMEOUT_MS, chromium, require_chromium
 
 LOCALE = REPO / "ext" / "kb" / "locale"
 LANGUAGES = ("ja", "en")
@@ -398,3 +400,99 @@ def test_docs_in_english_show_no_japanese_interface_text(tmp_path: Path) -> None
     seen = set().union(*japanese.values())
     for text in ("件の記事", "この項目が登場する記事", "ナビゲーション", "表で見る"):
         assert any(text in run for run in seen), text
+
+
+# --- the search's texts ------------------------------------------------------------------------
+
+# kb-search.js's texts as kb wrote them into the script before its catalogs (Japanese).
+SEARCH_TEXTS = {
+    "ja": {
+        "language": "ja",
+        "found": {"other": "検索が完了し、%(num)d ページ見つかりました。"},
+        "none": "一致するページは見つかりませんでした。言葉を短くするか、別の表記（カタカナ・英字）でお試しください。",
+        "counting": "件数を確認しています…",
+        "results": "検索結果",
+        "more": "さらに表示",
+        "all": "すべての結果を見る",
+        "allCount": {"other": "すべての結果を見る（%(num)d ページ）"},
+        "empty": "見つかりませんでした",
+        "failed": "検索索引を読み込めませんでした。",
+    },
+    "en": {
+        "language": "en",
+        "found": {
+            "one": "Search finished, found %(num)d page matching the search query.",
+            "other": "Search finished, found %(num)d pages matching the search query.",
+        },
+        "none": "No page matches. Try a shorter word, or another spelling (katakana, Latin letters).",
+        "counting": "Counting…",
+        "results": "Search Results",
+        "more": "More results",
+        "all": "See all results",
+        "allCount": {"one": "See the %(num)d result", "other": "See all %(num)d results"},
+        "empty": "No results",
+        "failed": "The search index could not be loaded.",
+    },
+}
+
+
+def test_every_page_hands_the_search_its_texts_in_the_language(built: Site) -> None:
+    language, result, _ = built
+    for pagename in ("index", "search", "articles/2025/01/first", "tags/ai"):
+        (script,) = result.html(pagename).select("script#kb-search-texts")
+        assert script["type"] == "application/json"
+        assert json.loads(script.string) == SEARCH_TEXTS[language], pagename
+
+
+def test_the_scripts_hold_no_japanese_text() -> None:
+    """Only the tokenizer's particles (data it cuts queries at, never shown) are Japanese."""
+    found = []
+    for name in ("kb.js", "kb-search.js"):
+        for number, line in enumerate(
+            (REPO / "ext" / "kb" / "static" / name).read_text(encoding="utf-8").splitlines(), 1
+        ):
+            code = line.strip()
+            if code.startswith(("//", "/*", "*")) or code.startswith("const PARTICLES = ["):
+                continue
+            code = re.split(r"\s//\s", code)[0]
+            found += [(name, number, run) for run in CJK.findall(code)]
+    assert found == []
+
+
+@pytest.mark.browser
+def test_the_search_answers_in_the_language(sites: Callable[[str], Site]) -> None:
+    require_chromium()
+    expected = {
+        "ja": (
+            r"検索が完了し、(\d+) ページ見つかりました。",
+            "検索が完了し、1 ページ見つかりました。",
+            ["2025年2月3日", "2025年1月10日", "2024年12月20日"],
+        ),
+        "en": (
+            r"Search finished, found (\d+) pages matching the search query\.",
+            "Search finished, found 1 page matching the search query.",
+            ["February 3, 2025", "January 10, 2025", "December 20, 2024"],
+        ),
+    }
+    with chromium() as browser:
+        for language, (many, one, days) in expected.items():
+            _, result, _ = sites(language)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+
+            def ask(query: str, page: object = page, result: Build = result) -> str:
+                page.goto((result.outdir / "search.html").as_uri() + f"?q={query}")  # type: ignore[attr-defined]
+                page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)  # type: ignore[attr-defined]
+                return str(page.inner_text("#search-results p.search-summary"))  # type: ignore[attr-defined]
+
+            summary = ask("Nvidia")
+            count = re.fullmatch(many, summary)
+            assert count, summary
+            items = page.locator("#search-results ul.search > li")
+            assert int(count.group(1)) == items.count() >= 4
+            shown = page.locator(".kb-search-date").all_inner_texts()
+            assert [day for day in shown if day in days] == days, shown
+            assert ask("demand") == one
+            assert ask("zzqqzz") == SEARCH_TEXTS[language]["none"]
+            assert not errors, errors

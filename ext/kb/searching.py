@@ -35,6 +35,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
+from kb import i18n
 from kb.atomicfile import write_atomically
 from kb.domain import domain_of, writes_website
 from kb.search.htmltext import Piece, html_inline_text, html_pieces
@@ -48,6 +49,7 @@ from kb.search.store import (
     update,
     write_full,
 )
+from kb.wording import language_tag, plural_samples
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -58,6 +60,8 @@ logger = logging.getLogger(__name__)
 _STOCK_JAPANESE = "sphinx.search.ja.SearchJapanese"
 _PENDING = "kb_search_pages"
 JS_FILE = "kb-search.js"
+#: The element holding kb-search.js's texts (JSON) in every page.
+TEXTS_ID = "kb-search-texts"
 CSS_FILE = "kb-search.css"
 
 # language_data.js runs right after searchtools.js on the search page; from
@@ -277,7 +281,44 @@ def on_builder_inited(app: Sphinx) -> None:
     if app.builder.indexer_format is js_index:  # type: ignore[attr-defined]
         app.builder.indexer_format = StubIndexFormat(app.config.root_doc)  # type: ignore[attr-defined]
     app.add_js_file(JS_FILE, defer="defer")
+    texts = json.dumps(search_texts(app.config.language or "en"), ensure_ascii=False)
+    # In a <script> element: "</" would end it.
+    app.add_js_file(None, body=texts.replace("<", "\\u003c"), type="application/json", id=TEXTS_ID)
     app.add_css_file(CSS_FILE)
+
+
+def search_texts(language: str) -> dict[str, Any]:
+    """What kb-search.js shows, from the kb catalog of the build's language.
+
+    A text with a number is given once per CLDR plural category of the
+    language (``{"one": …, "other": …}``); the script picks one with
+    ``Intl.PluralRules`` and puts the number in for ``%(num)d``.
+    """
+    samples = plural_samples(language)
+    return {
+        "language": language_tag(language),
+        "found": {
+            category: i18n.ngettext(
+                "Search finished, found %(num)d page matching the search query.",
+                "Search finished, found %(num)d pages matching the search query.",
+                number,
+            )
+            for category, number in samples
+        },
+        "none": i18n._(
+            "No page matches. Try a shorter word, or another spelling (katakana, Latin letters)."
+        ),
+        "counting": i18n._("Counting…"),
+        "results": i18n._("Search Results"),
+        "more": i18n._("More results"),
+        "all": i18n._("See all results"),
+        "allCount": {
+            category: i18n.ngettext("See the %(num)d result", "See all %(num)d results", number)
+            for category, number in samples
+        },
+        "empty": i18n._("No results"),
+        "failed": i18n._("The search index could not be loaded."),
+    }
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -80,6 +80,25 @@ class Wording:
 
 
 @functools.lru_cache(maxsize=16)
+def plural_samples(language: str) -> tuple[tuple[str, int], ...]:
+    """A number of each CLDR plural category of ``language``: ``(("one", 1), ("other", 0))``.
+
+    A script given a text per category picks one with ``Intl.PluralRules``,
+    which follows the same CLDR rules.
+    """
+    rule = locale_of(language).plural_form
+    found: dict[str, int] = {}
+    for number in range(1000):
+        found.setdefault(rule(number), number)
+    return tuple(sorted(found.items()))
+
+
+def language_tag(language: str) -> str:
+    """``language`` as a BCP 47 tag, for a browser's ``Intl`` (``pt_BR`` -> ``pt-BR``)."""
+    return str(locale_of(language)).replace("_", "-")
+
+
+@functools.lru_cache(maxsize=16)
 def locale_of(language: str) -> Locale:
     """babel's locale for Sphinx's ``language``; English when CLDR has none."""
     try:

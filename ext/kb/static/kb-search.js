@@ -496,30 +496,30 @@ if (typeof document !== "undefined") {
 
     const html = document.documentElement;
     const root = html.dataset.content_root || "";
-    const japanese = (html.lang || "").toLowerCase().startsWith("ja");
+    // The texts, in the page's language: written into every page from kb's message
+    // catalog (searching.py), counted ones as a form per plural category.
+    const texts = JSON.parse(document.getElementById("kb-search-texts")?.textContent || "{}");
+    const language = texts.language || undefined;
+    const plurals = new Intl.PluralRules(language);
+    const counted = (forms, count) =>
+      ((forms || {})[plurals.select(count)] || (forms || {}).other || "").replace("%(num)d", String(count));
+    const say = (key) => texts[key] || "";
     const text = {
-      found: (count) =>
-        japanese
-          ? `検索が完了し、${count} ページ見つかりました。`
-          : `Search finished, found ${count} page${count === 1 ? "" : "s"} matching the search query.`,
-      none: () =>
-        japanese
-          ? "一致するページは見つかりませんでした。言葉を短くするか、別の表記（カタカナ・英字）でお試しください。"
-          : "Your search did not match any documents.",
-      counting: () => (japanese ? "件数を確認しています…" : "Counting…"),
-      results: () => (japanese ? "検索結果" : "Search Results"),
-      more: () => (japanese ? "さらに表示" : "More results"),
-      all: (count) =>
-        japanese
-          ? count === null
-            ? "すべての結果を見る"
-            : `すべての結果を見る（${count} ページ）`
-          : count === null
-            ? "All results"
-            : `All ${count} results`,
-      empty: () => (japanese ? "見つかりませんでした" : "No results"),
-      failed: () => (japanese ? "検索索引を読み込めませんでした。" : "The search index could not be loaded."),
+      found: (count) => counted(texts.found, count),
+      none: () => say("none"),
+      counting: () => say("counting"),
+      results: () => say("results"),
+      more: () => say("more"),
+      all: (count) => (count === null ? say("all") : counted(texts.allCount, count)),
+      empty: () => say("empty"),
+      failed: () => say("failed"),
     };
+    const days = new Intl.DateTimeFormat(language, {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      timeZone: "UTC",
+    });
 
     // --- index files, loaded as scripts (works from file:// too) ----------------
     const waiting = new Map();
@@ -654,7 +654,7 @@ if (typeof document !== "undefined") {
     const shownDate = (iso) => {
       if (!iso) return "";
       const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
-      return japanese ? `${year}年${month}月${day}日` : iso.slice(0, 10);
+      return days.format(Date.UTC(year, month - 1, day));
     };
 
     /**

@@ -276,3 +276,29 @@ def test_snippets_show_code_as_code_and_prefer_prose(code_site: Any) -> None:
             page.inner_text("#search-results p.search-summary")
             == "検索が完了し、1 ページ見つかりました。"
         )
+
+
+def test_an_index_of_an_older_format_reads_every_page_again(tmp_path: Path) -> None:
+    """Records are made when pages are written: a new index format must reach pages no edit touched."""
+    import json
+
+    from kbtesting import article, build, write_project
+
+    src = write_project(
+        tmp_path,
+        {
+            "articles/a.md": article("これらのメソ\nッドを使って", title="一"),
+            "articles/b.md": article("`a => b`", title="二", date="2024-01-01 00:00:00 +0000"),
+        },
+    )
+    build(src)
+    again = build(src)
+    assert "0 added, 0 changed, 0 removed" in again.status
+    state_path = src.parent / "_build" / "doctrees" / "kb-search" / "state-html.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state["format"] = 1
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    site = build(src)
+    assert "0 added, 3 changed, 0 removed" in site.status  # index, a and b
+    answers = site_answers(site, ["メソッド", "=>"])
+    assert [answer["exact"] for answer in answers] == [{"articles/a"}, {"articles/b"}]

@@ -54,6 +54,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,13 +188,19 @@ def grams(word: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)
+def gram_keys(word: str) -> frozenset[str]:
+    """The gram keys of a word, made once: the same words come back page after page."""
+    return frozenset(GRAM + gram for gram in grams(word))
+
+
 def _field_keys(text: str) -> set[str]:
     """Every postings key of a short compact text (a title, the names, an excerpt)."""
     positions, words, others = scan(text)
     found = set(positions)
     found.update(UNIGRAM + char for char in others)
     for word in words:
-        found.update(GRAM + gram for gram in grams(word))
+        found.update(gram_keys(word))
     return found
 
 
@@ -205,7 +212,7 @@ def page_keys(record: PageRecord) -> PageKeys:
     keys.update(out.positions)
     keys.update(UNIGRAM + char for char in others)
     for word in out.words:
-        keys.update(GRAM + gram for gram in grams(word))
+        keys.update(gram_keys(word))
     # The compact text keeps the four lines (NFKC never makes or removes "\n").
     title, names, excerpt, _ = text.split("\n", 3)
     out.fields = (_field_keys(title), _field_keys(names), _field_keys(excerpt))
@@ -403,8 +410,8 @@ def write_full(
             for key in field_keys:
                 found.setdefault(key, []).append(page_id)
         for word in keys.words:
-            for gram in grams(word):
-                words[GRAM + gram].add(word)
+            for key in gram_keys(word):
+                words[key].add(word)
         table = _GAP_TABLE
         for token, offsets in keys.positions.items():
             # Most tokens occur once in a page: one table lookup.

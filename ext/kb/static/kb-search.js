@@ -319,10 +319,41 @@ var KbSearchEngine = (() => {
     };
 
     /** Pages holding every key of each part, and the fields they hold them in. */
+    /**
+     * The keys of a part worth loading: the fewest whose spans cover all its
+     * characters (longest first), as their positions will prove the part.
+     * Every key when one of them cannot be located by positions (tooMany):
+     * the candidates whose text is read are then as few as all keys make them.
+     */
+    const worthLoading = (part) => {
+      const length = points(part.text).length;
+      const spans = part.tokens
+        .map((token, index) => ({ token, index, start: token.offset, end: token.offset + points(token.text).length - 1 }))
+        .filter(({ token }) => !(token.kind === "word" && token.before !== token.after && points(token.text).length <= 2));
+      const chosen = new Set();
+      let covered = -1;
+      while (covered < length - 1) {
+        let best = null;
+        for (const span of spans)
+          if (span.start <= covered + 1 && span.end > covered && (best === null || span.end > best.end)) best = span;
+        if (best === null) return part.tokens.map((token, index) => index);
+        chosen.add(best.index);
+        covered = best.end;
+      }
+      return [...chosen];
+    };
+
+    const resolvePart = async (part) => {
+      const found = part.tokens.map(() => null);
+      const load = (indexes) => Promise.all(indexes.map(async (index) => (found[index] = await resolve(part.tokens[index], part))));
+      await load(worthLoading(part));
+      if (found.some((entry) => entry && entry.tooMany))
+        await load(part.tokens.map((token, index) => index).filter((index) => found[index] === null));
+      return found;
+    };
+
     const candidates = async (parts) => {
-      const resolved = await Promise.all(
-        parts.map((part) => Promise.all(part.tokens.map((token) => resolve(token, part)))),
-      );
+      const resolved = await Promise.all(parts.map(resolvePart));
       const evaluated = parts.map((part, index) => {
         const used = [];
         part.tokens.forEach((token, at) => {

@@ -279,3 +279,27 @@ def test_posts_shown_on_another_day_in_kb_timezone_are_summed_up_once(tmp_path: 
     report = import_posts([SITES / "tokei"], tmp_path / "articles", TOKYO)
     [summary] = [d for d in report.diagnostics if "another day in kb_timezone" in d.message]
     assert summary.message.startswith("9 posts are dated another day")
+
+
+def test_link_text_over_two_lines_and_odd_schemes(tmp_path: Path) -> None:
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "site" / "_config.yml").write_text("permalink: pretty\n", encoding="utf-8")
+    (posts / "2013-11-22-advisory.md").write_text("---\ntitle: Advisory\n---\n\nFixed.\n")
+    (posts / "2013-11-23-release.md").write_text(
+        "---\ntitle: Release\n---\n\nSee [Heap Overflow in Floating Point Parsing\n"
+        "  (CVE-2013-4164)](/2013/11/22/advisory/) and ([ruby-core:03694](ruby-core:03694)),\n"
+        "not [this](vbscript:msgbox(1)).\n",
+        encoding="utf-8",
+    )
+    src = write_project(tmp_path / "project", {})
+    import_posts([tmp_path / "site"], src / "articles", TOKYO)
+    text = (src / "articles" / "2013" / "11" / "release.md").read_text(encoding="utf-8")
+    assert "(CVE-2013-4164)](advisory.md)" in text
+    assert '<a href="ruby-core:03694">ruby-core:03694</a>' in text
+    assert "[this](vbscript:msgbox(1))" in text  # never turned into raw HTML
+    built = build(src)
+    body = _article_of(built.page_path("articles/2013/11/release"))
+    assert body.select_one("a[href='advisory.html']") is not None
+    assert not body.select("a[href^='#/']")
+    assert "ruby-core:03694" not in built.warnings

@@ -1069,6 +1069,10 @@ _T = TypeVar("_T")
 
 #: Files that were pages of the site, never copied as files.
 _PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".rst", ".xml", ".ipynb"})
+#: URL schemes MyST links to as they are (``myst_url_schemes``'s default).
+_MYST_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+#: Schemes that run or embed something: never written into raw HTML.
+_NEVER_RAW_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob"})
 #: Where the files the posts use are copied, in the articles folder.
 ASSETS_FOLDER = "_files"
 
@@ -1175,13 +1179,20 @@ class _Site:
 
         def resolve(url: str, image: bool, line: int) -> Resolved | None:
             url = url.strip()
-            if not url or url.startswith(("#", "mailto:", "javascript:", "data:", "tel:")):
+            if not url or url.startswith("#"):
                 return None
+            scheme = urlsplit(url).scheme.lower()
+            if scheme in _NEVER_RAW_SCHEMES or scheme in ("mailto", "tel"):
+                return None  # left as the post wrote it, never made raw HTML
             for base in self.bases:
                 if url == base or url.startswith((base + "/", base + "#", base + "?")):
                     url = url[len(base) :] or "/"
                     break
             parts = urlsplit(url)
+            if parts.scheme and parts.scheme.lower() not in _MYST_SCHEMES:
+                # ruby-core:03694, rsync://…: as written, in raw HTML, since MyST
+                # would read such a link as a reference to a missing document.
+                return Resolved(url, raw=True)
             if parts.scheme or parts.netloc:
                 return None
             if not parts.path:

@@ -121,6 +121,13 @@ def join(parts: list[Chunk]) -> str:
     return "\n".join(part.text for part in parts)
 
 
+def inline_code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each inline code span of ``text``."""
+    if "`" not in text:
+        return []
+    return [match.span() for match in _INLINE_CODE.finditer(text)]
+
+
 def outside_inline_code(text: str, convert: Callable[[str], str]) -> str:
     """``convert`` applied to ``text`` except inside inline code spans."""
     if "`" not in text:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb.kramdown import Chunk, Note, chunks, join, outside_inline_code
+from kb.kramdown import Chunk, Note, chunks, inline_code_spans, join
 
 #: What a URL becomes: the new URL (``None``: unchanged), and whether it is an
 #: external link that must not be read as a document path.
@@ -87,17 +87,37 @@ def _lone_image(line: str, number: int, resolve: Resolver) -> str | None:
 _MAYBE_LINK = re.compile(r"\]\(|\]:|<(?:a|img|source|video|audio|iframe|https?:)", re.IGNORECASE)
 
 
-def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) -> str:
-    if not _MAYBE_LINK.search(line):
-        return line
+def _rewrite_whole_line(line: str, number: int, resolve: Resolver) -> str | None:
+    """A line that is one construct (a lone image, a link definition) rewritten; else ``None``."""
     lone = _lone_image(line, number, resolve)
     if lone is not None:
         return lone
+    definition = _DEFINITION.match(line)
+    if definition:
+        url = definition.group("url")
+        bare = url[1:-1] if url.startswith("<") else url
+        resolved = resolve(bare, False, number)
+        if resolved is not None and not resolved.raw:
+            return (
+                f"{definition.group('lead')}{_markdown_url(resolved.url)}{definition.group('rest')}"
+            )
+        return line
+    return None
+
+
+def _rewrite_run(text: str, first_line: int, resolve: Resolver, notes: list[Note]) -> str:
+    """Links in ``text`` (lines of one paragraph or more; a link text may span lines)."""
+    if not _MAYBE_LINK.search(text):
+        return text
+    base = 0  # where the piece being converted starts in ``text``
+
+    def line_at(offset: int) -> int:
+        return first_line + text.count("\n", 0, base + offset)
 
     def inline(match: re.Match[str]) -> str:
         url = match.group("url")
         bare = url[1:-1] if url.startswith("<") else url
-        resolved = resolve(html.unescape(bare), bool(match.group("bang")), number)
+        resolved = resolve(html.unescape(bare), bool(match.group("bang")), line_at(match.start()))
         if resolved is None:
             return match.group(0)
         if resolved.raw and not match.group("bang"):
@@ -105,7 +125,7 @@ def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) 
         return f"{match.group('bang')}[{match.group('text')}]({_markdown_url(resolved.url)}{match.group('title') or ''})"
 
     def autolink(match: re.Match[str]) -> str:
-        resolved = resolve(match.group("url"), False, number)
+        resolved = resolve(match.group("url"), False, line_at(match.start()))
         if resolved is None:
             return match.group(0)
         if resolved.raw:
@@ -114,6 +134,7 @@ def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) 
 
     def raw(match: re.Match[str]) -> str:
         is_image = match.group(0).lower().startswith("<img")
+        number = line_at(match.start())
         resolved = resolve(html.unescape(match.group("url")), is_image, number)
         if resolved is None:
             return match.group(0)
@@ -130,22 +151,17 @@ def _rewrite_line(line: str, number: int, resolve: Resolver, notes: list[Note]) 
             f"{match.group('lead')}{match.group('q')}{html.escape(resolved.url)}{match.group('q')}"
         )
 
-    def convert(text: str) -> str:
-        text = _INLINE.sub(inline, text)
-        text = _AUTOLINK.sub(autolink, text)
-        return _RAW_ATTRIBUTE.sub(raw, text)
-
-    definition = _DEFINITION.match(line)
-    if definition:
-        url = definition.group("url")
-        bare = url[1:-1] if url.startswith("<") else url
-        resolved = resolve(bare, False, number)
-        if resolved is not None and not resolved.raw:
-            return (
-                f"{definition.group('lead')}{_markdown_url(resolved.url)}{definition.group('rest')}"
-            )
-        return line
-    return outside_inline_code(line, convert)
+    out: list[str] = []
+    position = 0
+    for start, end in [*inline_code_spans(text), (len(text), len(text))]:
+        base = position
+        piece = text[position:start]
+        piece = _INLINE.sub(inline, piece)
+        piece = _AUTOLINK.sub(autolink, piece)
+        out.append(_RAW_ATTRIBUTE.sub(raw, piece))
+        out.append(text[start:end])
+        position = end
+    return "".join(out)
 
 
 def rewrite_links(text: str, resolve: Resolver, first_line: int = 1) -> tuple[str, list[Note]]:
@@ -156,9 +172,25 @@ def rewrite_links(text: str, resolve: Resolver, first_line: int = 1) -> tuple[st
         if chunk.code:
             converted.append(chunk)
             continue
-        lines = [
-            _rewrite_line(line, chunk.line + index, resolve, notes)
-            for index, line in enumerate(chunk.text.split("\n"))
-        ]
-        converted.append(Chunk("\n".join(lines), False, chunk.line))
+        out: list[str] = []
+        run: list[str] = []
+        run_line = chunk.line
+        for index, line in enumerate(chunk.text.split("\n")):
+            whole = (
+                _rewrite_whole_line(line, chunk.line + index, resolve)
+                if _MAYBE_LINK.search(line)
+                else None
+            )
+            if whole is None:
+                if not run:
+                    run_line = chunk.line + index
+                run.append(line)
+                continue
+            if run:
+                out.append(_rewrite_run("\n".join(run), run_line, resolve, notes))
+                run = []
+            out.append(whole)
+        if run:
+            out.append(_rewrite_run("\n".join(run), run_line, resolve, notes))
+        converted.append(Chunk("\n".join(out), False, chunk.line))
     return join(converted), notes

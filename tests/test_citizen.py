@@ -7,6 +7,7 @@ that need one; no page links a file that was not written.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -257,3 +258,91 @@ def test_a_sphinx_tags_site_moves_over_with_its_urls_label_and_titles(tmp_path):
     assert links["Every tag there is"] == "tags/index.html"
     assert links["Topic: Web Dev"] == "tags/web-dev.html"
     assert links["All tags"] == "tags/index.html"
+
+
+# --- kb touches only what is kb's ------------------------------------------------------------
+
+REAL_CONF = """
+extensions = ["myst_parser", "sphinxext.opengraph", "sphinx_sitemap"{kb}]
+project = "Real"
+language = "ja"
+html_theme = "alabaster"
+html_baseurl = "https://docs.example.org/"
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["substitution", "colon_fence"]
+myst_substitutions = {{"product": "Widget"}}
+"""
+
+REAL_FILES = {
+    "index.md": (
+        "# ホーム\n\n{{ product }} の説明。**計算**資源の話。\n\n"
+        "```{toctree}\nguide\nreference\ntags/index\narchive\narticles/notes\n```\n"
+    ),
+    "guide.md": (
+        "---\nmyst:\n  substitutions:\n    version: '2.0'\n    owner: 山田\n"
+        "  html_meta:\n    description: 案内のページ\n---\n"
+        "# 案内\n\n版 {{ version }}、担当 {{ owner }}。\n"
+    ),
+    "reference.rst": "参照\n====\n\n.. |name| replace:: 名前\n\n|name| の一覧。\n",
+    "tags/index.md": "# タグ\n\nこのプロジェクトのタグの説明。\n",
+    "archive.md": "# 過去の版\n\n古い版の一覧。\n",
+    "articles/notes.md": "# 記事についてのメモ\n\nこれは記事ではない普通のページ。\n",
+}
+
+#: What kb adds to a project without articles: its own and sphinx-design's style
+#: sheets and scripts as files (no page links them), and its record of what it wrote.
+KB_ADDITIONS = re.compile(
+    r"^(_static/(kb[-.].*|sphinx-design\.min\.css|design-tabs\.js)|\.kb-outputs\.json)$"
+)
+
+
+def _tree(outdir: Path) -> dict[str, bytes]:
+    tree = {
+        path.relative_to(outdir).as_posix(): path.read_bytes()
+        for path in sorted(outdir.rglob("*"))
+        # Sphinx's record of the configuration differs with any extension added.
+        if path.is_file() and path.name != ".buildinfo"
+    }
+    # The search index names the environment version of every extension loaded
+    # (kb's among them); the rest of it must be the same.
+    index = tree["searchindex.js"].decode()
+    data = json.loads(index[index.index("(") + 1 : index.rindex(")")])
+    data.pop("envversion")
+    tree["searchindex.js"] = json.dumps(data, sort_keys=True).encode()
+    return tree
+
+
+def test_a_real_project_builds_the_same_with_kb_except_for_kbs_additions(tmp_path):
+    trees = {}
+    for flavour, added in (("plain", ""), ("kb", ', "kb"')):
+        src = _project(tmp_path / flavour, REAL_FILES, REAL_CONF.format(kb=added))
+        result = build(src)
+        assert result.warnings.strip() == "", flavour  # -W clean, both
+        trees[flavour] = _tree(result.outdir)
+    plain, with_kb = trees["plain"], trees["kb"]
+    added = sorted(set(with_kb) - set(plain))
+    assert all(KB_ADDITIONS.match(name) for name in added), added
+    assert sorted(set(plain) - set(with_kb)) == []
+    changed = sorted(name for name in plain if plain[name] != with_kb[name])
+    assert changed == []
+    guide = plain["guide.html"].decode()
+    assert "版 2.0、担当 山田" in guide and 'content="案内のページ"' in guide  # MyST did its work
+
+
+def test_kbs_page_never_replaces_the_projects_own(tmp_path):
+    files = {**REAL_FILES, "articles/2025/11/a.md": article(tags=["AI"])}
+    src = _project(tmp_path, files, REAL_CONF.format(kb=', "kb"'))
+    result = build(src)
+    warnings = [line for line in result.warnings.splitlines() if "[kb." in line]
+    assert len(warnings) == 1, warnings
+    assert "tags/index.md" in warnings[0] and "kb's page tags/index" in warnings[0]
+    out = result.outdir
+    assert "このプロジェクトのタグの説明" in (out / "tags/index.html").read_text(encoding="utf-8")
+    assert (out / "tags/ai.html").is_file() and (out / "archive/index.html").is_file()
+    # The ordinary page in the articles folder is not an article: no byline, no card.
+    notes = (out / "articles/notes.html").read_text(encoding="utf-8")
+    assert "kb-byline" not in notes and not (out / "_kb/cards/articles/notes.png").exists()
+    # An incremental build keeps it so, and says nothing more.
+    again = build(src)
+    assert "[kb." not in again.warnings
+    assert "このプロジェクトのタグの説明" in (out / "tags/index.html").read_text(encoding="utf-8")

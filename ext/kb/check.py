@@ -44,7 +44,13 @@ from kb.records import Article
 from kb.search.store import FOLDER as SEARCH_FOLDER
 from kb.settings import KbConfig
 from kb.suggest import ArticleText, roles_of, unresolved_roles
-from kb.targets import entry_kind, feed_path, glossary_overview_pagename, is_article
+from kb.targets import (
+    entry_kind,
+    feed_path,
+    glossary_overview_pagename,
+    has_article_front_matter,
+    is_article,
+)
 from kb.taxonomy import Taxonomy
 from kb.taxonomyfile import load_overrides
 
@@ -187,18 +193,21 @@ class _Checker:
         document = _Document(docname, path, text)
         self.documents.append(document)
         kind = entry_kind(docname, self.config)
-        ours = is_article(docname, self.config) or kind is not None
-        _, notes = disarm_front_matter(text, head_keys=ours)
-        for note in notes:
-            self.add(path, note.line, note.message, "front_matter")
-        raw = read_front_matter(text) if ours or "redirect_from" in text else None
+        in_articles = is_article(docname, self.config)
+        raw = read_front_matter(text) if in_articles or kind or "redirect_from" in text else None
+        # As the build: kb reads a page's front matter only when the page is kb's.
+        article = in_articles and raw is not None and has_article_front_matter(raw)
+        if article or kind is not None:
+            _, notes = disarm_front_matter(text, head_keys=True)
+            for note in notes:
+                self.add(path, note.line, note.message, "front_matter")
         if raw is not None and "redirect_from" in raw.data:
             line = raw.lines.get("redirect_from")
             urls, problems = read_redirects(raw.data["redirect_from"])
             for message in problems:
                 self.add(path, line, message, "redirect")
             document.redirects = (tuple(urls), line)
-        if raw is not None and is_article(docname, self.config):
+        if raw is not None and article:
             self._article(document, raw)
         elif raw is not None and kind is not None:
             self._entry(document, raw, kind)

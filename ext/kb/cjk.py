@@ -17,6 +17,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
+from kb.nodes import FRONT_MATTER_KEY
+
 _PAIR = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*")
 _SKIP = (nodes.literal, nodes.literal_block, nodes.raw, nodes.comment, nodes.math, nodes.math_block)
 
@@ -27,6 +29,8 @@ class CjkStrongTransform(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         if not str(self.document.get("source", "")).endswith(".md"):
             return
+        if self.env.temp_data.get(FRONT_MATTER_KEY) is None:
+            return  # the project's own pages read as MyST reads them
         for text in list(self.document.findall(nodes.Text)):
             if "**" not in text or isinstance(text.parent, _SKIP):
                 continue

@@ -5,6 +5,10 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+#: ``env.temp_data`` key holding the front matter of the kb page being read (an
+#: article or a glossary entry); absent while the project's own pages are read.
+FRONT_MATTER_KEY = "kb_front_matter"
+
 
 class kb_dynamic(nodes.General, nodes.Element):
     """Placeholder for content computed from every document (byline, lists,

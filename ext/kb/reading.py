@@ -46,14 +46,15 @@ from kb.glossarytable import Declared, GlossaryTable
 from kb.linking import link_mentions, role_kinds
 from kb.liquid import disarm_front_matter
 from kb.names import slugify
-from kb.nodes import kb_dynamic
+from kb.nodes import FRONT_MATTER_KEY, kb_dynamic
 from kb.records import Entry
 from kb.settings import AUTOLINK_MODES, KbConfig
-from kb.targets import entry_kind, is_article
+from kb.targets import entry_kind, has_article_front_matter, is_article
 
 logger = logging.getLogger(__name__)
 
-FRONT_MATTER_KEY = "kb_front_matter"
+#: True while reading a page of the articles folder that is an article.
+ARTICLE_KEY = "kb_article"
 HAS_H1_KEY = "kb_has_h1"
 AUTOLINK_KEY = "kb_autolink"
 
@@ -151,17 +152,27 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the parsed front matter of articles and entries for the transforms."""
     report_undecodable(app, docname, source[0])
     config = kb_config(app)
-    ours = is_article(docname, config) or entry_kind(docname, config) is not None
-    if ours:
+    article = entry = False
+    if is_article(docname, config):
         raw = read_front_matter(source[0])
-        app.env.temp_data[HAS_H1_KEY] = has_level_one_heading(raw.body)
-        raw.body = ""  # the doctree carries the body; no second copy in memory
-        app.env.temp_data[FRONT_MATTER_KEY] = raw
-    # MyST reads the front matter of every page itself once this returns: it
-    # must see neither myst:/substitutions: (an article could switch Jinja
-    # templating on for itself) nor a value it would stop the build on, nor,
-    # in an article or entry, html_meta (a refresh to another site in <head>).
-    source[0], notes = disarm_front_matter(source[0], head_keys=ours)
+        article = has_article_front_matter(raw)
+    elif entry_kind(docname, config) is not None:
+        raw = read_front_matter(source[0])
+        entry = True
+    if not (article or entry):
+        # A page that is not kb's (an ordinary page, even in the articles folder):
+        # MyST reads its front matter as it would without kb (myst:,
+        # substitutions:, html_meta included).
+        return
+    app.env.temp_data[ARTICLE_KEY] = article
+    app.env.temp_data[HAS_H1_KEY] = has_level_one_heading(raw.body)
+    raw.body = ""  # the doctree carries the body; no second copy in memory
+    app.env.temp_data[FRONT_MATTER_KEY] = raw
+    # MyST reads the front matter of every page itself once this returns: in an
+    # article or entry it must see neither myst:/substitutions: (article text
+    # could switch Jinja templating on for itself), nor a value it would stop
+    # the build on, nor html_meta (a refresh to another site in <head>).
+    source[0], notes = disarm_front_matter(source[0], head_keys=True)
     for note in notes:
         logger.warning(
             note.message, type="kb", subtype="front_matter", location=(docname, note.line)
@@ -270,8 +281,8 @@ class ArticleTransform(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         config = kb_config(self.env)
         docname = self.env.docname
-        if not is_article(docname, config):
-            return
+        if not is_article(docname, config) or not self.env.temp_data.get(ARTICLE_KEY):
+            return  # an ordinary page in the articles folder is left as it is
         raw: RawFrontMatter = self.env.temp_data.get(FRONT_MATTER_KEY) or RawFrontMatter()
         meta = article_meta(raw, config.zone)
         report(meta.problems, docname)

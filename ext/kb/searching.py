@@ -38,6 +38,7 @@ from sphinx.util import logging
 from kb import i18n
 from kb.atomicfile import write_atomically
 from kb.domain import domain_of, writes_website
+from kb.frontmatter import read_front_matter
 from kb.search.htmltext import Piece, html_inline_text, html_pieces
 from kb.search.index import StubIndexFormat
 from kb.search.store import (
@@ -49,6 +50,7 @@ from kb.search.store import (
     update,
     write_full,
 )
+from kb.targets import has_article_front_matter
 from kb.wording import language_tag, plural_samples
 
 if TYPE_CHECKING:
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _STOCK_JAPANESE = "sphinx.search.ja.SearchJapanese"
+#: Front matter sits at the top: the first characters of a file tell an article.
+_HEAD_CHARS = 16384
 _PENDING = "kb_search_pages"
 JS_FILE = "kb-search.js"
 #: The element holding kb-search.js's texts (JSON) in every page.
@@ -447,12 +451,23 @@ def preload_manifest(
 
 
 def has_article_sources(app: Sphinx, config: Config) -> bool:
-    """Whether the articles folder holds any source file (read before any document)."""
+    """Whether the articles folder holds an article (a source file with article front
+    matter), looked at before any document is read: the first one found decides."""
     folder = Path(app.srcdir) / config.kb_articles_dir
     suffixes = tuple(config.source_suffix) or (".rst",)
-    return folder.is_dir() and any(
-        path.name.endswith(suffixes) for path in folder.rglob("*") if path.is_file()
-    )
+    if not folder.is_dir():
+        return False
+    for path in sorted(folder.rglob("*")):
+        if not path.name.endswith(suffixes) or not path.is_file():
+            continue
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(_HEAD_CHARS)
+        except OSError:
+            continue
+        if has_article_front_matter(read_front_matter(head.lstrip("\ufeff"))):
+            return True
+    return False
 
 
 def _choose_language(app: Sphinx, config: Config) -> None:

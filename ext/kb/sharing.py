@@ -59,7 +59,7 @@ from kb.domain import (
 )
 from kb.frontmatter import read_front_matter
 from kb.i18n import wording_of
-from kb.outputs import MANIFEST, SPHINX, Outputs, Owner, Refused
+from kb.outputs import MANIFEST, Outputs, Owner, Refused
 from kb.permalinks import read_redirects, redirect_files
 from kb.records import Article
 from kb.render import Templates, templates_of
@@ -584,9 +584,9 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
     try:
         outputs.write("robots.txt", "\n".join(lines) + "\n", CRAWLERS)
     except Refused as refusal:
-        # A robots.txt of the project's own (html_extra_path) is left alone, silently.
-        if refusal.holder is None or refusal.holder.group != SPHINX:
-            _setting_refused("kb_sitemap", "True", refusal)
+        # A robots.txt of the project's own (html_extra_path) wins; one warning says
+        # so (kb_sitemap = False keeps kb from making one).
+        _setting_refused("kb_sitemap", "True", refusal)
 
 
 def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:

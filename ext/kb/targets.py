@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from kb.frontmatter import RawFrontMatter
 from kb.records import Article
 from kb.settings import KbConfig
 from kb.taxonomy import KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename
@@ -24,6 +25,18 @@ FILE_TARGET = "@file:"
 
 def is_article(docname: str, config: KbConfig) -> bool:
     return docname.startswith(config.articles_dir.strip("/") + "/")
+
+
+#: Front-matter keys that make a page in the articles folder an article.
+ARTICLE_KEYS = ("title", "date")
+
+
+def has_article_front_matter(raw: RawFrontMatter) -> bool:
+    """Whether a page in the articles folder is an article: its front matter has a
+    title or a date, or is a block kb cannot read (a broken article is reported,
+    not taken for an ordinary page). Any other page there is the project's own,
+    and kb leaves it alone."""
+    return bool(raw.problems) or any(key in raw.data for key in ARTICLE_KEYS)
 
 
 def entry_kind(docname: str, config: KbConfig) -> str | None:

@@ -170,9 +170,15 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     outputs = domain.outputs(builder.outdir)
     stamp = _stamp(app)
     same_stamp = outputs.stamp(PAGES, stamp)
+    # The project's own documents, by the file each is written to: at a path kb
+    # would write a page to, the project's page wins.
+    documents = {
+        outputs.relative(_html(builder).get_output_path(doc)): doc for doc in app.env.found_docs
+    }
     if (
         not domain.lists_changed
         and same_stamp
+        and documents.keys().isdisjoint(outputs.previous_files(PAGES))
         and outputs.keep_group(PAGES)
         and not isinstance(builder, EpubBuilder)
     ):
@@ -191,6 +197,21 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         read_in_order(app, pages)
     for page in pages:
         relative = outputs.relative(_html(builder).get_output_path(page.pagename))
+        document = documents.get(relative)
+        if document is not None:
+            logger.warning(
+                "kb's page %s (%s) is not written at %s: the project's document %s is "
+                "there, and it wins; to have both, give kb's pages another folder "
+                "(kb_tags_path, kb_categories_path, kb_authors_path, kb_archive_path)",
+                page.pagename,
+                page.title,
+                relative,
+                document,
+                type="kb",
+                subtype="output",
+                location=document,
+            )
+            continue
         digest = digest_of(f"{stamp}|{page.title}|{page.inputs!r}")
         if outputs.unchanged(relative, digest):
             outputs.note(relative, digest, PAGES)

@@ -1037,7 +1037,14 @@ if (typeof document !== "undefined") {
         if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
         const target = event.target;
         if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName))) return;
-        const box = boxes().find((input) => input.offsetParent !== null) || boxes()[0];
+        const shown = () => boxes().find((input) => input.offsetParent !== null);
+        if (!shown()) {
+          // pydata-sphinx-theme and sphinx-book-theme keep the box in a dialog that
+          // their own search button opens (and focuses).
+          const opener = document.querySelector(".search-button__button");
+          if (opener) opener.click();
+        }
+        const box = shown() || boxes()[0];
         if (!box) return;
         event.preventDefault();
         box.focus();

@@ -1,0 +1,173 @@
+"""kb in the themes people use: Furo, sphinx_rtd_theme, pydata-sphinx-theme,
+sphinx-book-theme and Alabaster.
+
+Each theme builds the same small site without a warning; kb's style sheets and
+scripts carry their content hash, the same on a clean and an incremental build;
+and in a real Chromium "/" goes to the theme's own search box, typing lists
+results under it, and the list is seen whole (no sidebar or dialog clips it).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kbtesting import REPO, article, write_project
+
+sys.path.append(str(REPO / "benchmarks"))
+from search_timing import CHROMIUM as CHROMIUM_PATH
+from search_timing import CHROMIUM_ARGS, serve
+
+CHROMIUM = Path(CHROMIUM_PATH)
+THEMES = ["furo", "sphinx_rtd_theme", "pydata_sphinx_theme", "sphinx_book_theme", "alabaster"]
+TITLE = "液体冷却の記事"
+TIMEOUT_MS = 20_000
+
+FILES = {
+    "index.md": "# ホーム\n\n```{kb-latest}\n:count: 3\n```\n\n```{toctree}\nguide\n```\n",
+    "guide.md": "# 案内\n\n普通のページ。\n",
+    "articles/2025/11/cooling.md": article(
+        "データセンターの液体冷却について。", title=TITLE, tags=["AI"], excerpt="要約。"
+    ),
+    "articles/2025/10/power.md": article(
+        "電力の話。", title="電力の記事", date="2025-10-01", tags=["AI"]
+    ),
+}
+
+
+def conf(theme: str) -> str:
+    return (
+        'extensions = ["myst_parser", "kb"]\nproject = "テーマ"\nlanguage = "ja"\n'
+        f'html_theme = "{theme}"\nhtml_baseurl = "https://example.org/"\n'
+        'exclude_patterns = ["_build"]\n'
+    )
+
+
+def _site(root: Path, theme: str) -> Path:
+    src = write_project(root, FILES, index=None)
+    (src / "conf.py").write_text(conf(theme), encoding="utf-8")
+    return src
+
+
+@dataclass
+class Site:
+    srcdir: Path
+    outdir: Path
+    warnings: str
+
+
+def sphinx_build(src: Path) -> Site:
+    """A build in its own process, as ``make html`` runs it: themes register
+    templates process-wide, and one theme's would leak into the next build."""
+    out = src.parent / "_build" / "html"
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d"]
+    done = subprocess.run(
+        [*command, str(out.parent / "doctrees"), str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return Site(src, out, done.stderr)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Site]:
+    return {theme: sphinx_build(_site(tmp_path_factory.mktemp(theme), theme)) for theme in THEMES}
+
+
+def kb_assets(page: Path) -> list[str]:
+    html = page.read_text(encoding="utf-8")
+    return sorted(re.findall(r'(?:href|src)="[./]*(_static/kb[^"]*)"', html))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_each_theme_builds_without_a_warning(sites: dict[str, Site], theme: str) -> None:
+    site = sites[theme]
+    assert site.warnings.strip() == ""
+    assert (site.outdir / "tags" / "ai.html").is_file()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_assets_carry_their_hash_the_same_on_clean_and_incremental_builds(
+    sites: dict[str, Site], theme: str, tmp_path: Path
+) -> None:
+    site = sites[theme]
+    pages = ["articles/2025/11/cooling.html", "tags/ai.html", "index.html"]
+    clean = {page: kb_assets(site.outdir / page) for page in pages}
+    for found in clean.values():
+        assert found and all(re.search(r"\?v=[0-9a-f]{8}$", asset) for asset in found), found
+    # The same project built again after an edit: an incremental build.
+    copy = tmp_path / "again"
+    shutil.copytree(site.srcdir.parent, copy, dirs_exist_ok=True)
+    (copy / "src" / "guide.md").write_text("# 案内\n\n書き直したページ。\n", encoding="utf-8")
+    again = sphinx_build(copy / "src")
+    assert again.warnings.strip() == ""
+    assert {page: kb_assets(again.outdir / page) for page in pages} == clean
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+#: Where the first result sits, and whether the list is what the reader sees at
+#: both its edges (nothing clips or covers it).
+SEEN = """() => {
+  const list = document.querySelector(".kb-search-dropdown:not([hidden])");
+  const option = list && list.querySelector(".kb-search-option");
+  if (!option) return null;
+  const box = option.getBoundingClientRect();
+  const y = box.top + box.height / 2;
+  const edges = [box.left + 4, box.right - 4].map((x) => document.elementFromPoint(x, y));
+  return {
+    seen: edges.every((hit) => hit !== null && list.contains(hit)),
+    inViewport: box.left >= 0 && box.right <= innerWidth && box.bottom <= innerHeight,
+    href: option.getAttribute("href"),
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", THEMES)
+def test_search_box_of_each_theme_lists_results_as_one_types(
+    sites: dict[str, Site], browser: Any, theme: str
+) -> None:
+    with serve(sites[theme].outdir) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(base + "guide.html")
+            page.wait_for_load_state("load")
+            page.keyboard.press("/")  # "/" goes to the theme's own search box
+            focused = page.evaluate(
+                "() => { const a = document.activeElement;"
+                " return a && a.name === 'q' && a.offsetParent !== null; }"
+            )
+            assert focused, theme
+            page.keyboard.type("液体冷却")  # results as one types: no Enter
+            page.wait_for_selector(
+                ".kb-search-dropdown[data-state=done]:not([hidden])", timeout=TIMEOUT_MS
+            )
+            seen = page.evaluate(SEEN)
+            assert seen is not None, theme
+            assert seen["seen"] and seen["inViewport"], (theme, seen)
+            assert seen["href"].endswith("articles/2025/11/cooling.html"), seen
+        finally:
+            page.close()

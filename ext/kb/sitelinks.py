@@ -45,8 +45,9 @@ _RAW_ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 _LONE_IMAGE = re.compile(
-    r"^\s*(?:<a\s[^>]*?href\s*=\s*[\"'](?P<href>[^\"']*)[\"'][^>]*>\s*)?"
-    r"<img\s(?P<attrs>[^>]*?)/?>\s*(?(href)</a>)\s*$",
+    r"^\s*(?:<(?P<box>p|div|center|figure)\b[^>]*>\s*)?"
+    r"(?:<a\s[^>]*?href\s*=\s*[\"'](?P<href>[^\"']*)[\"'][^>]*>\s*)?"
+    r"<img\s(?P<attrs>[^>]*?)/?>\s*(?(href)</a>)\s*(?(box)</(?P=box)>)\s*$",
     re.IGNORECASE,
 )
 _ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")

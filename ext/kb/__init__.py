@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 #: The shape of what kb stores in the environment; bumped whenever it changes
 #: (2: articles may be undated, entry boxes and bylines are placeholders;
-#: 3: entry pages hold a pictures placeholder).
-ENV_VERSION = 3
+#: 3: entry pages hold a pictures placeholder; 4: articles carry their series).
+ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -13,6 +13,7 @@ message reads exactly as the build's (``file:line: WARNING: … [kb.subtype]``):
   (:class:`kb.glossarytable.GlossaryTable`);
 * the taxonomy file (:func:`kb.taxonomyfile.load_overrides`) and names that share a
   slug (:class:`kb.taxonomy.Taxonomy`);
+* series: a gap or a repeat in ``series_order`` (:mod:`kb.series`);
 * redirects: each ``redirect_from`` path claimed, in the build's order, after the
   pages, feeds and files an HTML build with ``html_baseurl`` writes
   (:class:`kb.claims.Claims`), so a path taken by a page or another redirect, or
@@ -85,7 +86,8 @@ class _Document:
     path: Path
     text: str
     article: Article | None = None
-    series_lines: tuple[int | None, int | None] = (None, None)
+    #: Lines of ``series`` and ``series_order``, where series problems are reported.
+    series_lines: dict[str, int] = field(default_factory=dict)
     #: redirect_from URLs and the line of the key.
     redirects: tuple[tuple[str, ...], int | None] = ((), None)
 
@@ -217,7 +219,9 @@ class _Checker:
         meta = article_meta(raw, self.config.zone)
         self.add_problems(document.path, meta.problems, "front_matter")
         document.article = meta.record(document.docname, document.docname.rsplit("/", 1)[-1], 1)
-        document.series_lines = (meta.lines.get("series"), meta.lines.get("series_order"))
+        document.series_lines = {
+            key: meta.lines[key] for key in ("series", "series_order") if key in meta.lines
+        }
 
     def _entry(self, document: _Document, raw: RawFrontMatter, kind: str) -> None:
         self.report.entries += 1
@@ -270,9 +274,13 @@ class _Checker:
             key=lambda article: article.sort_key,
         )
         taxonomy = Taxonomy.build(self.config, listed, {}, overrides)
-        paths = {doc.docname: doc.path for doc in self.documents}
+        documents = {doc.docname: doc for doc in self.documents}
         for collision in taxonomy.collisions:
-            self.add(paths[collision.docname], None, collision.message, "slug_collision")
+            self.add(documents[collision.docname].path, None, collision.message, "slug_collision")
+        for problem in taxonomy.series.problems:
+            document = documents[problem.docname]
+            line = document.series_lines.get(problem.key)
+            self.add(document.path, line, problem.message, "series")
         return taxonomy
 
     def redirects(self, taxonomy: Taxonomy) -> None:

@@ -467,7 +467,7 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
         "check",
         help="find what the build would warn about, without building",
         description=(
-            "Check front matter, glossary entries, the taxonomy file and redirects "
+            "Check front matter, glossary entries, the taxonomy file, redirects and series "
             "as the build does, without running Sphinx, and print each problem as the build "
             "warns (file:line: WARNING: ... [kb.type]). Exit status 1 when there is any. "
             "With PATHs, only problems in those files (or under those folders) are printed."

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Set
+from collections.abc import Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -42,6 +42,7 @@ from kb.names import fold
 from kb.outputs import Outputs
 from kb.records import Article, Entry
 from kb.relations import Relations
+from kb.series import Series
 from kb.targets import page_target
 from kb.taxonomy import Taxonomy, display_names
 from kb.taxonomyfile import load_overrides
@@ -61,7 +62,15 @@ MENTION_REFTYPE = "mention"
 ENTRY_REFTYPE = "entry"
 
 #: Per-document mappings, keyed by docname, that clear_doc and merge handle.
-_PER_DOC = ("articles", "entries", "mentions", "dynamic", "directive_tags", "redirects")
+_PER_DOC = (
+    "articles",
+    "entries",
+    "mentions",
+    "dynamic",
+    "directive_tags",
+    "redirects",
+    "series_lines",
+)
 
 
 def renders_extra_pages(builder: Builder) -> bool:
@@ -98,7 +107,8 @@ class KbDomain(Domain):
     # 2: Article gained is_article and extra; dynamic specs gained byline and entry-box.
     # 3: entry pages gained the entry-pictures placeholder.
     # 4: redirect_from is read once, with its line, into "redirects".
-    data_version = 4
+    # 5: articles carry series and series_order; "series_lines" keeps their lines.
+    data_version = 5
     object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article
@@ -113,6 +123,8 @@ class KbDomain(Domain):
         "directive_tags": {},
         # docname -> (redirect_from URLs, line of the key in the file)
         "redirects": {},
+        # docname of a series part -> {"series": line, "series_order": line}
+        "series_lines": {},
         # fingerprint of the glossary names the auto-linker was built from
         "glossary_fingerprint": "",
         # key and result of the last related-articles computation
@@ -227,6 +239,17 @@ class KbDomain(Domain):
     def add_article(self, article: Article) -> None:
         self.articles[article.docname] = article
         self._changed()
+
+    def note_series_lines(self, docname: str, lines: Mapping[str, int]) -> None:
+        """The lines of a part's ``series`` and ``series_order``, where problems are reported."""
+        self.data["series_lines"][docname] = dict(lines)
+
+    def series_line(self, docname: str, key: str) -> int | None:
+        return self.data["series_lines"].get(docname, {}).get(key)
+
+    def series_of(self, docname: str) -> Series | None:
+        """The series ``docname`` is a listed part of."""
+        return self.taxonomy.series.of.get(docname)
 
     def add_entry(self, entry: Entry) -> None:
         self.entries[entry.docname] = entry

@@ -243,9 +243,18 @@ def _entry_values(
         article.updated,
         clip_excerpt(article.excerpt),
         domain.display_names(article, "author"),
-        domain.display_names(article, "category"),
-        domain.display_names(article, "tag"),
+        feed_categories(domain, article),
     )
+
+
+def feed_categories(domain: KbDomain, article: Article) -> list[str]:
+    """An entry's categories: the article's categories, tags and series."""
+    series = domain.series_of(article.docname)
+    return [
+        *domain.display_names(article, "category"),
+        *domain.display_names(article, "tag"),
+        *((series.name,) if series is not None else ()),
+    ]
 
 
 def _feed(
@@ -288,7 +297,7 @@ def _feed(
         authors = domain.display_names(article, "author")
         if authors:
             entry.author([{"name": _xml(author)} for author in authors])
-        terms = [*domain.display_names(article, "category"), *domain.display_names(article, "tag")]
+        terms = feed_categories(domain, article)
         if terms:
             entry.category([{"term": _xml(term)} for term in terms])
     return generator.atom_str(pretty=True)

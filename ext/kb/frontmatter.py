@@ -384,6 +384,8 @@ class ArticleMeta:
             reading_time=self.reading_time or reading_time,
             draft=self.draft,
             extra=tuple((key, scalar_text(value) or "") for key, value in self.extra.items()),
+            series=self.series,
+            series_order=self.series_order,
         )
 
 

@@ -309,7 +309,16 @@ class ArticleTransform(SphinxTransform):
         domain.add_article(article)
         self.env.temp_data[AUTOLINK_KEY] = meta.autolink
 
-        section.insert(_after_title(section), placeholder(self.env, "byline"))
+        position = _after_title(section)
+        section.insert(position, placeholder(self.env, "byline"))
+        if meta.series:
+            # The part's place, with the previous and next parts: under the
+            # byline and again at the end, where a reader goes on to the next.
+            section.insert(position + 1, placeholder(self.env, "series-nav"))
+            section += placeholder(self.env, "series-nav")
+            keys = ("series", "series_order")
+            lines: dict[str, int] = {key: meta.lines[key] for key in keys if key in meta.lines}
+            domain.note_series_lines(docname, lines)
         section += placeholder(self.env, "article-footer")
         # Articles are reached through the index pages, not the toctree: a
         # toctree of every article would put all of them on every page.

@@ -28,6 +28,9 @@ class Article:
     is_article: bool = True
     #: Front-matter keys kb does not read, kept as (key, value as text).
     extra: tuple[tuple[str, str], ...] = ()
+    #: The series the article is a part of ("" when none) and its ``series_order``.
+    series: str = ""
+    series_order: int | None = None
 
     @property
     def listed(self) -> bool:

@@ -119,6 +119,8 @@ class KbConfig:
     authors_path: str = setting("authors", "html", _relative_folder)
     archive_path: str = setting("archive", "html", _relative_folder)
     feeds_path: str = setting("feeds", "html", _relative_folder)
+    #: Output folder of the series pages.
+    series_path: str = setting("series", "html", _relative_folder)
     #: Site title used in feeds; ``html_title`` or ``project`` when empty.
     feed_title: str = setting("", "")
     #: Feed entries carry the article's whole text instead of its excerpt.

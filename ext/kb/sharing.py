@@ -158,6 +158,13 @@ def _article_json(
     }
     if article.excerpt:
         data["description"] = article.excerpt
+    series = domain.series_of(article.docname)
+    if series is not None:
+        part_of: dict[str, Any] = {"@type": "CreativeWorkSeries", "name": series.name}
+        if _base_url(app):
+            part_of["url"] = _absolute(app, app.builder.get_target_uri(series.pagename))
+        data["isPartOf"] = part_of
+        data["position"] = series.number(article.docname)
     if url:
         data["url"] = url
         data["mainEntityOfPage"] = url

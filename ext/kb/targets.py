@@ -180,8 +180,8 @@ def label_target(
     label: str,
     words: Wording,
 ) -> tuple[str, str] | None:
-    """Resolve ``{ref}`` labels such as ``kb-tag-ai``, ``kb-tags`` or
-    ``kb-archive-2025-11`` to generated pages."""
+    """Resolve ``{ref}`` labels such as ``kb-tag-ai``, ``kb-tags``,
+    ``kb-archive-2025-11`` or ``kb-series-<slug>`` to generated pages."""
     if not label.startswith("kb-"):
         return None
     for kind in KINDS:
@@ -204,6 +204,11 @@ def label_target(
                 month_title(words, int(year), int(month)),
             )
         return None
+    if label.startswith("kb-series-"):
+        slug = label[len("kb-series-") :]
+        for series in taxonomy.series.series.values():
+            if series.slug == slug:
+                return series.pagename, series.name
     for kind in generated_glossary_kinds:
         spec = config.glossary_kinds[kind]
         if label == f"kb-{spec.get('folder', kind)}":

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kb.names import fold, slugify
 from kb.records import Article
+from kb.series import SeriesIndex
 from kb.settings import KbConfig
 from kb.taxonomyfile import SECTIONS as SECTIONS
 from kb.taxonomyfile import Overrides
@@ -84,6 +85,7 @@ class Taxonomy:
     collisions: list[Collision]
     overrides: Overrides
     pages: set[str]
+    series: SeriesIndex = field(default_factory=SeriesIndex)
 
     def badges_of(self, articles: Iterable[Article]) -> tuple[tuple[str, str, str], ...]:
         """Name and slug of every term the articles' badges show: the part of
@@ -188,7 +190,9 @@ class Taxonomy:
             pages.add(f"{config.archive_path}/index")
         for year, month in months:
             pages.add(month_pagename(config.archive_path, year, month))
-        return cls(terms, dict(months), collisions, overrides, pages)
+        series = SeriesIndex.build(listed, config.series_path)
+        pages |= series.pages
+        return cls(terms, dict(months), collisions, overrides, pages, series)
 
     def term(self, kind: str, name: str) -> Term | None:
         return self.terms.get(kind, {}).get(fold(name))

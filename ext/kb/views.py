@@ -226,6 +226,7 @@ def generated_pages(
                 inputs=(taxonomy.badges_of(articles), tuple(articles)),
             )
         )
+    pages.extend(series_pages(taxonomy, config, words))
     pages.extend(glossary_pages(domain, config, set(found_docs), words))
     if tag_titles is not None:
         _use_tag_titles(pages, tag_titles, words)
@@ -251,6 +252,25 @@ def _use_tag_titles(pages: list[Page], titles: TagTitles, words: Wording) -> Non
                     }
                 page.title = title
             page.context["list_header"] = titles.page_header
+
+
+def series_pages(taxonomy: Taxonomy, config: KbConfig, words: Wording) -> list[Page]:
+    """One page per series, titled with its name: the parts in order."""
+    pages = []
+    for series in sorted(taxonomy.series.series.values(), key=lambda s: s.key):
+        parts = tuple(series.parts)
+        pages.append(
+            Page(
+                series.pagename,
+                series.name,
+                "kb/series.html",
+                {"series": series},
+                [f"kb-series-{series.slug}"],
+                inputs=(series.name, parts, taxonomy.badges_of(parts)),
+                lazy={"items": functools.partial(items, parts, taxonomy, config.zone, words)},
+            )
+        )
+    return pages
 
 
 def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) -> Page:
@@ -701,6 +721,43 @@ def _list_inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict
     return domain.taxonomy.badges_of(chosen), tuple(chosen)
 
 
+def _series_place(domain: KbDomain, docname: str) -> dict[str, Any] | None:
+    """A part's series, its number and total, and the parts before and after it."""
+    series = domain.series_of(docname)
+    if series is None:
+        return None  # not a part, or not listed (a draft, an undated article)
+    number = series.number(docname)
+    return {
+        "series": series,
+        "number": number,
+        "total": len(series.parts),
+        "previous": series.parts[number - 2] if number > 1 else None,
+        "next": series.parts[number] if number < len(series.parts) else None,
+    }
+
+
+def _series_nav(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
+) -> dict[str, Any] | None:
+    return _series_place(domain, docname)
+
+
+def _series_nav_inputs(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> Any:
+    place = _series_place(domain, docname)
+    if place is None:
+        return None
+    around = (place["previous"], place["next"])
+    return (
+        place["series"].name,
+        place["series"].pagename,
+        place["number"],
+        place["total"],
+        *((part.docname, part.title) if part else None for part in around),
+    )
+
+
 #: kind of a ``kb_dynamic`` node -> how it is rendered; a table, not a registry
 #: filled as a side effect of importing some module.
 PLACEHOLDERS: dict[str, Placeholder] = {
@@ -718,6 +775,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
         ("kb/term-cards.html",), _category_cards, _terms_inputs("category")
     ),
     "tag-cloud": Placeholder(("kb/tag-cloud.html",), _tag_cloud, _terms_inputs("tag")),
+    "series-nav": Placeholder(("kb/series-nav.html",), _series_nav, _series_nav_inputs),
 }
 #: {kb-latest} shows cards, or a list with ``:style: list``.
 LATEST_CARDS = Placeholder(("kb/cards.html",), _latest, _latest_inputs)

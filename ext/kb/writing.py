@@ -415,7 +415,8 @@ def settle_records(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
-    """Report slug collisions and taxonomy-file problems once the records are complete."""
+    """Report slug collisions, series out of order and taxonomy-file problems once the
+    records are complete."""
     domain: KbDomain = domain_of(env)
     taxonomy = domain.taxonomy
     for collision in taxonomy.collisions:
@@ -425,6 +426,15 @@ def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
             type="kb",
             subtype="slug_collision",
             location=collision.docname,
+        )
+    for problem in taxonomy.series.problems:
+        line = domain.series_line(problem.docname, problem.key)
+        logger.warning(
+            "%s",
+            problem.message,
+            type="kb",
+            subtype="series",
+            location=(problem.docname, line) if line else problem.docname,
         )
     overrides = taxonomy.overrides
     for message, line in overrides.problems:

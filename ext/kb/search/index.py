@@ -31,6 +31,15 @@ def encode(pages: Iterable[int]) -> int | str:
     ids = sorted(set(pages))
     if len(ids) == 1:
         return ids[0]
+    if not ids:
+        return ""
+    cells = [0] * (ids[-1] // 6 + 1)
+    for page in ids:
+        cells[page // 6] |= 1 << (page % 6)
+    bitmap = BITMAP + "".join(map(ALPHABET.__getitem__, cells))
+    if len(ids) > len(bitmap):
+        # Gaps take a character a page at least: the bitmap is shorter.
+        return bitmap
     gaps: list[str] = []
     previous = -1
     for page in ids:
@@ -42,12 +51,6 @@ def encode(pages: Iterable[int]) -> int | str:
             if not gap:
                 break
     delta = "".join(gaps)
-    if not ids:
-        return delta
-    cells = [0] * (ids[-1] // 6 + 1)
-    for page in ids:
-        cells[page // 6] |= 1 << (page % 6)
-    bitmap = BITMAP + "".join(ALPHABET[cell] for cell in cells)
     return bitmap if len(bitmap) < len(delta) else delta
 
 

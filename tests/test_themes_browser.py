@@ -171,3 +171,65 @@ def test_search_box_of_each_theme_lists_results_as_one_types(
             assert seen["href"].endswith("articles/2025/11/cooling.html"), seen
         finally:
             page.close()
+
+
+#: Where each theme keeps its dark mode: Furo on <body>, pydata-sphinx-theme and
+#: the book theme (built on it) on <html>.
+DARK_MODE = {
+    "furo": "document.body.dataset.theme = 'dark'",
+    "pydata_sphinx_theme": "document.documentElement.dataset.theme = 'dark'",
+    "sphinx_book_theme": "document.documentElement.dataset.theme = 'dark'",
+}
+
+#: The WCAG contrast ratio of each kb text against the background it is drawn on
+#: (the nearest ancestor with an opaque background, the canvas white otherwise).
+CONTRASTS = """(selectors) => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const background = (el) => {
+    for (let node = el; node; node = node.parentElement) {
+      const colour = rgb(getComputedStyle(node).backgroundColor);
+      if (colour.length === 3 || (colour.length === 4 && colour[3] === 1)) return colour.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const selector of selectors) {
+    for (const el of document.querySelectorAll(selector)) {
+      const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(background(el))];
+      out.push({selector, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
+    }
+  }
+  return out;
+}"""
+
+KB_TEXTS = {
+    "tags/ai.html": [".kb-item-meta", ".kb-item-title a", ".kb-item-excerpt"],
+    "articles/2025/11/cooling.html": [".kb-article-meta"],
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("theme", sorted(DARK_MODE))
+def test_kb_text_is_legible_in_each_themes_light_and_dark_modes(
+    sites: dict[str, Site], browser: Any, theme: str, mode: str
+) -> None:
+    with serve(sites[theme].outdir) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            for path, selectors in KB_TEXTS.items():
+                page.goto(base + path)
+                page.wait_for_load_state("load")
+                if mode == "dark":
+                    page.evaluate(f"() => {{ {DARK_MODE[theme]}; }}")
+                found = page.evaluate(CONTRASTS, selectors)
+                assert {item["selector"] for item in found} == set(selectors), (theme, path)
+                # WCAG AA for normal text.
+                low = [item for item in found if item["ratio"] < 4.5]
+                assert not low, (theme, mode, path, low)
+        finally:
+            page.close()

@@ -11,7 +11,7 @@ SPHINX := $(PY) -m sphinx
 JOBS   ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install html dirhtml strict serve test lint linkcheck bench catalogs clean
+.PHONY: help install html dirhtml strict serve check test lint linkcheck bench catalogs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ strict: $(STAMP)  ## build and fail on any warning (as Read the Docs does)
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000, drafts included (noindex)
 	$(VENV)/bin/sphinx-autobuild --host 127.0.0.1 --port 8000 -D kb_drafts=build \
 		-d $(BUILD)/doctrees-serve $(SOURCE) $(BUILD)/serve
+
+check: $(STAMP)  ## what the build would warn about, found in a second without building (kb check)
+	$(VENV)/bin/kb check $(SOURCE)
 
 test: $(STAMP)  ## the layer contract, then the test suite (real builds, a real browser)
 	$(VENV)/bin/lint-imports

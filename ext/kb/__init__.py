@@ -29,7 +29,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: ``kb import`` and the other commands live
     # in this package and must start without loading Sphinx. These imports go
     # down the layers only.
-    from kb import book, config, feeds, i18n, nodes, reading, searching, sharing, sources, writing
+    from kb import (
+        book,
+        config,
+        feeds,
+        i18n,
+        machine,
+        nodes,
+        reading,
+        searching,
+        sharing,
+        sources,
+        writing,
+    )
     from kb.domain import KbDomain
 
     app.setup_extension("sphinx_design")
@@ -42,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     feeds.setup(app)
     searching.setup(app)
     sharing.setup(app)
+    machine.setup(app)
     book.setup(app)
     sources.setup(app)
     return {

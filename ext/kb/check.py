@@ -34,7 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.claims import Claims, Owner, Refused, refusal_message
+from kb.claims import (
+    LLMS_TXT_OWNER,
+    MARKDOWN_OWNER,
+    OPENSEARCH_OWNER,
+    Claims,
+    Owner,
+    Refused,
+    refusal_message,
+)
 from kb.entrymeta import entry_meta
 from kb.frontmatter import Problem, RawFrontMatter, article_meta, read_front_matter, undecodable
 from kb.glossarytable import Declared, GlossaryTable, unknown_name
@@ -51,8 +59,9 @@ from kb.targets import (
     glossary_overview_pagename,
     has_article_front_matter,
     is_article,
+    json_feed_path,
 )
-from kb.taxonomy import Taxonomy
+from kb.taxonomy import Taxonomy, Term
 from kb.taxonomyfile import load_overrides
 
 
@@ -303,12 +312,22 @@ class _Checker:
             for kind in {declared.kind for declared in self.declared}
         }
         _claim_all(claims, (f"{page}.html" for page in sorted(pages - docnames)), "pages")
-        # Feeds, sitemap.xml and robots.txt are written for a site with articles.
+        # Feeds, llms.txt, opensearch.xml, sitemap.xml and robots.txt are written
+        # for a site with articles.
         articles = bool(taxonomy.months)
-        feeds = [feed_path(self.config)] if articles else []
+        terms: list[Term | None] = [None] if articles else []
         for kind in ("tag", "category"):
-            feeds += [feed_path(self.config, term) for term in taxonomy.sorted_terms(kind)]
+            terms += taxonomy.sorted_terms(kind)
+        feeds = [feed_path(self.config, term) for term in terms]
+        if self.config.json_feed:
+            feeds += [json_feed_path(self.config, term) for term in terms]
         _claim_all(claims, feeds, "feeds")
+        if self.config.llms_txt and articles:
+            listed = (doc for doc in published if doc.article and doc.article.listed)
+            _claim_all(claims, (f"{doc.docname}.html.md" for doc in listed), MARKDOWN_OWNER)
+            _claim_all(claims, ["llms.txt"], LLMS_TXT_OWNER)
+        if self.config.opensearch and articles:
+            _claim_all(claims, ["opensearch.xml"], OPENSEARCH_OWNER)
         if self.config.sitemap and articles:
             _claim_all(claims, ["sitemap.xml", "robots.txt"], "crawlers")
         if self.config.feed_alias.strip().lstrip("/"):
@@ -328,9 +347,9 @@ class _Checker:
                         self.add(document.path, line, message, "redirect")
 
 
-def _claim_all(claims: Claims, paths: Iterable[str], group: str) -> None:
+def _claim_all(claims: Claims, paths: Iterable[str], owner: Owner | str) -> None:
     """Paths kb writes itself; one the build would refuse is its own warning, not a redirect's."""
-    owner = Owner(group)
+    owner = owner if isinstance(owner, Owner) else Owner(owner)
     for path in paths:
         try:
             claims.claim(path, owner)

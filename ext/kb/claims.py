@@ -20,12 +20,14 @@ from kb.values import shown
 #: The owner of what Sphinx itself writes (pages, ``_static``, inventories…).
 SPHINX = "sphinx"
 #: Who keeps a path that two outputs want, first first: Sphinx and what it
-#: writes on kb's behalf, then feeds, sitemap and robots.txt, the feed alias,
+#: writes on kb's behalf, then feeds, llms.txt with the articles' Markdown and
+#: the OpenSearch description, sitemap and robots.txt, the feed alias,
 #: social cards, and last redirects (a redirect is the one output a user
 #: names freely, so it never displaces anything).
 PRIORITY = (
     (SPHINX, "pages", "static"),
     ("feeds",),
+    ("machine",),
     ("crawlers",),
     ("feed-alias",),
     ("cards",),
@@ -37,7 +39,8 @@ _HOLDS = {
     SPHINX: "a page of this site is there",
     "pages": "a page of this site is there",
     "static": "one of kb's style sheets or scripts is there",
-    "feeds": "an Atom feed is there",
+    "feeds": "a feed is there",
+    "machine": "kb's llms.txt, an article's Markdown copy or opensearch.xml is there",
     "crawlers": "kb's sitemap.xml or robots.txt is there (kb_sitemap)",
     "feed-alias": "the copy of the site feed is there (kb_feed_alias)",
     "cards": "a social card is there",
@@ -58,6 +61,12 @@ class Owner:
             raise ValueError(f"unknown output group {self.group!r}")
         if not self.holds:
             object.__setattr__(self, "holds", _HOLDS[self.group])
+
+
+#: kb's files for programs, each named with the setting that makes it.
+LLMS_TXT_OWNER = Owner("machine", "llms.txt is there (kb_llms_txt)")
+MARKDOWN_OWNER = Owner("machine", "an article's Markdown copy is there (kb_llms_txt)")
+OPENSEARCH_OWNER = Owner("machine", "the OpenSearch description is there (kb_opensearch)")
 
 
 class Refused(Exception):

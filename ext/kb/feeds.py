@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +45,7 @@ from kb.domain import KbDomain, domain_of, writes_website
 from kb.i18n import wording_of
 from kb.outputs import Refused, digest_of
 from kb.records import Article
-from kb.targets import feed_path, feed_title, has_feed
+from kb.targets import feed_path, feed_title, has_feed, json_feed_path
 from kb.values import clip_excerpt
 
 logger = logging.getLogger(__name__)
@@ -257,16 +259,21 @@ def feed_categories(domain: KbDomain, article: Article) -> list[str]:
     ]
 
 
-def _feed(
-    app: Sphinx,
-    domain: KbDomain,
-    title: str,
-    feed_uri: str,
-    page_uri: str,
-    articles: list[Article],
-    bodies: Bodies | None = None,
-) -> bytes:
+@dataclass(frozen=True)
+class Feed:
+    """One feed to write: its title, its own path, the page it is the feed of, and
+    its entries (dated, newest first, at most ``kb_feed_length``)."""
+
+    title: str
+    path: str
+    page_uri: str
+    articles: list[Article]
+
+
+def _feed(app: Sphinx, domain: KbDomain, feed: Feed, bodies: Bodies | None = None) -> bytes:
+    """The Atom feed."""
     base = app.config.html_baseurl
+    title, feed_uri, page_uri, articles = feed.title, feed.path, feed.page_uri, feed.articles
     generator = FeedGenerator()
     generator.id(_absolute(base, feed_uri))
     generator.title(_xml(title))
@@ -303,6 +310,52 @@ def _feed(
     return generator.atom_str(pretty=True)
 
 
+#: The JSON Feed version kb writes (https://www.jsonfeed.org/version/1.1/).
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def _json_feed(app: Sphinx, domain: KbDomain, feed: Feed, bodies: Bodies | None = None) -> bytes:
+    """A JSON Feed 1.1 with the Atom feed's entries: the excerpt as ``summary`` and
+    text, the sanitised body as ``content_html`` when full text."""
+    base = app.config.html_baseurl
+    data: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": _absolute(base, feed.page_uri),
+        "feed_url": _absolute(base, feed.path),
+        "language": app.config.language or "ja",
+    }
+    description = kb_config(app).site_description
+    if description:
+        data["description"] = description
+    items = []
+    for article in feed.articles:
+        url = _absolute(base, app.builder.get_target_uri(article.docname))
+        excerpt = clip_excerpt(article.excerpt)
+        item: dict[str, Any] = {"id": url, "url": url, "title": article.title}
+        body = bodies(article.docname) if bodies is not None else ""
+        if body:
+            item["content_html"] = body
+        else:
+            # One of content_html and content_text is required; the excerpt is the text.
+            item["content_text"] = excerpt or article.title
+        if excerpt:
+            item["summary"] = excerpt
+        if article.date is not None:
+            item["date_published"] = article.date.isoformat()
+        if article.updated is not None:
+            item["date_modified"] = article.updated.isoformat()
+        authors = domain.display_names(article, "author")
+        if authors:
+            item["authors"] = [{"name": author} for author in authors]
+        tags = feed_categories(domain, article)
+        if tags:
+            item["tags"] = tags
+        items.append(item)
+    data["items"] = items
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not writes_website(app.builder):
         return
@@ -314,7 +367,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     site = config.feed_title or app.config.html_title or app.config.project
     stamp = (
         f"{app.config.html_baseurl}|{config.feed_length}|{site}|{app.config.language}|"
-        f"{app.builder.name}|{config.feed_full_text}"
+        f"{app.builder.name}|{config.feed_full_text}|{config.json_feed}|{config.site_description}"
     )
     same_stamp = outputs.stamp(FEEDS, stamp)
     # Full-text entries change with any body; excerpts only with the records.
@@ -326,13 +379,15 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         and outputs.keep_group(FEEDS)
     ):
         return  # nothing read or removed: every feed on disk is current
-    # path -> (title, page, articles): a feed is only regenerated when these
-    # changed, which keeps a one-article rebuild from rewriting every feed.
-    plans: dict[str, tuple[str, str, list[Article]]] = {
+    # path -> (title, page, articles, its JSON Feed's path): a feed is only
+    # regenerated when these changed, which keeps a one-article rebuild from
+    # rewriting every feed.
+    plans: dict[str, tuple[str, str, list[Article], str]] = {
         feed_path(config): (
             site,
             app.builder.get_target_uri(app.config.root_doc),
             domain.listed_articles(),
+            json_feed_path(config),
         )
     }
     taxonomy = domain.taxonomy
@@ -342,30 +397,34 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
                 feed_title(wording_of(app), site, term),
                 app.builder.get_target_uri(term.pagename),
                 term.articles,
+                json_feed_path(config, term),
             )
     bodies = Bodies(app) if config.feed_full_text else None
-    for path, (title, page_uri, articles) in plans.items():
+    for path, (title, page_uri, articles, json_path) in plans.items():
         if not has_feed(articles):
             continue
         dated = [a for a in articles if a.date is not None][: config.feed_length]
         digest = digest_of(
             repr((stamp, title, page_uri, [_entry_values(domain, a, bodies) for a in dated]))
         )
-        try:
-            if outputs.unchanged(path, digest):
-                outputs.note(path, digest, FEEDS)
-                continue
-            feed = _feed(app, domain, title, path, page_uri, dated, bodies)
-            outputs.write(path, feed, FEEDS, digest)
-        except Refused as refusal:
-            logger.warning(
-                "kb_feeds_path = %r: feed not written at %r: %s",
-                config.feeds_path,
-                refusal.relative,
-                refusal.reason,
-                type="kb",
-                subtype="output",
-            )
+        formats = [(Feed(title, path, page_uri, dated), _feed)]
+        if config.json_feed:
+            formats.append((Feed(title, json_path, page_uri, dated), _json_feed))
+        for feed, make in formats:
+            try:
+                if outputs.unchanged(feed.path, digest):
+                    outputs.note(feed.path, digest, FEEDS)
+                    continue
+                outputs.write(feed.path, make(app, domain, feed, bodies), FEEDS, digest)
+            except Refused as refusal:
+                logger.warning(
+                    "kb_feeds_path = %r: feed not written at %r: %s",
+                    config.feeds_path,
+                    refusal.relative,
+                    refusal.reason,
+                    type="kb",
+                    subtype="output",
+                )
 
 
 def setup(app: Sphinx) -> None:

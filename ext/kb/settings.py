@@ -135,6 +135,15 @@ class KbConfig:
     card_font: str = setting(CARD_FONT, "html")
     #: ``sitemap.xml`` and ``robots.txt``; need ``html_baseurl``.
     sitemap: bool = setting(True, "")
+    #: A JSON Feed beside each Atom feed, linked from every page.
+    json_feed: bool = setting(True, "html")
+    #: ``llms.txt`` at the root and a Markdown copy of each article beside its page.
+    llms_txt: bool = setting(True, "")
+    #: An OpenSearch description (``opensearch.xml``) linked from every page; needs
+    #: ``html_baseurl``.
+    opensearch: bool = setting(True, "html")
+    #: What the site is about, in a sentence: llms.txt, the JSON Feed, OpenSearch.
+    site_description: str = setting("", "")
     #: Site name in cards and ``og:site_name``; ``project`` when empty.
     site_name: str = setting("", "html")
     #: Redirect sphinx-tags' old tag pages (``tags_output_dir``/x.html, ``tagsindex``)

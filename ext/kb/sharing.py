@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
@@ -64,14 +64,17 @@ from kb.permalinks import read_redirects, redirect_files
 from kb.records import Article
 from kb.render import Templates, templates_of
 from kb.search.store import FOLDER as SEARCH_FOLDER
+from kb.settings import KbConfig
 from kb.targets import (
     entry_kind,
     feed_path,
     feed_title,
     has_feed,
+    json_feed_path,
     overview_pagename,
     overview_title,
 )
+from kb.taxonomy import Term
 from kb.values import clip_excerpt, shown
 
 logger = logging.getLogger(__name__)
@@ -118,7 +121,14 @@ def _iso(moment: dt.datetime | None) -> str:
     return moment.isoformat() if moment is not None else ""
 
 
-def _feeds(app: Sphinx, pagename: str, domain: KbDomain) -> list[tuple[str, str]]:
+def _feeds(
+    app: Sphinx,
+    pagename: str,
+    domain: KbDomain,
+    path_of: Callable[[KbConfig, Term | None], str] = feed_path,
+) -> list[tuple[str, str]]:
+    """(title, href) of the feeds a page links: the site's, and a tag's or category's
+    own on its page; ``path_of`` gives the Atom or the JSON Feed's path."""
     if not _base_url(app):
         return []  # no feed is written without html_baseurl
     config = kb_config(app)
@@ -126,14 +136,14 @@ def _feeds(app: Sphinx, pagename: str, domain: KbDomain) -> list[tuple[str, str]
     title = config.feed_title or site_name(app)
     found = []
     if has_feed(domain.listed_articles()):
-        found.append((title, relative_uri(here, feed_path(config))))
+        found.append((title, relative_uri(here, path_of(config, None))))
     for kind in ("tag", "category"):
         for term in domain.taxonomy.terms.get(kind, {}).values():
             if term.pagename == pagename and has_feed(term.articles):
                 found.append(
                     (
                         feed_title(wording_of(app), title, term),
-                        relative_uri(here, feed_path(config, term)),
+                        relative_uri(here, path_of(config, term)),
                     )
                 )
     return found
@@ -238,6 +248,9 @@ def on_page_context(
     values: dict[str, Any] = {
         "site_name": site_name(app),
         "feeds": _feeds(app, pagename, domain),
+        "json_feeds": _feeds(app, pagename, domain, json_feed_path)
+        if kb_config(app).json_feed
+        else [],
         "card": "",
         "card_alt": "",
         "card_width": cards.WIDTH,

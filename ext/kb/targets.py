@@ -143,6 +143,13 @@ class TagTitles:
     index_head: str = ""
 
 
+def json_feed_path(config: KbConfig, term: Term | None = None) -> str:
+    """Output path of the JSON Feed beside the site's or a term's Atom feed."""
+    if term is None:
+        return f"{config.feeds_path}/feed.json"
+    return f"{config.feeds_path}/{SECTIONS[term.kind]}/{term.slug}.json"
+
+
 def has_feed(articles: Iterable[Article]) -> bool:
     """A feed is written for a list with at least one dated article: an empty one
     would say nothing and be dated 1970."""

@@ -353,7 +353,12 @@ def _json_feed(app: Sphinx, domain: KbDomain, feed: Feed, bodies: Bodies | None 
             item["tags"] = tags
         items.append(item)
     data["items"] = items
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # As Jinja's tojson: no raw markup in the file, whatever a title or body holds
+    # (a JSON string means the same with these escaped).
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escape)
+    return (text + "\n").encode("utf-8")
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:

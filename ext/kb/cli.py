@@ -173,17 +173,9 @@ def _print_report(report: ImportReport, out: TextIO, err: TextIO) -> None:
     print(f"{prefix}{counts}, {warnings} warning{'' if warnings == 1 else 's'}", file=out)
 
 
-def project_conf(folder: Path) -> Path | None:
-    """The ``conf.py`` of the Sphinx project that holds ``folder``."""
-    for candidate in (folder, *folder.resolve().parents):
-        if (candidate / "conf.py").is_file():
-            return candidate / "conf.py"
-    return None
-
-
 def _project_timezone(into: Path, err: TextIO) -> str:
     """``kb_timezone`` of the project the articles go into, as its conf.py sets it."""
-    return _project_settings(project_conf(into), err).settings.timezone
+    return _project_settings(find_project_conf(into, docs_folders=False), err).settings.timezone
 
 
 def _run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -422,7 +414,7 @@ def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.into is not None:
         if args.into.exists() and not args.into.is_dir():
             raise UsageError(f"--into {args.into}: not a folder")
-        settings = _project_settings(project_conf(args.into), err).settings
+        settings = _project_settings(find_project_conf(args.into, docs_folders=False), err).settings
         articles = args.into
     else:
         conf = find_project_conf(Path.cwd())

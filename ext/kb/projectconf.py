@@ -84,11 +84,17 @@ def read_project_settings(conf: Path) -> ProjectSettings:
     )
 
 
-def find_project_conf(start: Path) -> Path | None:
+def find_project_conf(start: Path, *, docs_folders: bool = True) -> Path | None:
     """The ``conf.py`` of the project around ``start``: in ``start`` or a folder above
-    it, or in the ``docs`` folder of one (a repository's root)."""
+    it, or (with ``docs_folders``) in the ``docs`` folder of one (a repository's root).
+
+    Without ``docs_folders`` only a project that holds ``start`` counts: where
+    articles are written, a sibling ``docs/`` is another project."""
     for folder in (start, *start.resolve().parents):
-        for candidate in (folder / "conf.py", folder / "docs" / "conf.py"):
+        candidates = [folder / "conf.py"]
+        if docs_folders:
+            candidates.append(folder / "docs" / "conf.py")
+        for candidate in candidates:
             if candidate.is_file():
                 return candidate
     return None

@@ -28,9 +28,9 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "ext"), str(REPO / "tests")]
 
-from kb.dates import zone_named  # noqa: E402
-from kb.frontmatter import read_front_matter  # noqa: E402
-from kb.importer import Outcome, import_posts  # noqa: E402
+from kb.core.dates import zone_named  # noqa: E402
+from kb.core.frontmatter import read_front_matter  # noqa: E402
+from kb.jekyll.importer import Outcome, import_posts  # noqa: E402
 from kbtesting import build, write_project  # noqa: E402
 
 _KIND = re.compile(r"'[^']*'|\"[^\"]*\"|/\S+|\d[\d,]*")

@@ -9,7 +9,7 @@ import sys
 # checkout (sphinx-build without `pip install`) works too.
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "ext")))
 
-from kb.version import __version__
+from kb.core.version import __version__
 
 project = "AI・半導体・クラウド 分析ナレッジベース"
 # The EPUB (Read the Docs' formats: epub) needs a version and a copyright.

@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 
-from kb.dates import zone_named
-from kb.frontmatter import article_meta, read_front_matter
+from kb.core.dates import zone_named
+from kb.core.frontmatter import article_meta, read_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"

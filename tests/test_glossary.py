@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx import addnodes
 
-from kb.glossarytable import Declared, GlossaryTable, fold_chars
-from kb.linking import link_mentions
+from kb.core.glossarytable import Declared, GlossaryTable, fold_chars
+from kb.sphinx.linking import link_mentions
 from kbtesting import REPO, Build, article, build, leftmost_longest, seed_text, write_project
 
 SEED = "articles/2025/11/seed"

@@ -2,7 +2,7 @@
 
 Pictures are rendered from the real templates with kb's template environment
 and its Japanese catalog, outside any Sphinx build; the numbers in their tables are checked against counts computed
-here from the records, independently of kb.graph.
+here from the records, independently of kb.pictures.graph.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
-from kb import graph, timeline
-from kb.graph import ArticleMentions, GraphEntry, MentionIndex
-from kb.render import Templates
-from kb.wording import CATALOG, LOCALE_DIR, Wording
+from kb.core.wording import CATALOG, LOCALE_DIR, Wording
+from kb.pictures import graph, timeline
+from kb.pictures.graph import ArticleMentions, GraphEntry, MentionIndex
+from kb.sphinx.render import Templates
 from kbtesting import REPO
 
 TEMPLATES = REPO / "ext" / "kb" / "templates"

@@ -26,14 +26,15 @@ from hypothesis import strategies as st
 from sphinx.cmd.build import build_main
 
 from kb.cli import main as kb_main
-from kb.dates import parse_date, zone_named
-from kb.entrymeta import entry_meta
-from kb.frontmatter import KNOWN_KEYS, article_meta, read_front_matter
-from kb.importer import join_parts, join_parts_noting_seams
-from kb.liquid import convert_liquid, disarm_front_matter
-from kb.names import fold, slugify
-from kb.taxonomyfile import load_overrides
-from kb.values import EXCERPT_LENGTH, clip_excerpt, name_text, scalar_text
+from kb.core.dates import parse_date, zone_named
+from kb.core.entrymeta import entry_meta
+from kb.core.frontmatter import KNOWN_KEYS, article_meta, read_front_matter
+from kb.core.mystguard import disarm_front_matter
+from kb.core.names import fold, slugify
+from kb.core.taxonomyfile import load_overrides
+from kb.core.values import EXCERPT_LENGTH, clip_excerpt, name_text, scalar_text
+from kb.jekyll.importer import join_parts, join_parts_noting_seams
+from kb.jekyll.liquid import convert_liquid
 from kbtesting import article, write_project
 
 TOKYO = zone_named("Asia/Tokyo")
@@ -363,16 +364,16 @@ def hostile_import(
     (into / "2024").mkdir(parents=True)
     (into / "2024" / "06").write_text("a file where a month folder goes", encoding="utf-8")
 
-    import kb.importer
+    import kb.jekyll.importer
 
-    real = kb.importer.prepare_post
+    real = kb.jekyll.importer.prepare_post
 
     def exploding(text: str, source: Path, *args: Any, **kwargs: Any) -> Any:
         if source.name == "boom.md":
             raise RuntimeError("simulated failure inside one post")
         return real(text, source, *args, **kwargs)
 
-    monkeypatch.setattr(kb.importer, "prepare_post", exploding)
+    monkeypatch.setattr(kb.jekyll.importer, "prepare_post", exploding)
     status = kb_main(["import", str(posts), "--into", str(into)])
     captured = capsys.readouterr()
     return status, captured.out, captured.err, into

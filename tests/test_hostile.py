@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kb.cli import main as kb_main
-from kb.names import MAX_SLUG_LENGTH
+from kb.core.names import MAX_SLUG_LENGTH
 from kbtesting import Build, article, build, front_matter, has_summary, write_project
 
 ATOM = "{http://www.w3.org/2005/Atom}"

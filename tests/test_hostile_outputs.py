@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from kb import cards
+from kb.pictures import cards
 from kbtesting import REPO, Build, article, build, plain, write_project
 
 needs_font = pytest.mark.skipif(
@@ -569,7 +569,7 @@ def test_cards_with_huge_hostile_titles_are_drawn_in_bounded_time() -> None:
     """200,000 characters each: minutes to hours before (quadratic), a blink now."""
     script = textwrap.dedent(
         """
-        from kb import cards
+        from kb.pictures import cards
         for title in ("a" + "\\u0301" * 200000, "W" * 200000, "「" * 200000,
                       "ー" * 200000, "\\u200b" * 200000, ("x" * 99 + " ") * 2000):
             data = cards.render(cards.Card(title, "サイト" * 10000, "2025年11月7日"))

@@ -22,7 +22,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from kb import cards
+from kb.pictures import cards
 from kbtesting import REPO, Build, article, build, write_project
 from test_search_browser import SEARCH_TIMEOUT_MS, chromium, require_chromium
 

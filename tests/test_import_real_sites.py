@@ -19,10 +19,10 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from kb.dates import zone_named
-from kb.frontmatter import article_meta, read_front_matter
-from kb.importer import Outcome, import_posts
-from kb.liquid import LiquidContext, convert_liquid
+from kb.core.dates import zone_named
+from kb.core.frontmatter import article_meta, read_front_matter
+from kb.jekyll.importer import Outcome, import_posts
+from kb.jekyll.liquid import LiquidContext, convert_liquid
 from kbtesting import Build, build, write_project
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "jekyll_sites"

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kb import importer
 from kb.cli import main
-from kb.dates import zone_named
-from kb.importer import (
+from kb.core.dates import zone_named
+from kb.jekyll import importer
+from kb.jekyll.importer import (
     Severity,
     convert_post,
     ends_mid_sentence,

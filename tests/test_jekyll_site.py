@@ -11,19 +11,19 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from kb import permalinks
 from kb.cli import main
-from kb.dates import zone_named
-from kb.frontmatter import read_front_matter
-from kb.importer import convert_post, import_posts
-from kb.permalinks import (
+from kb.core.dates import zone_named
+from kb.core.frontmatter import read_front_matter
+from kb.core.redirects import is_safe_output_path, redirect_files
+from kb.jekyll import permalinks
+from kb.jekyll.importer import convert_post, import_posts
+from kb.jekyll.permalinks import (
     OldUrlRule,
     PermalinkError,
     add_redirect,
     jekyll_slugify,
     post_url,
     read_site_config,
-    redirect_files,
 )
 from kbtesting import build, has_summary, write_project
 
@@ -123,9 +123,9 @@ def test_redirect_files_for_each_url_shape() -> None:
     assert redirect_files("/a/b.html") == ["a/b.html"]
     assert redirect_files("/a/b") == ["a/b.html", "a/b/index.html"]
     assert redirect_files("/%E6%97%A5.html") == ["日.html"]
-    assert permalinks.is_safe_output_path("a/b.html")
+    assert is_safe_output_path("a/b.html")
     for bad in ("../x.html", "a/../../x", "/etc/passwd", "a//b", ""):
-        assert not permalinks.is_safe_output_path(bad)
+        assert not is_safe_output_path(bad)
 
 
 def test_site_config() -> None:

@@ -20,15 +20,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sphinx import addnodes
 
-from kb.dates import zone_named
-from kb.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matter
-from kb.glossarytable import Declared, GlossaryTable, fold_chars
-from kb.linking import link_mentions
-from kb.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, fold, is_safe_slug, slugify
-from kb.records import Article
-from kb.settings import KbConfig
-from kb.taxonomy import Taxonomy
-from kb.taxonomyfile import Overrides
+from kb.core.dates import zone_named
+from kb.core.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matter
+from kb.core.glossarytable import Declared, GlossaryTable, fold_chars
+from kb.core.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, fold, is_safe_slug, slugify
+from kb.core.records import Article
+from kb.core.settings import KbConfig
+from kb.core.taxonomy import Taxonomy
+from kb.core.taxonomyfile import Overrides
+from kb.sphinx.linking import link_mentions
 from kbtesting import leftmost_longest
 
 TOKYO = zone_named("Asia/Tokyo")

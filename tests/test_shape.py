@@ -234,8 +234,8 @@ def test_kb_import_reports_a_setting_it_cannot_read(
 
 RELATED_SCRIPT = """
 import datetime as dt
-from kb.records import Article
-from kb.relations import Relations
+from kb.core.records import Article
+from kb.core.relations import Relations
 
 tags = ["AI", "投資", "半導体", "クラウド", "電力", "HBM", "GPU", "政策"]
 when = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kb import cards
-from kb.cards import Card, FontSpec, card_key, missing_glyphs, render, wrap
+from kb.pictures import cards
+from kb.pictures.cards import Card, FontSpec, card_key, missing_glyphs, render, wrap
 
 REPO = Path(__file__).resolve().parent.parent
 TITLE = "OpenAIの1.4兆ドル投資、その真意は？AIの未来をどう変えるの？「データセンター」の電力"
@@ -104,8 +104,8 @@ import json  # noqa: E402
 import re  # noqa: E402
 from xml.etree import ElementTree  # noqa: E402
 
-from kb.dates import zone_named  # noqa: E402
-from kb.importer import import_posts  # noqa: E402
+from kb.core.dates import zone_named  # noqa: E402
+from kb.jekyll.importer import import_posts  # noqa: E402
 from kbtesting import article, build, write_project  # noqa: E402
 
 SITE = REPO / "tests" / "fixtures" / "jekyll_site"
@@ -571,7 +571,7 @@ def test_full_text_is_off_by_default_and_can_be_turned_on_later(tmp_path: Path) 
 
 
 def test_feed_body_links_are_absolute_from_the_page() -> None:
-    from kb.feeds import absolute_body
+    from kb.sphinx.feeds import absolute_body
 
     body = (
         '<section><h1>題<a class="headerlink" href="#t">¶</a></h1>'

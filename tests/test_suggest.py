@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kb import cli, suggest
-from kb.frontmatter import read_front_matter
-from kb.suggest import ArticleText
+from kb import cli
+from kb.cli import suggest
+from kb.cli.suggest import ArticleText
+from kb.core.frontmatter import read_front_matter
 from kbtesting import REPO, article, build, write_project
 
 SEED = next((REPO / "docs" / "articles").rglob("*.md"))

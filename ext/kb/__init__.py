@@ -5,7 +5,7 @@ matter into typed records, and builds tag, category, author and date
 indexes, Atom feeds, glossary cross-references and Japanese search from them.
 
 This module only registers; each build phase has its own ``setup``:
-:mod:`kb.reading`, :mod:`kb.writing`, :mod:`kb.feeds`, :mod:`kb.searching`.
+:mod:`kb.sphinx.reading`, :mod:`kb.sphinx.writing`, :mod:`kb.sphinx.feeds`, :mod:`kb.sphinx.searching`.
 The layers below them (and the import-linter contract that keeps them) are
 described in the README's "Layout" section.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kb.version import __version__
+from kb.core.version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -29,7 +29,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: ``kb import`` and the other commands live
     # in this package and must start without loading Sphinx. These imports go
     # down the layers only.
-    from kb import (
+    from kb.sphinx import (
         book,
         config,
         feeds,
@@ -42,7 +42,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         sources,
         writing,
     )
-    from kb.domain import KbDomain
+    from kb.sphinx.domain import KbDomain
 
     app.setup_extension("sphinx_design")
     i18n.setup(app)

@@ -1,6 +1,6 @@
 """The chunked search index: what a page contributes, and the files a query loads.
 
-No Sphinx here: the extension (``kb.searching``) hands in one :class:`PageRecord`
+No Sphinx here: the extension (``kb.sphinx.searching``) hands in one :class:`PageRecord`
 per page and this module writes the index under ``kb-search/`` in the output
 folder; ``benchmarks/search_scale.py`` uses it to index 20,000 generated pages
 without a Sphinx build.

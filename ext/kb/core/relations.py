@@ -1,0 +1,90 @@
+"""Related articles and neighbours, computed from tags and glossary mentions (no Sphinx)."""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from kb.core.names import fold
+from kb.core.records import Article
+
+#: Features shared by more articles than this only add to scores, never
+#: propose candidates: a tag on half the corpus says little about relatedness
+#: and would make the computation quadratic.
+CANDIDATE_LIMIT = 100
+
+
+@dataclass
+class Relations:
+    related: dict[str, list[Article]]
+    older: dict[str, Article]
+    newer: dict[str, Article]
+
+    #: The key and result of the last computation, for the caller to keep and pass back.
+    cache: tuple[str, dict[str, list[str]]] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        listed: list[Article],
+        mentions: dict[str, dict[str, int]],
+        count: int,
+        cache: Any = None,
+    ) -> Relations:
+        """Related articles of every listed article (newest first), and its neighbours."""
+        features: dict[str, set[str]] = {}
+        postings: dict[str, list[str]] = defaultdict(list)
+        for article in listed:
+            own = {f"t:{fold(tag)}" for tag in article.tags}
+            own |= {f"e:{entry}" for entry in mentions.get(article.docname, {})}
+            features[article.docname] = own
+            for feature in own:
+                postings[feature].append(article.docname)
+        by_name = {a.docname: a for a in listed}
+        older = {a.docname: b for a, b in pairwise(listed)}
+        newer = {b.docname: a for a, b in pairwise(listed)}
+        # Most rebuilds change an article's text, not its tags or mentions: the
+        # scores depend only on these features and the order, so the last
+        # result is kept in the domain and reused while they are unchanged.
+        key = hashlib.sha256(
+            repr((count, [(a.docname, sorted(features[a.docname])) for a in listed])).encode()
+        ).hexdigest()
+        if cache and cache[0] == key:
+            reused = {
+                name: [by_name[other] for other in others] for name, others in cache[1].items()
+            }
+            return cls(reused, older, newer, cache)
+        total = max(1, len(listed))
+        weight = {
+            f: math.log(1 + total / len(docs)) * (1.5 if f.startswith("e:") else 1.0)
+            for f, docs in postings.items()
+        }
+        order = {a.docname: position for position, a in enumerate(listed)}
+        related: dict[str, list[Article]] = {}
+        common = {f for f, docs in postings.items() if len(docs) > CANDIDATE_LIMIT}
+        for article in listed:
+            scores: dict[str, float] = defaultdict(float)
+            own = features[article.docname]
+            # Sorted: a sum of floats depends on its order, and set order on the
+            # process's hash seed; ties must break the same way in every build.
+            for feature in sorted(own - common):
+                feature_weight = weight[feature]
+                for other in postings[feature]:
+                    scores[other] += feature_weight
+            scores.pop(article.docname, None)
+            own_common = own & common
+            if own_common:
+                for other in scores:
+                    for feature in sorted(own_common & features[other]):
+                        scores[other] += weight[feature]
+            best = heapq.nsmallest(
+                count, scores.items(), key=lambda item: (-item[1], order[item[0]])
+            )
+            related[article.docname] = [by_name[name] for name, _ in best]
+        kept = (key, {name: [a.docname for a in articles] for name, articles in related.items()})
+        return cls(related, older, newer, kept)

@@ -1,0 +1,1 @@
+"""Pictures drawn from the records, pure: the relation graph, the timeline and social cards."""

@@ -1,0 +1,667 @@
+"""The sharing phase: old URLs, crawlers, social cards, feed alias.
+
+Drafts are left out of the build by :mod:`kb.sphinx.sources`.
+
+* ``html-page-context``: Open Graph and Twitter tags, JSON-LD (``BlogPosting``
+  for articles, ``DefinedTerm`` for glossary entries) and the Atom
+  ``alternate`` links, from ``kb/share-meta.html``; a draft built for preview
+  gets no ``_sources`` copy, so its text is in its own page only;
+* ``build-finished``: a redirect page at every ``redirect_from`` path, the
+  social cards, ``sitemap.xml`` and ``robots.txt``, and the site feed copied
+  to ``kb_feed_alias``, all through the build's :class:`kb.sphinx.outputs.Outputs`
+  (written only when changed, removed when no longer made).
+
+Without ``html_baseurl`` the features that need absolute URLs (Atom feeds and
+their alias and ``<link>`` tags, ``sitemap.xml``, social cards, ``og:image``,
+``og:url``) are left out with one warning in all (``kb.sphinx.config``, here; the feeds
+phase leaves its files out silently); nothing invents a host name.
+
+sphinx-sitemap was not used: it lists only the pages written in the current
+build (an incremental build gives a partial sitemap), takes ``lastmod`` from
+git rather than front matter, and rewrites the file on every build.
+sphinxext-opengraph was not used: it has one ``og:type`` for all pages, takes
+the description from the body text rather than the excerpt, and draws its
+cards with matplotlib without a pinned CJK font; kb's ``head-meta.html``
+already carries the tags it would add.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import quote
+from xml.etree import ElementTree
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+from sphinx.util.osutil import relative_uri
+
+from kb.core.claims import refusal_message
+from kb.core.frontmatter import read_front_matter
+from kb.core.records import Article
+from kb.core.redirects import read_redirects, redirect_files
+from kb.core.settings import KbConfig
+from kb.core.targets import (
+    entry_kind,
+    feed_path,
+    feed_title,
+    has_feed,
+    json_feed_path,
+    overview_pagename,
+    overview_title,
+)
+from kb.core.taxonomy import Term
+from kb.core.values import clip_excerpt, shown
+from kb.pictures import cards
+from kb.search.store import FOLDER as SEARCH_FOLDER
+from kb.sphinx.config import kb_config
+from kb.sphinx.directives import sphinx_tags_overview, sphinx_tags_page
+from kb.sphinx.domain import (
+    OPENGRAPH,
+    SITEMAP,
+    KbDomain,
+    domain_of,
+    renders_extra_pages,
+    shows_kb,
+    writes_website,
+)
+from kb.sphinx.i18n import wording_of
+from kb.sphinx.outputs import MANIFEST, Outputs, Owner, Refused
+from kb.sphinx.render import Templates, templates_of
+
+logger = logging.getLogger(__name__)
+
+FEEDS = "feeds"
+REDIRECTS = "redirects"
+CARDS = "cards"
+CRAWLERS = "crawlers"
+FEED_ALIAS = "feed-alias"
+#: Where the cards go in the output folder.
+CARDS_PATH = "_kb/cards"
+
+
+def _templates(app: Sphinx) -> Templates:
+    return templates_of(app)
+
+
+def _warn(message: str, *args: Any, subtype: str, location: Any = None) -> None:
+    logger.warning(message, *args, type="kb", subtype=subtype, location=location)
+
+
+def _base_url(app: Sphinx) -> str:
+    base = app.config.html_baseurl or ""
+    return base if base.endswith("/") or not base else base + "/"
+
+
+#: What stays as it is when a path becomes a URL.
+_URL_SAFE = "/#%:@!$&'()*+,;=-._~"
+
+
+def _absolute(app: Sphinx, uri: str) -> str:
+    """The absolute URL of ``uri`` (relative to the site root), percent-encoded."""
+    return _base_url(app) + quote(uri, safe=_URL_SAFE)
+
+
+def site_name(app: Sphinx) -> str:
+    return app.config.kb_site_name or app.config.project
+
+
+# --- head tags -----------------------------------------------------------------------------
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+def _feeds(
+    app: Sphinx,
+    pagename: str,
+    domain: KbDomain,
+    path_of: Callable[[KbConfig, Term | None], str] = feed_path,
+) -> list[tuple[str, str]]:
+    """(title, href) of the feeds a page links: the site's, and a tag's or category's
+    own on its page; ``path_of`` gives the Atom or the JSON Feed's path."""
+    if not _base_url(app):
+        return []  # no feed is written without html_baseurl
+    config = kb_config(app)
+    here = app.builder.get_target_uri(pagename)
+    title = config.feed_title or site_name(app)
+    found = []
+    if has_feed(domain.listed_articles()):
+        found.append((title, relative_uri(here, path_of(config, None))))
+    for kind in ("tag", "category"):
+        for term in domain.taxonomy.terms.get(kind, {}).values():
+            if term.pagename == pagename and has_feed(term.articles):
+                found.append(
+                    (
+                        feed_title(wording_of(app), title, term),
+                        relative_uri(here, path_of(config, term)),
+                    )
+                )
+    return found
+
+
+def _article_json(
+    app: Sphinx, domain: KbDomain, article: Article, url: str, card: str
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": article.title,
+        "datePublished": _iso(article.date),
+        "dateModified": _iso(article.updated or article.date),
+        "author": [
+            {"@type": "Person", "name": name} for name in domain.display_names(article, "author")
+        ],
+        "keywords": list(domain.display_names(article, "tag")),
+        "articleSection": list(domain.display_names(article, "category")),
+        "publisher": {"@type": "Organization", "name": site_name(app)},
+        "inLanguage": app.config.language or "ja",
+    }
+    if article.excerpt:
+        data["description"] = article.excerpt
+    series = domain.series_of(article.docname)
+    if series is not None:
+        part_of: dict[str, Any] = {"@type": "CreativeWorkSeries", "name": series.name}
+        if _base_url(app):
+            part_of["url"] = _absolute(app, app.builder.get_target_uri(series.pagename))
+        data["isPartOf"] = part_of
+        data["position"] = series.number(article.docname)
+    if url:
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    if card:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": card,
+            "width": cards.WIDTH,
+            "height": cards.HEIGHT,
+        }
+    return {key: value for key, value in data.items() if value not in ("", [])}
+
+
+def card_path(docname: str) -> str:
+    return f"{CARDS_PATH}/{docname}.png"
+
+
+def hand_to_opengraph(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """With sphinxext-opengraph, an article's Open Graph values go to it as page
+    fields (its way to override a page's tags), so each og: tag is written once:
+    type ``article``, the excerpt as description, the social card as image.
+    Runs before sphinxext-opengraph's handler (500)."""
+    if OPENGRAPH not in app.extensions or not writes_website(app.builder):
+        return
+    article = domain_of(app.env).articles.get(pagename)
+    if article is None or not article.is_article:
+        return
+    fields = dict(context.get("meta") or {})  # a copy: the page's metadata stays as read
+    fields.setdefault("og:type", "article")
+    excerpt = clip_excerpt(article.excerpt)
+    if excerpt:
+        fields.setdefault("og:description", excerpt)
+    if _base_url(app) and app.config.kb_cards and not article.draft:
+        fields.setdefault("og:image", _absolute(app, card_path(pagename)))
+        fields.setdefault("og:image:alt", article.title)
+    context["meta"] = fields
+
+
+def say_who_does_what(app: Sphinx) -> None:
+    """Once per build: which neighbour writes what kb would otherwise write."""
+    if OPENGRAPH in app.extensions:
+        logger.info(
+            "kb: sphinxext-opengraph writes the og: tags; kb hands it each article's type, "
+            "excerpt and social card (remove it from extensions for kb's own tags)"
+        )
+    if SITEMAP in app.extensions:
+        logger.info(
+            "kb: sphinx-sitemap writes %s; kb's robots.txt points at it "
+            "(remove it from extensions for kb's sitemap with lastmod from front matter)",
+            app.config.sitemap_filename,
+        )
+
+
+def on_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if not writes_website(app.builder):
+        return
+    domain = domain_of(app.env)
+    if not domain.has_articles() and not shows_kb(domain, pagename, context, doctree):
+        return  # a project without articles: its own pages get nothing of kb's
+    base = _base_url(app)
+    draft = domain.articles.get(pagename)
+    if draft is not None and draft.draft:
+        # Sphinx copies the source to _sources/ for a page with a sourcename.
+        context["sourcename"] = ""
+    url = _absolute(app, app.builder.get_target_uri(pagename)) if base else ""
+    article = domain.articles.get(pagename)
+    values: dict[str, Any] = {
+        "site_name": site_name(app),
+        "feeds": _feeds(app, pagename, domain),
+        "json_feeds": _feeds(app, pagename, domain, json_feed_path)
+        if kb_config(app).json_feed
+        else [],
+        "card": "",
+        "card_alt": "",
+        "card_width": cards.WIDTH,
+        "card_height": cards.HEIGHT,
+        "modified": "",
+        "json_ld": None,
+    }
+    if article is not None and article.is_article:
+        card = ""
+        if base and app.config.kb_cards and not article.draft:
+            card = _absolute(app, card_path(pagename))
+        values["card"] = card
+        values["card_alt"] = article.title
+        values["modified"] = _iso(article.updated or article.date)
+        values["json_ld"] = _article_json(app, domain, article, url, card)
+    else:
+        entry = domain.entries.get(pagename)
+        if entry is not None and entry_kind(pagename, kb_config(app)) is not None:
+            term: dict[str, Any] = {
+                "@context": "https://schema.org",
+                "@type": "DefinedTerm",
+                "name": entry.name,
+                "termCode": entry.anchor,
+            }
+            if entry.aliases:
+                term["alternateName"] = list(entry.aliases)
+            if entry.summary:
+                term["description"] = entry.summary
+            if url:
+                term["url"] = url
+            values["json_ld"] = term
+    meta = _templates(app).render(
+        "kb/share-meta.html", **values, opengraph=OPENGRAPH in app.extensions
+    )
+    context["metatags"] = context.get("metatags", "") + "\n" + meta
+
+
+# --- files at the end of the build -------------------------------------------------------------
+
+
+def _line_of(env: BuildEnvironment, docname: str, key: str) -> int | None:
+    try:
+        text = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return read_front_matter(text).lines.get(key)
+
+
+def collect_redirects(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Read ``redirect_from`` once, when its document is read, with the key's line.
+
+    Read here rather than from ``env.metadata``, where MyST has turned every
+    value into text (a mapping into JSON, a number into digits), so that a
+    value that is not a path is told apart and reported, and so that warnings
+    at the end of every build need not read the file again.
+    """
+    text = source[0]
+    if "redirect_from" not in text:
+        return  # most documents: no second parse
+    raw = read_front_matter(text.lstrip("\ufeff"))
+    if "redirect_from" not in raw.data:
+        return
+    line = raw.lines.get("redirect_from")
+    urls, problems = read_redirects(raw.data["redirect_from"])
+    for problem in problems:
+        _warn("%s", problem, subtype="redirect", location=(docname, line))
+    if urls:
+        domain_of(app.env).redirects[docname] = (tuple(urls), line)
+
+
+def _extra_files(app: Sphinx) -> Iterator[str]:
+    """The files Sphinx copies from ``html_extra_path`` (as ``copy_extra_files`` does)."""
+    excluded = Matcher(app.config.exclude_patterns)
+    for extra in app.config.html_extra_path:
+        source = Path(app.confdir, extra)
+        if source.is_file():
+            yield source.name
+            continue
+        for folder, folder_names, file_names in os.walk(source, followlinks=True):
+            relative = Path(folder).relative_to(source).as_posix()
+            prefix = "" if relative == "." else relative + "/"
+            folder_names[:] = [name for name in folder_names if not excluded(prefix + name)]
+            yield from (prefix + name for name in file_names if not excluded(prefix + name))
+
+
+def reserve_sphinx_outputs(app: Sphinx, exception: Exception | None) -> None:
+    """Claim what Sphinx writes before any kb output claims its path.
+
+    Pages of documents, the index, search and domain index pages, inventories,
+    ``html_extra_path`` files and Sphinx's folders are Sphinx's: a redirect,
+    card, sitemap or feed alias never replaces them, and kb never deletes them.
+    """
+    if exception is not None or not renders_extra_pages(app.builder):
+        return
+    builder = cast("StandaloneHTMLBuilder", app.builder)
+    domain = domain_of(app.env)
+    outputs = domain.outputs(builder.outdir)
+    drafts = {doc for doc, article in domain.articles.items() if article.draft}
+    for remembered in (False, True):
+        # A draft built for preview keeps its path, but its name goes into
+        # no shared file (the manifest remembers the pages of documents).
+        docs = (doc for doc in app.env.found_docs if (doc not in drafts) is remembered)
+        outputs.reserve(
+            (outputs.relative(builder.get_output_path(doc)) for doc in docs), pages=remembered
+        )
+    pages = [*app.config.html_additional_pages, *(name for name, *_ in builder.domain_indices)]
+    if builder.use_index:
+        pages.append("genindex")
+    if builder.search:
+        pages.append("search")
+    outputs.reserve(outputs.relative(builder.get_output_path(page)) for page in pages)
+    for name in (builder.searchindex_filename, "objects.inv", ".buildinfo", MANIFEST):
+        outputs.reserve([name], f"Sphinx's or kb's {name} is there")
+    outputs.reserve(_extra_files(app), "a file of html_extra_path is there")
+    for folder in ("_static", "_images", "_downloads", "_sources"):
+        outputs.reserve_folder(folder, f"it is inside Sphinx's folder {folder}")
+    outputs.reserve_folder(SEARCH_FOLDER, f"it is inside the search index folder {SEARCH_FOLDER}")
+    doctrees = os.path.relpath(app.doctreedir, builder.outdir)
+    if not doctrees.startswith(".."):
+        outputs.reserve_folder(Path(doctrees).as_posix(), "it is inside Sphinx's doctrees")
+
+
+def _refused(what: str, url: str, refusal: Refused, location: Any) -> None:
+    _warn("%s", refusal_message(what, url, refusal), subtype="redirect", location=location)
+
+
+def write_redirects(app: Sphinx, outputs: Outputs) -> None:
+    env = app.env
+    domain = domain_of(env)
+    builder = app.builder
+    templates = _templates(app)
+    language = app.config.language or "ja"
+    for docname, (urls, line) in sorted(domain.redirects.items()):
+        article = domain.articles.get(docname)
+        if docname not in env.found_docs or (article is not None and article.draft):
+            continue
+        owner = Owner(REDIRECTS, f"{docname} redirects from it too")
+        location = (docname, line)
+        target_uri = builder.get_target_uri(docname)
+        title = article.title if article is not None else env.titles[docname].astext()
+        for url in urls:
+            for relative in redirect_files(url):
+                try:
+                    outputs.claim(relative, owner)
+                except Refused as refusal:
+                    _refused("redirect_from", url, refusal, location)
+                    continue
+                target = quote(relative_uri(relative, target_uri), safe=_URL_SAFE)
+                html = templates.render(
+                    "kb/redirect.html",
+                    title=title,
+                    target=target,
+                    canonical=_absolute(app, target_uri) if _base_url(app) else target,
+                    language=language,
+                )
+                try:
+                    outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
+                except Refused as refusal:
+                    _refused("redirect_from", url, refusal, location)
+
+
+def write_sphinx_tags_redirects(app: Sphinx, outputs: Outputs) -> None:
+    """A site that moved from sphinx-tags keeps its tag URLs: each old tag page
+    (``_tags/<name>.html``) and the old overview (``_tags/tagsindex.html``)
+    lead to kb's page."""
+    if not app.config.kb_sphinx_tags_redirects:
+        return
+    domain = domain_of(app.env)
+    taxonomy = domain.taxonomy
+    config = kb_config(app)
+    words = wording_of(app)
+    builder = cast("StandaloneHTMLBuilder", app.builder)  # writes_website checked it
+    moves: dict[str, tuple[str, str]] = {}
+    if overview_pagename(config, "tag") in taxonomy.pages:
+        moves[sphinx_tags_overview(app.config)] = (
+            overview_pagename(config, "tag"),
+            overview_title(words, "tag"),
+        )
+    spellings = sorted(
+        {
+            *(tag for tags in domain.data["directive_tags"].values() for tag in tags),
+            *(tag for article in domain.listed_articles() for tag in article.tags),
+        }
+    )
+    for spelling in spellings:
+        term = taxonomy.term("tag", spelling)
+        if term is not None:
+            moves.setdefault(sphinx_tags_page(app.config, spelling), (term.pagename, term.name))
+    owner = Owner(REDIRECTS, "an old sphinx-tags page redirects from it")
+    for old, (pagename, title) in sorted(moves.items()):
+        relative = outputs.relative(builder.get_output_path(old))
+        target_uri = builder.get_target_uri(pagename)
+        target = quote(relative_uri(relative, target_uri), safe=_URL_SAFE)
+        html = _templates(app).render(
+            "kb/redirect.html",
+            title=title,
+            target=target,
+            canonical=_absolute(app, target_uri) if _base_url(app) else target,
+            language=app.config.language or "ja",
+        )
+        try:
+            outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
+        except Refused as refusal:
+            _refused("tags_output_dir", old, refusal, None)
+
+
+#: Characters a missing-glyph warning names before it counts the rest.
+_MISSING_SHOWN = 20
+
+
+def _card_refused(app: Sphinx, docname: str, refusal: Refused) -> None:
+    _warn(
+        "social card not written at %s: %s",
+        shown(refusal.relative),
+        refusal.reason,
+        subtype="output",
+        location=(docname, _line_of(app.env, docname, "title")),
+    )
+
+
+def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
+    """Cards for every article that has none or whose title, date or site name changed.
+
+    Returns how many were drawn and the seconds it took (for ``make bench``).
+    """
+    if not app.config.kb_cards or not _base_url(app):
+        return 0, 0.0
+    font = cards.FontSpec(path=app.config.kb_card_font)
+    try:
+        cards.check_font(font)
+    except cards.FontMissingError as error:
+        _warn("%s; no social cards", error, subtype="cards")
+        return 0, 0.0
+    domain = domain_of(app.env)
+    zone = kb_config(app).zone
+    words = wording_of(app)
+    name = site_name(app)
+    # What every card depends on besides its article; with it unchanged and no
+    # document read or removed, every card on disk is current: a no-op build
+    # looks at no card (checking 2,000 of them one by one took 0.3 s).
+    stamp = (
+        f"{cards.LAYOUT_VERSION}|{font.identity()}|{name}|{kb_config(app).timezone}|"
+        f"{words.language}"
+    )
+    same_stamp = outputs.stamp(CARDS, stamp)
+    shown_articles = sorted(
+        (docname, article)
+        for docname, article in domain.articles.items()
+        if article.is_article and not article.draft
+    )
+    # A card refused last time (another output has its path) is not on disk:
+    # it is looked at again, and reported again, as on a clean build.
+    every_card = {card_path(docname) for docname, _ in shown_articles}
+    if (
+        same_stamp
+        and not domain.lists_changed
+        and set(outputs.previous_files(CARDS)) == every_card
+        and outputs.keep_group(CARDS)
+    ):
+        return 0, 0.0
+    started = time.perf_counter()
+    to_draw: list[tuple[str, str, str, cards.Card]] = []
+    for docname, article in shown_articles:
+        card = cards.Card(
+            article.title, name, words.day(article.date, zone) if article.date else ""
+        )
+        relative = card_path(docname)
+        key = cards.card_key(card, font)[:20]
+        try:
+            if outputs.unchanged(relative, key):
+                outputs.note(relative, key, CARDS)
+                continue
+            outputs.claim(relative, Owner(CARDS))
+        except Refused as refusal:
+            _card_refused(app, docname, refusal)
+            continue
+        missing = cards.missing_glyphs(article.title, font)
+        if missing:
+            shown_missing = " ".join(missing[:_MISSING_SHOWN])
+            if len(missing) > _MISSING_SHOWN:
+                shown_missing += f" and {len(missing) - _MISSING_SHOWN} more"
+            _warn(
+                "the card font has no glyph for %s; the card shows boxes there",
+                shown(shown_missing),
+                subtype="cards",
+                location=(docname, _line_of(app.env, docname, "title")),
+            )
+        to_draw.append((docname, relative, key, card))
+    if to_draw:
+        # Compressing a PNG and pasting glyphs release the GIL, so threads
+        # draw cards side by side; files are written here, in order.
+        workers = min(len(to_draw), os.cpu_count() or 1, 4)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            drawn_cards = pool.map(lambda item: cards.render(item[3], font), to_draw)
+            for (docname, relative, key, _), data in zip(to_draw, drawn_cards, strict=True):
+                try:
+                    outputs.write(relative, data, CARDS, digest=key)
+                except Refused as refusal:
+                    _card_refused(app, docname, refusal)
+    drawn = len(to_draw)
+    return drawn, time.perf_counter() - started
+
+
+def _sitemap(app: Sphinx) -> bytes:
+    env = app.env
+    domain = domain_of(env)
+    builder = app.builder
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    root = ElementTree.Element("urlset", xmlns=namespace)
+    pagenames = set(env.found_docs) | set(domain.taxonomy.pages)
+    for pagename in sorted(pagenames):
+        article = domain.articles.get(pagename)
+        if article is not None and article.draft:
+            continue
+        url = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(url, "loc").text = _absolute(app, builder.get_target_uri(pagename))
+        moment = article.updated or article.date if article is not None else None
+        if moment is not None:
+            ElementTree.SubElement(url, "lastmod").text = moment.isoformat()
+    ElementTree.indent(root)
+    body = ElementTree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
+
+
+def _setting_refused(setting: str, value: str, refusal: Refused) -> None:
+    _warn(
+        "%s = %s: not written at %s: %s",
+        setting,
+        shown(value),
+        shown(refusal.relative),
+        refusal.reason,
+        subtype="output",
+    )
+
+
+def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
+    if not app.config.kb_sitemap:
+        return
+    lines = ["User-agent: *", "Allow: /"]
+    if SITEMAP in app.extensions:
+        # sphinx-sitemap writes the sitemap (at build-finished, as kb): kb leaves
+        # its path alone and points crawlers at it.
+        if _base_url(app):
+            lines.append(f"Sitemap: {_absolute(app, app.config.sitemap_filename)}")
+    elif _base_url(app):
+        try:
+            outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
+            lines.append(f"Sitemap: {_absolute(app, 'sitemap.xml')}")
+        except Refused as refusal:
+            _setting_refused("kb_sitemap", "True", refusal)
+    try:
+        outputs.write("robots.txt", "\n".join(lines) + "\n", CRAWLERS)
+    except Refused as refusal:
+        # A robots.txt of the project's own (html_extra_path) wins; one warning says
+        # so (kb_sitemap = False keeps kb from making one).
+        _setting_refused("kb_sitemap", "True", refusal)
+
+
+def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
+    setting = app.config.kb_feed_alias
+    alias = setting.strip().lstrip("/")
+    if not alias or not _base_url(app):
+        return  # without html_baseurl there is no feed to copy
+    feed = feed_path(kb_config(app))
+    if outputs.current.get(feed, ("",))[0] != FEEDS:
+        return  # the feed itself was not written
+    try:
+        outputs.claim(alias, Owner(FEED_ALIAS))
+        data = (outputs.outdir / feed).read_bytes()
+        outputs.write(alias, data, FEED_ALIAS)
+    except Refused as refusal:
+        _setting_refused("kb_feed_alias", setting, refusal)
+    except OSError:
+        return
+
+
+def finish(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not writes_website(app.builder):
+        return
+    domain = domain_of(app.env)
+    # A project without articles has nothing for crawlers or feeds: kb adds no
+    # robots.txt or sitemap.xml to it, and needs no base URL.
+    articles = domain.has_articles()
+    if articles and not _base_url(app):
+        _warn(
+            "html_baseurl is not set: Atom feeds, sitemap.xml, social cards, og:image and "
+            "og:url are left out (set it, or build on Read the Docs, which sets it)",
+            subtype="base_url",
+        )
+    outputs = domain.outputs(app.builder.outdir)
+    # In the order of kb.sphinx.outputs.PRIORITY: each claims its paths before the
+    # next, so the same one keeps a path whatever the order of the articles.
+    if articles:
+        write_crawler_files(app, outputs)
+    write_feed_alias(app, outputs)
+    drawn, seconds = write_cards(app, outputs)
+    if drawn:
+        logger.info("kb: %d social cards drawn in %.2f s", drawn, seconds)
+    write_redirects(app, outputs)
+    write_sphinx_tags_redirects(app, outputs)
+
+
+def setup(app: Sphinx) -> None:
+    """Its settings (``kb_drafts``, ``kb_cards``…) are declared with the others in kb.core.settings."""
+    # Before reading.py's handler turns keys MyST must not see into comments.
+    app.connect("source-read", collect_redirects, priority=400)
+    app.connect("html-page-context", on_page_context, priority=600)
+    app.connect("html-page-context", hand_to_opengraph, priority=450)
+    app.connect("builder-inited", say_who_does_what)
+    # After the feeds (500) so the alias copies this build's feed; before the
+    # manifest is saved (900).
+    app.connect("build-finished", finish, priority=700)
+    # Before any kb output (static files and feeds at 500) claims a path.
+    app.connect("build-finished", reserve_sphinx_outputs, priority=400)

@@ -402,7 +402,7 @@ def test_import_converts_liquid_and_reports_what_it_keeps(
     text = (into / "2025" / "01" / "liquid.md").read_text(encoding="utf-8")
     assert "[前の記事](/2025/01/10/good.html)" in text
     assert "```python\nprint('{{ x }}')\n```" in text
-    assert "{{ 7*7 }} と {% include footer.html %}" in text
+    assert "{{ 7*7 }} と <!-- {% include footer.html %} -->" in text
     assert "{% raw %}" not in text and "{% highlight" not in text
     # Line 12 of the post holds the include; line 9 the {{ x }} in the code.
     assert re.search(r"2025-01-11-liquid\.md:12: warning: Liquid \{% include footer\.html %\}", err)
@@ -587,8 +587,9 @@ def test_clip_excerpt(text: str, clipped: str) -> None:
 
 @pytest.mark.parametrize(
     ("source", "literal"),
-    [("{{ page.title }}", "{{ page.title }}"), ("{% include a.html %}", "{% include a.html %}"),
-     ("{%- if x -%}", "{%- if x -%}"), ("{% endhighlight %}", "{% endhighlight %}")],
+    [("{{ page.title }}", "<!-- {{ page.title }} -->"),
+     ("{% include a.html %}", "<!-- {% include a.html %} -->"),
+     ("{%- if x -%}", "<!-- {%- if x -%} -->"), ("{% endhighlight %}", "<!-- {% endhighlight %} -->")],
 )
 def test_unknown_liquid_is_kept_and_reported(source: str, literal: str) -> None:
     converted, notes = convert_liquid(f"前\n{source}\n後", 10)

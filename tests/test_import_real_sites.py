@@ -131,8 +131,9 @@ def test_liquid_without_a_meaning_is_kept_and_reported_with_its_line(tmp_path: P
     report = import_posts([tmp_path / "site"], tmp_path / "articles", TOKYO)
     [result] = report.results
     text = result.target.read_text(encoding="utf-8")
-    assert "{% for p in site.posts %}{{ p.title }}{% endfor %}" in text
-    assert "ループ と {{ release.sha256 }}。" in text  # page.* is the post's own value
+    # Out of the page, in the source: the loop whole, the unknown value alone.
+    assert "<!-- {% for p in site.posts %}{{ p.title }}{% endfor %} -->" in text
+    assert "ループ と <!-- {{ release.sha256 }} -->。" in text  # page.* is the post's own value
     messages = [f"{d.line}: {d.message}" for d in result.diagnostics]
     assert any(m.startswith("6: Liquid {% for") for m in messages), messages
     assert any(m.startswith("7: Liquid {{ release.sha256 }}") for m in messages), messages

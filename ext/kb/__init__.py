@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 #: The shape of what kb stores in the environment; bumped whenever it changes
 #: (2: articles may be undated, entry boxes and bylines are placeholders;
-#: 3: entry pages hold a pictures placeholder; 4: articles carry their series).
-ENV_VERSION = 4
+#: 3: entry pages hold a pictures placeholder; 4: articles carry their series;
+#: 5: files named by an article's raw HTML are registered as images and downloads).
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         i18n,
         machine,
         nodes,
+        rawfiles,
         reading,
         searching,
         sharing,
@@ -50,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(KbDomain)
     nodes.register(app)
     reading.setup(app)
+    rawfiles.setup(app)
     writing.setup(app)
     feeds.setup(app)
     searching.setup(app)

@@ -207,11 +207,11 @@ def _convert_prose(text: str, first_line: int, notes: list[Note]) -> str:
             out.append(line)
             block_start = len(out)
             continue
+        line = _HEADING_NO_SPACE.sub(r"\1 ", line)
         heading_id = _HEADING_ID.match(line)
         if heading_id:
             out.insert(len(out), f"({heading_id.group(2)})=")
             line = heading_id.group(1)
-        line = _HEADING_NO_SPACE.sub(r"\1 ", line)
         if line.startswith("%"):
             line = "\\" + line
         if line.lstrip().startswith("#") and len(out) > block_start:

@@ -23,10 +23,21 @@ article as a template, so what Liquid would have done is done once, here, by
   the footnote tags ``{% fn_ref %}``, ``{% footnotes %}``, ``{% fn %}``
   Markdown footnotes; ``{% comment %}`` an HTML comment.
 
-Everything else (another ``{% include %}``, loops, unknown filters and
-plugin tags) has no meaning outside the Jekyll site; it is kept as written, so
-the page shows it as text, and reported with its line. Pure: no Sphinx, no
-file system (the context answers for the site).
+Some plugins common on Japanese blogs have a plain reading too: a
+``{% lightbox path, title, alt %}`` image is the image, ``{% gumroad id
+title %}`` a link, ``{% m %}…{% em %}`` inline math, ``{% csssig h2
+id='x' %}`` … ``{% endcsssig %}`` its content with the id as a target, and the
+Amazon Product API filters (``{{ asin | amazon_link }}``) a link to the
+product page. A bare name nothing defines (``{{ BASE_URL }}``) printed
+nothing under Jekyll, and prints nothing here.
+
+Everything else (another ``{% include %}``, loops, conditions, unknown filters
+and plugin tags) has no meaning outside the Jekyll site: its output cannot be
+known. In prose it is kept in the source inside an HTML comment, out of the
+page (a block tag with its content, from its line to its end tag's line);
+in code, a link target or an HTML tag it is kept as written. Either way it is
+reported with its line. Pure: no Sphinx, no file system (the context answers
+for the site).
 """
 
 from __future__ import annotations
@@ -36,6 +47,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from kb.jekyll.kramdown import chunks, inline_code_spans
 
 #: Liquid tags (``{% … %}``) and outputs (``{{ … }}``), with Liquid's
 #: whitespace-trimming dashes.
@@ -114,12 +127,37 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
     return tokens
 
 
+class _Undefined(_Unknown):
+    """A bare name that nothing the site or the post defines."""
+
+
+#: Names Jekyll or a layout defines while a post renders: not known to be empty.
+_JEKYLL_NAMES = frozenset({"content", "paginator", "layout", "jekyll", "include", "forloop"})
+
+
 class _Scope:
     """Variables of one post: ``site``, ``page`` and what ``{% assign %}`` set."""
 
-    def __init__(self, context: LiquidContext) -> None:
+    def __init__(self, context: LiquidContext, text: str = "") -> None:
         self.context = context
         self.assigned: dict[str, Any] = {}
+        self.amazon_host = _amazon_host(context.site, text)
+        #: ASINs the post links with ``amazon_link``: their images need no second link.
+        self.linked_asins = {asin.upper() for asin in _AMAZON_LINKED.findall(text)}
+
+    def amazon(self, name: str, value: Any) -> str:
+        """What an Amazon Product API filter of ``value`` (an ASIN) still says without the API."""
+        asin = _asin(value)
+        product = f"https://{self.amazon_host}/dp/{asin}"
+        if name == _AMAZON_LINK or (name in _AMAZON_IMAGES and asin not in self.linked_asins):
+            # The title (or cover) came from the API; the product page is still the link.
+            return f"[Amazon {asin}]({product})"
+        if name in _AMAZON_IMAGES:
+            raise _OutOfPage(
+                f"showed the cover Amazon's Product API gave for {asin}, which kb cannot ask "
+                "(the post links the product with amazon_link)"
+            )
+        raise _OutOfPage(f"showed what Amazon's Product API said about {asin}, which kb cannot ask")
 
     def lookup(self, path: str) -> Any:
         head = re.match(r"[A-Za-z_][\w-]*", path)
@@ -163,9 +201,21 @@ class _Scope:
         tokens = _tokens(expression)
         if not tokens:
             raise _Unknown("empty expression")
+        kind, first = tokens[0]
+        if (
+            len(tokens) == 1
+            and kind == "name"
+            and re.fullmatch(r"[A-Za-z_][\w-]*", str(first))
+            and first not in self.assigned
+            and first not in ("site", "page")
+            and first not in _JEKYLL_NAMES
+        ):
+            raise _Undefined(f"{first} is defined nowhere in the site or the post")
         value = self.operand(tokens[0])
         index = 1
         while index < len(tokens):
+            while tokens[index : index + 2] == [("punct", "|"), ("punct", "|")]:
+                index += 1  # Liquid's lax parser skips an empty filter (``x || f``)
             if (
                 tokens[index] != ("punct", "|")
                 or index + 1 >= len(tokens)
@@ -182,6 +232,9 @@ class _Scope:
                     index += 1
                     if index < len(tokens) and tokens[index] == ("punct", ","):
                         index += 1
+            if name == _AMAZON_LINK or name in _AMAZON_IMAGES or name in _AMAZON_TEXT:
+                value = self.amazon(name, value)
+                continue
             if name not in _FILTERS:
                 raise _Unknown(f"the filter {name} has no meaning outside Jekyll")
             value = _FILTERS[name](value, arguments)
@@ -279,6 +332,124 @@ def _included(args: str, context: LiquidContext, depth: int, line: int) -> str |
     return converted.rstrip("\n")
 
 
+#: Block tags whose output only Jekyll could know: commented out whole, with
+#: what they enclose, when they stand on their own lines.
+_BLOCK_TAGS = frozenset({"for", "if", "unless", "case", "capture", "tablerow"})
+_LIGHTBOX = re.compile(r"^\s*([^,\s][^,]*?)\s*(?:,\s*([^,]*?)\s*(?:,\s*(.*?)\s*)?)?$")
+_GUMROAD = re.compile(r"^\s*([\w-]+)\s+(.+?)\s*$")
+_CSSSIG_ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:[\"']([\w -]*)[\"']|(\w+))")
+_INLINE_MATH = re.compile(r"\{%-?\s*m\s*-?%\}(?P<math>[^\n]*?)\{%-?\s*em\s*-?%\}")
+_ASIN = re.compile(r"[0-9A-Z]{10}")
+#: The Amazon Product API filters of ``amazon_liquid_tags.rb``: each asked
+#: Amazon about an ASIN while Jekyll ran.
+_AMAZON_LINK = "amazon_link"
+_AMAZON_IMAGES = frozenset({"amazon_small_image", "amazon_medium_image", "amazon_large_image"})
+_AMAZON_TEXT = frozenset(
+    {"amazon_authors", "amazon_actors", "amazon_director", "amazon_release_date",
+     "amazon_running_time"}
+)
+_AMAZON_LINKED = re.compile(
+    r"\{\{-?\s*[\"']?([0-9A-Z]{1,10})[\"']?\s*\|+\s*amazon_link\b", re.IGNORECASE
+)
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^<>]*$")
+_UNCLOSED_TARGET = re.compile(r"\]\([^)\s]*$")
+_HEADING_LEVEL = re.compile(r"^h([1-6])$")
+
+
+class _OutOfPage(Exception):
+    """A value only Jekyll could know (a plugin asked a web service): kept out of the page."""
+
+
+def _amazon_host(site: Mapping[str, Any], text: str) -> str:
+    """The Amazon store the site's readers were sent to: by the site's language, else its text."""
+    language = next(
+        (str(site[key]) for key in ("lang", "language", "locale") if site.get(key)), ""
+    )
+    if language:
+        return "www.amazon.co.jp" if language.lower().startswith("ja") else "www.amazon.com"
+    return "www.amazon.co.jp" if _KANA.search(text) else "www.amazon.com"
+
+
+def _asin(value: Any) -> str:
+    # An unquoted ISBN-10 loses its leading zeros as a number: it had ten digits.
+    asin = f"{value:010d}" if isinstance(value, int) else _text(value).strip()
+    if not _ASIN.fullmatch(asin.upper()):
+        raise _Unknown(f"{asin!r} is not an ASIN")
+    return asin.upper()
+
+
+def _comment(text: str) -> str:
+    """``text`` inside an HTML comment, which it cannot end early."""
+    return "<!-- " + text.replace("-->", "- ->") + " -->"
+
+
+def _block_end(text: str, start: int, name: str) -> re.Match[str] | None:
+    """The ``{% endname %}`` closing the block tag ``name`` opened before ``start``."""
+    depth = 1
+    for found in _LIQUID.finditer(text, start):
+        tag = found.group("tag")
+        if tag == name:
+            depth += 1
+        elif tag == f"end{name}":
+            depth -= 1
+            if depth == 0:
+                return found
+    return None
+
+
+def _line_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start of ``start``'s line, end of ``end``'s line) when nothing else shares those lines."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return None
+    return line_start, line_end
+
+
+def _code_ranges(text: str) -> list[tuple[int, int]]:
+    """Offsets of code in ``text`` (fenced and indented blocks, inline code spans)."""
+    ranges: list[tuple[int, int]] = []
+    offset = 0
+    for chunk in chunks(text):
+        end = offset + len(chunk.text)
+        if chunk.code:
+            ranges.append((offset, end))
+        else:
+            ranges.extend((offset + a, offset + b) for a, b in inline_code_spans(chunk.text))
+        offset = end + 1
+    return ranges
+
+
+def _csssig_target(text: str, start: int, end: int, args: str) -> tuple[int, str, list[str]]:
+    """Where the id of ``{% csssig tag id=… %}`` goes in ``text[start:end]``, what, and the rest.
+
+    The plugin set the attributes on the first ``tag`` element of its
+    content: for a heading, ``{#id}`` is added to the first heading of that
+    level (kramdown's heading id, which becomes a MyST target); for another
+    element, a MyST target before the content.
+    """
+    element, _, rest = args.partition(" ")
+    attributes = {
+        key: first if first is not None and first != "" else (second or "")
+        for key, first, second in _CSSSIG_ATTRIBUTE.findall(rest)
+    }
+    ids = [attributes.pop("id")] if attributes.get("id") else []
+    dropped = [f"{key}={value!r}" for key, value in attributes.items()]
+    if not ids:
+        return start, "", dropped
+    level = _HEADING_LEVEL.match(element.strip().lower())
+    if level:
+        heading = re.compile(rf"^ {{0,3}}#{{{level.group(1)}}}(?!#).*?(?=\s*$)", re.M)
+        found = heading.search(text, start, end)
+        if found:
+            return found.end(), f" {{#{ids[0]}}}", dropped
+    first = re.compile(r"^[ \t]*\S", re.M).search(text, start, end)
+    where = first.start() if first else start
+    return where, f"({ids[0]})=\n", dropped
+
+
 def convert_liquid(
     text: str, first_line: int = 1, context: LiquidContext | None = None, depth: int = 0
 ) -> tuple[str, list[LiquidNote]]:
@@ -294,21 +465,74 @@ def convert_liquid(
     position = 0
     raw_from: int | None = None  # the {% raw %} being unwrapped, by offset
     fence: str | None = None  # the fence of the {% highlight %} being converted
-    scope = _Scope(context) if context is not None else None
+    scope = _Scope(context, text) if context is not None else None
     footnote = 0
+    skip_to = 0  # matches before this offset are inside a block kept in a comment
+    inserts: dict[int, str] = {}  # offset -> text to add there (csssig ids)
+    open_csssig = 0
+    code = _code_ranges(text) if "`" in text or "    " in text or "\t" in text else []
 
     def line_of(offset: int) -> int:
         return first_line + text.count("\n", 0, offset)
 
+    def copy(start: int, end: int) -> None:
+        for offset in sorted(o for o in inserts if start <= o < end):
+            out.append(text[start:offset] + inserts.pop(offset))
+            start = offset
+        out.append(text[start:end])
+
+    def shown(construct: str) -> str:
+        construct = " ".join(construct.split())
+        return construct if len(construct) <= 60 else construct[:59] + "…"
+
+    def in_page_text(match: re.Match[str]) -> bool:
+        """Whether ``match`` is prose a reader sees (not code, a link target or an HTML tag)."""
+        if fence is not None or any(a <= match.start() < b for a, b in code):
+            return False
+        before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        return not (_UNCLOSED_TAG.search(before) or _UNCLOSED_TARGET.search(before))
+
     def keep(match: re.Match[str], why: str) -> None:
-        shown = " ".join(match.group(0).split())
-        if len(shown) > 60:
-            shown = shown[:59] + "…"
-        notes.append(LiquidNote(line_of(match.start()), f"Liquid {shown} {why}; kept as text"))
+        if in_page_text(match):
+            notes.append(
+                LiquidNote(
+                    line_of(match.start()),
+                    f"Liquid {shown(match.group(0))} {why}; kept in an HTML comment, out of the page",
+                )
+            )
+            out.append(_comment(match.group(0)))
+            return
+        notes.append(
+            LiquidNote(line_of(match.start()), f"Liquid {shown(match.group(0))} {why}; kept as text")
+        )
         out.append(match.group(0))
 
+    def keep_block(match: re.Match[str], tag: str) -> bool:
+        """A block tag on its own lines kept whole in a comment; ``False`` when it is not one."""
+        if not in_page_text(match):
+            return False
+        end = _block_end(text, match.end(), tag)
+        span = _line_span(text, match.start(), end.end()) if end is not None else None
+        if end is None or span is None or any(span[0] < b and a < span[1] for a, b in code):
+            return False
+        nonlocal skip_to
+        block = text[match.start() : end.end()]
+        notes.append(
+            LiquidNote(
+                line_of(match.start()),
+                f"Liquid {shown(match.group(0))} … {{% end{tag} %}} (lines "
+                f"{line_of(match.start())}–{line_of(end.end())}) has no meaning outside "
+                "Jekyll; kept in an HTML comment, out of the page",
+            )
+        )
+        out.append(_comment(block))
+        skip_to = end.end()
+        return True
+
     for match in _LIQUID.finditer(text):
-        out.append(text[position : match.start()])
+        if match.start() < skip_to:
+            continue
+        copy(max(position, skip_to), match.start())
         position = match.end()
         tag = match.group("tag")
         args = (match.group("args") or "").strip()
@@ -360,6 +584,44 @@ def convert_liquid(
             assert bookmark is not None
             label = bookmark.group(2).strip() or bookmark.group(1)
             out.append(f"[{label}]({bookmark.group(1)})")
+        elif tag == "lightbox" and _LIGHTBOX.match(args) and fence is None:
+            # lightbox.rb: an image under /assets/images/ that opens large;
+            # the image is what a reader sees.
+            box = _LIGHTBOX.match(args)
+            assert box is not None
+            path, title, alt = box.group(1), box.group(2) or "", box.group(3)
+            address = "/assets/images/" + path.lstrip("/")
+            if re.search(r"[\s()<>]", address):
+                address = f"<{address}>"
+            caption = f' "{title}"' if title and '"' not in title else ""
+            label = (alt if alt is not None else title).replace("[", "(").replace("]", ")")
+            out.append(f"![{label}]({address}{caption})")
+        elif tag == "gumroad" and _GUMROAD.match(args) and fence is None:
+            product = _GUMROAD.match(args)
+            assert product is not None
+            out.append(f"[{product.group(2)}](https://gum.co/{product.group(1)})")
+        elif tag == "m" and fence is None and _INLINE_MATH.match(text, match.start()):
+            math = _INLINE_MATH.match(text, match.start())
+            assert math is not None
+            out.append(f"{{math}}`{math.group('math').strip()}`")
+            skip_to = position = math.end()
+        elif tag == "csssig" and fence is None and _block_end(text, match.end(), tag):
+            end = _block_end(text, match.end(), tag)
+            assert end is not None
+            where, target, dropped = _csssig_target(text, match.end(), end.start(), args)
+            if target:
+                inserts[where] = target
+            if dropped:
+                notes.append(
+                    LiquidNote(
+                        line_of(match.start()),
+                        f"Liquid {shown(match.group(0))}: {', '.join(dropped)} "
+                        "have no place in kb's pages; dropped, the content is kept",
+                    )
+                )
+            open_csssig += 1
+        elif tag == "endcsssig" and open_csssig:
+            open_csssig -= 1
         elif tag == "math" and fence is None:
             fence = "```"
             out.append(_on_own_line(out, "```{math}") + _line_break_after(text, position))
@@ -386,6 +648,10 @@ def convert_liquid(
                 scope.assigned[variable] = scope.evaluate(expression)
             except _Unknown as error:
                 keep(match, f"cannot be filled in ({error})")
+        elif tag and (tag in _BLOCK_TAGS or _block_end(text, match.end(), tag)) and keep_block(
+            match, tag
+        ):
+            continue
         elif tag:
             keep(match, "has no meaning outside Jekyll")
         else:
@@ -397,9 +663,20 @@ def convert_liquid(
                 continue
             try:
                 out.append(_text(scope.evaluate(expression)))
+            except _Undefined as undefined:
+                # Liquid prints nothing for a name nothing defines.
+                notes.append(
+                    LiquidNote(
+                        line_of(match.start()),
+                        f"Liquid {shown(match.group(0))}: {undefined}, so Jekyll showed "
+                        "nothing here; dropped",
+                    )
+                )
+            except _OutOfPage as why:
+                keep(match, str(why))
             except _Unknown as error:
                 keep(match, f"is a Jekyll value kb cannot fill in ({error})")
-    out.append(text[position:])
+    copy(max(position, skip_to), len(text))
     if raw_from is not None:
         notes.append(
             LiquidNote(

@@ -7,8 +7,8 @@ were not imported. This module finds every link and image of the prose
 (Markdown inline links and images, reference definitions, autolinks, raw
 ``<a href>`` and ``<img src>``) and asks a resolver what each URL becomes;
 code is never touched. A raw ``<img>`` alone on its line (maybe inside a
-link) becomes a Markdown image, which Sphinx copies with the page; other raw
-images are reported, since the build does not see them.
+link) becomes a Markdown image; a raw image inside other HTML keeps its
+``<img>``, pointed at the copied file, which the build copies too.
 """
 
 from __future__ import annotations
@@ -139,15 +139,7 @@ def _rewrite_run(text: str, first_line: int, resolve: Resolver, notes: list[Note
         resolved = resolve(html.unescape(match.group("url")), is_image, number)
         if resolved is None:
             return match.group(0)
-        if is_image and not resolved.raw:
-            # A file of the site, copied: but the build only sees Markdown images.
-            notes.append(
-                Note(
-                    number,
-                    "a raw HTML <img> inside other HTML is kept as written: the build does "
-                    "not copy its file; write it as a Markdown image to keep it",
-                )
-            )
+        # A copied file named by raw HTML: the build copies it too (kb.rawfiles).
         return (
             f"{match.group('lead')}{match.group('q')}{html.escape(resolved.url)}{match.group('q')}"
         )

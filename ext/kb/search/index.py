@@ -16,7 +16,8 @@ A list is written as:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -27,31 +28,60 @@ _BITS = {char: tuple(bit for bit in range(6) if value >> bit & 1) for char, valu
 BITMAP = "~"
 
 
+#: Gaps under 32,768 (up to three characters) come from a table, so packing a
+#: list is one join of lookups; the table takes a few milliseconds at import.
+TABLE_SIZE = 1 << 15
+
+
+def gap_text(gap: int) -> str:
+    """One gap: five bits a character, lowest first, a continuation bit on all but the last."""
+    chars = []
+    while True:
+        chunk, gap = gap & 31, gap >> 5
+        chars.append(ALPHABET[chunk | (32 if gap else 0)])
+        if not gap:
+            return "".join(chars)
+
+
+GAP_TABLE = [gap_text(gap) for gap in range(TABLE_SIZE)]
+# Indexed by the step from one number to the next (the gap plus one), so a
+# list packs with C loops: map(sub, numbers, [-1, *numbers]).
+_STEP_TABLE = ["", *GAP_TABLE]
+
+
+def pack_gaps(numbers: Sequence[int]) -> str:
+    """Increasing numbers as gaps (the first from -1), five bits a character."""
+    if numbers[-1] < TABLE_SIZE:
+        return "".join(map(_STEP_TABLE.__getitem__, map(operator.sub, numbers, [-1, *numbers])))
+    return "".join(
+        _STEP_TABLE[step] if step <= TABLE_SIZE else gap_text(step - 1)
+        for step in map(operator.sub, numbers, [-1, *numbers])
+    )
+
+
+def _bitmap(ids: Sequence[int]) -> str:
+    cells = [0] * (ids[-1] // 6 + 1)
+    for page in ids:
+        cells[page // 6] |= 1 << (page % 6)
+    return BITMAP + "".join(map(ALPHABET.__getitem__, cells))
+
+
 def encode(pages: Iterable[int]) -> int | str:
-    ids = sorted(set(pages))
+    return encode_sorted(sorted(set(pages)))
+
+
+def encode_sorted(ids: Sequence[int]) -> int | str:
+    """:func:`encode` of page ids already increasing and distinct (an index's page lists)."""
     if len(ids) == 1:
         return ids[0]
     if not ids:
         return ""
-    cells = [0] * (ids[-1] // 6 + 1)
-    for page in ids:
-        cells[page // 6] |= 1 << (page % 6)
-    bitmap = BITMAP + "".join(map(ALPHABET.__getitem__, cells))
-    if len(ids) > len(bitmap):
+    bitmap_length = ids[-1] // 6 + 2
+    if len(ids) > bitmap_length:
         # Gaps take a character a page at least: the bitmap is shorter.
-        return bitmap
-    gaps: list[str] = []
-    previous = -1
-    for page in ids:
-        gap = page - previous - 1
-        previous = page
-        while True:
-            chunk, gap = gap & 31, gap >> 5
-            gaps.append(ALPHABET[chunk | (32 if gap else 0)])
-            if not gap:
-                break
-    delta = "".join(gaps)
-    return bitmap if len(bitmap) < len(delta) else delta
+        return _bitmap(ids)
+    delta = pack_gaps(ids)
+    return _bitmap(ids) if bitmap_length < len(delta) else delta
 
 
 def decode(value: int | str | list[int]) -> list[int]:

@@ -13,7 +13,8 @@ Layout (every file is a script calling ``KbSearch.*``, so ``file://`` works):
 ``kb-search/t/<b>.js``
     postings: key -> page ids, and the ids of pages holding the key in their
     title, in their names (tags, categories, authors, glossary names and
-    aliases) and in their excerpt; the key's bucket is a hash of the key, so a
+    aliases), in their excerpt, and of pages holding it in code only (code
+    ranks below prose); the key's bucket is a hash of the key, so a
     page's change touches only the buckets of keys it gained or lost.
 ``kb-search/x/<b>.js``
     positions: key -> for each page, where the key starts in the page's
@@ -58,39 +59,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kb.search.index import ALPHABET, decode, encode
+from kb.search.index import GAP_TABLE, TABLE_SIZE, decode, encode, encode_sorted, pack_gaps
 from kb.search.tokenizer import compact, fold, scan
 
 #: Bumped whenever the files' shape changes; kb-search.js checks it.
 #: 2: pairs of every character class, compact text, code spans in page files.
-FORMAT = 2
+#: 3: pages holding a key in code only, for the rank.
+FORMAT = 3
 FOLDER = "kb-search"
 #: Bytes of postings (and of positions) per bucket the bucket count aims at:
 #: a query of eight tokens then loads about 8 × 8 KB.
 POSTINGS_BUCKET_BYTES = 8_000
 POSITIONS_BUCKET_BYTES = 16_000
-#: Fields of a posting after the page list: title, names, excerpt.
-FIELDS = 3
+#: Page lists of a posting after its pages: the pages holding the key in the
+#: title, in the names, in the excerpt, and those holding it in code only.
+FIELDS = 4
 UNIGRAM = "\u2126"
 GRAM = "\u212b"
 GRAM_MAX = 3
 _ENTRY_SEPARATOR = ","
-# Gaps under 32,768 (up to three characters) from a table: packing the
-# positions of 2,000 pages becomes mostly joins; the table takes a few
-# milliseconds to make at import.
-_TABLE_SIZE = 1 << 15
-
-
-def _gap_text(gap: int) -> str:
-    chars = []
-    while True:
-        chunk, gap = gap & 31, gap >> 5
-        chars.append(ALPHABET[chunk | (32 if gap else 0)])
-        if not gap:
-            return "".join(chars)
-
-
-_GAP_TABLE = [_gap_text(gap) for gap in range(_TABLE_SIZE)]
 
 
 @dataclass(frozen=True)
@@ -128,6 +115,18 @@ class PageRecord:
             self.body,
         ]
 
+    def prose_text(self) -> str:
+        """:meth:`text` with each code span replaced by a line break: the text outside code."""
+        if not self.code:
+            return self.text()
+        shift = sum(len(field) + 1 for field in self.fields()[:3])
+        pieces, at = [], 0
+        for start, end in self.code:
+            pieces.append(self.body[at:start])
+            at = end
+        pieces.append(self.body[at:])
+        return self.text()[:shift] + "\n".join(pieces)
+
     def code_spans(self) -> list[int]:
         """The code spans as offsets in :meth:`text`, flattened: start, end, start, end…"""
         shift = sum(len(field) + 1 for field in self.fields()[:3])
@@ -161,22 +160,25 @@ class PageKeys:
 
     #: token -> its start offsets in the folded text (tokens with positions).
     positions: dict[str, list[int]] = field(default_factory=dict)
-    #: every postings key of the page (tokens, ``!`` characters, ``#`` grams).
-    keys: set[str] = field(default_factory=set)
+    #: the postings keys without positions (Ω characters, Å grams).
+    unplaced: set[str] = field(default_factory=set)
     #: keys of the title, of the names and of the excerpt.
     fields: tuple[set[str], set[str], set[str]] = field(
         default_factory=lambda: (set(), set(), set())
     )
-    #: Latin words, for the ``#`` gram lists.
+    #: keys the page holds in code only (literal blocks, inline code).
+    code_only: set[str] = field(default_factory=set)
+    #: Latin words, for the Å gram lists.
     words: set[str] = field(default_factory=set)
 
-    def membership(self, key: str) -> tuple[bool, bool, bool, bool]:
-        return (
-            key in self.keys,
-            key in self.fields[0],
-            key in self.fields[1],
-            key in self.fields[2],
-        )
+    @property
+    def keys(self) -> set[str]:
+        """Every postings key of the page."""
+        return self.unplaced.union(self.positions)
+
+    def membership(self, key: str) -> tuple[bool, ...]:
+        held = key in self.positions or key in self.unplaced
+        return (held, *(key in keys for keys in self.fields), key in self.code_only)
 
 
 def grams(word: str) -> set[str]:
@@ -208,23 +210,22 @@ def page_keys(record: PageRecord) -> PageKeys:
     text = compact(fold(record.text()))
     out = PageKeys()
     out.positions, out.words, others = scan(text)
-    keys = out.keys
-    keys.update(out.positions)
-    keys.update(UNIGRAM + char for char in others)
+    unplaced = out.unplaced
+    unplaced.update(UNIGRAM + char for char in others)
     for word in out.words:
-        keys.update(gram_keys(word))
+        unplaced.update(gram_keys(word))
     # The compact text keeps the four lines (NFKC never makes or removes "\n").
     title, names, excerpt, _ = text.split("\n", 3)
     out.fields = (_field_keys(title), _field_keys(names), _field_keys(excerpt))
+    if record.code:
+        # Code ranks below prose: keys the page holds outside code are not code only.
+        out.code_only = out.keys - _field_keys(compact(fold(record.prose_text())))
     return out
 
 
 def pack_positions(positions: list[int]) -> str:
     """Increasing offsets as gaps (the first from -1), five bits a character."""
-    gaps = [at - before - 1 for before, at in zip([-1, *positions], positions, strict=False)]
-    if max(gaps) < _TABLE_SIZE:
-        return "".join(map(_GAP_TABLE.__getitem__, gaps))
-    return "".join(_GAP_TABLE[gap] if gap < _TABLE_SIZE else _gap_text(gap) for gap in gaps)
+    return pack_gaps(positions)
 
 
 def bucket_of(key: str, count: int) -> int:
@@ -273,10 +274,11 @@ def _buckets_for(total_bytes: int, target: int) -> int:
 
 def _posting_value(sets: Sequence[Iterable[int]], words: Iterable[str] | None) -> Any:
     packed: list[Any] = [encode(pages) for pages in sets]
-    if words is not None:
-        return [*packed, sorted(words)]
     while len(packed) > 1 and packed[-1] == "":
         packed.pop()
+    if words is not None:
+        # The words come last: readers take the lists before them, empty ones left off.
+        return [*packed, sorted(words)]
     return packed[0] if len(packed) == 1 else packed
 
 
@@ -368,6 +370,18 @@ def manifest_text(state: IndexState) -> str:
     return _script("manifest", FORMAT, data)
 
 
+def _json_length(value: Any) -> int:
+    """``len(json.dumps(value))`` of a postings value, without writing it."""
+    if isinstance(value, int):
+        return len(str(value))
+    if isinstance(value, str):
+        return len(value) + 2  # page lists are ASCII: nothing is escaped
+    if value and isinstance(value[-1], list):
+        *lists, words = value
+        return len(json.dumps(words)) + sum(map(_json_length, lists)) + 2 * len(lists) + 2
+    return sum(map(_json_length, value)) + 2 * len(value)
+
+
 def write_full(
     outdir: Path,
     order: list[str],
@@ -375,90 +389,102 @@ def write_full(
 ) -> IndexState:
     """Index every page of ``order`` from scratch.
 
-    Page lists grow as arrays (pages come in id order, so they stay sorted)
-    and positions as packed strings joined every few hundred pages: a Python
-    object per posting would take several hundred megabytes at 2,000 pages.
+    Page lists grow as arrays (pages come in id order, so they stay sorted
+    and distinct) and positions as packed strings joined every few hundred
+    pages: a Python object per posting would take several hundred megabytes
+    at 2,000 pages. A token with positions is looked up once per page: its
+    page list and its packed positions share one entry.
     """
     writer = Writer(outdir)
     state = IndexState(order=list(order))
-    pages: dict[str, array[int]] = {}
-    in_fields: tuple[dict[str, list[int]], ...] = ({}, {}, {})
+    # token -> (pages, packed positions per page, joined every 256 pages)
+    placed: dict[str, tuple[array[int], list[str]]] = {}
+    unplaced: dict[str, array[int]] = {}
+    in_fields: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
     words: dict[str, set[str]] = defaultdict(set)
-    packed: dict[str, list[str]] = {}
-    joined: dict[str, str] = {}
-    x_bytes = 0
+    gaps = GAP_TABLE
 
     def flush() -> None:
-        for token, pieces in packed.items():
-            text = _ENTRY_SEPARATOR.join(pieces)
-            before = joined.get(token)
-            joined[token] = text if before is None else before + _ENTRY_SEPARATOR + text
-        packed.clear()
+        for _, pieces in placed.values():
+            if len(pieces) > 1:
+                pieces[:] = [_ENTRY_SEPARATOR.join(pieces)]
 
     for page_id, docname in enumerate(order):
         record = load(docname)
         state.digests[docname] = record.digest()
         writer.write(writer.path("d", page_id), page_file_text(page_id, record))
         keys = page_keys(record)
-        for key in keys.keys:
-            held = pages.get(key)
+        for token, offsets in keys.positions.items():
+            # Most tokens occur once or twice in a page: one or two table lookups.
+            count = len(offsets)
+            if count == 1 and offsets[0] < TABLE_SIZE:
+                piece = gaps[offsets[0]]
+            elif count == 2 and offsets[1] < TABLE_SIZE:
+                piece = gaps[offsets[0]] + gaps[offsets[1] - offsets[0] - 1]
+            else:
+                piece = pack_gaps(offsets)
+            entry = placed.get(token)
+            if entry is None:
+                placed[token] = (array("I", (page_id,)), [piece])
+            else:
+                entry[0].append(page_id)
+                entry[1].append(piece)
+        for key in keys.unplaced:
+            held = unplaced.get(key)
             if held is None:
-                pages[key] = array("I", (page_id,))
+                unplaced[key] = array("I", (page_id,))
             else:
                 held.append(page_id)
-        for found, field_keys in zip(in_fields, keys.fields, strict=True):
+        for found, field_keys in zip(in_fields, (*keys.fields, keys.code_only), strict=True):
             for key in field_keys:
                 found.setdefault(key, []).append(page_id)
         for word in keys.words:
             for key in gram_keys(word):
                 words[key].add(word)
-        table = _GAP_TABLE
-        for token, offsets in keys.positions.items():
-            # Most tokens occur once in a page: one table lookup.
-            first = offsets[0]
-            piece = (
-                table[first]
-                if len(offsets) == 1 and first < _TABLE_SIZE
-                else pack_positions(offsets)
-            )
-            x_bytes += len(piece) + 1
-            pieces = packed.get(token)
-            if pieces is None:
-                packed[token] = [piece]
-            else:
-                pieces.append(piece)
         if page_id % 256 == 255:
             flush()
     flush()
     empty: list[int] = []
     values: dict[str, Any] = {}
-    t_bytes = 0
-    for key, held in pages.items():
+    # The pages of a token's positions are its pages in the postings, in order.
+    x_values: dict[str, list[Any]] = {}
+    t_bytes = x_bytes = 0
+    for key, (held, (text,)) in placed.items():
+        pages = encode_sorted(held)
+        x_values[key] = [pages, text]
+        x_bytes += len(text) + 1
+        fields = [encode(found.get(key, empty)) for found in in_fields]
+        while fields and fields[-1] == "":
+            fields.pop()
+        value = values[key] = [pages, *fields] if fields else pages
+        t_bytes += len(key) * 3 + _json_length(value) + 4
+    placed.clear()
+    for key, held in unplaced.items():
         sets = [held, *(found.get(key, empty) for found in in_fields)]
         value = values[key] = _posting_value(sets, words.get(key) if key.startswith(GRAM) else None)
-        t_bytes += len(key) * 3 + len(json.dumps(value)) + 4
+        t_bytes += len(key) * 3 + _json_length(value) + 4
+    unplaced.clear()
     # Bucket counts from the packed sizes: a dense page list is a short bitmap.
     state.postings_buckets = _buckets_for(t_bytes, POSTINGS_BUCKET_BYTES)
     state.positions_buckets = _buckets_for(x_bytes, POSITIONS_BUCKET_BYTES)
-    t_data: list[dict[str, Any]] = [{} for _ in range(state.postings_buckets)]
-    for key, value in values.items():
-        t_data[bucket_of(key, state.postings_buckets)][key] = value
+    _write_buckets(writer, "t", "chunk", values, state.postings_buckets)
     del values
-    for number, data in enumerate(t_data):
-        writer.write(writer.path("t", number), _script("chunk", number, data))
-    del t_data
-    x_data: list[dict[str, Any]] = [{} for _ in range(state.positions_buckets)]
-    # The pages of a token's positions are its pages in the postings, in order.
-    for token, text in joined.items():
-        x_data[bucket_of(token, state.positions_buckets)][token] = text
-    for number, data in enumerate(x_data):
-        out = {token: [encode(pages[token]), text] for token, text in data.items()}
-        writer.write(writer.path("x", number), _script("positions", number, out))
+    _write_buckets(writer, "x", "positions", x_values, state.positions_buckets)
     writer.remove_beyond("t", state.postings_buckets)
     writer.remove_beyond("x", state.positions_buckets)
     writer.remove_beyond("d", len(order))
     writer.write(writer.path("index"), manifest_text(state))
     return state
+
+
+def _write_buckets(
+    writer: Writer, folder: str, kind: str, values: dict[str, Any], count: int
+) -> None:
+    buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+    for key, value in values.items():
+        buckets[bucket_of(key, count)][key] = value
+    for number, data in enumerate(buckets):
+        writer.write(writer.path(folder, number), _script(kind, number, data))
 
 
 # --- updating the index for a few pages ---------------------------------------------
@@ -477,7 +503,7 @@ def update(
     """
     writer = Writer(outdir)
     ids = {docname: number for number, docname in enumerate(state.order)}
-    t_changes: dict[str, list[tuple[int, tuple[bool, bool, bool, bool]]]] = defaultdict(list)
+    t_changes: dict[str, list[tuple[int, tuple[bool, ...]]]] = defaultdict(list)
     x_changes: dict[str, list[tuple[int, list[int] | None]]] = defaultdict(list)
     word_changes: set[str] = set()
     for docname, (old, new) in changes.items():
@@ -510,7 +536,7 @@ def update(
     for key, edits in t_changes.items():
         data = bucket_data(key)
         value = data.get(key)
-        sets: list[set[int]] = [set(), set(), set(), set()]
+        sets: list[set[int]] = [set() for _ in range(1 + FIELDS)]
         words: set[str] | None = None
         if value is not None:
             sets, words = _posting_sets(value)

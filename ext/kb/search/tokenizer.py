@@ -34,6 +34,7 @@ inside it, so their positions prove a phrase exactly, joining characters
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -67,6 +68,15 @@ _WORD = rf"(?:(?!{_CJK})[^\W_])"
 _OTHER = rf"(?:{_CJK}|_|[^\w{SPACES}{SEPARATORS}])"
 _UNITS = re.compile(rf"(?P<w>{_WORD}+)|(?P<o>{_OTHER}+)")
 _WORD_CHAR = re.compile(_WORD)
+_WORD_RUN = re.compile(f"{_WORD}+")
+_OTHER_CHAR = re.compile(_OTHER)
+_BREAKS = frozenset(SPACES + SEPARATORS)
+# A pair is a key unless both are letters of a word or one is a space or separator.
+_PAIR_KEY = re.compile(rf"(?!{_WORD}{_WORD})[^{SPACES}{SEPARATORS}]{{2}}")
+# Whether a pair is a key, decided once per distinct pair (a few thousand on a
+# Japanese site); emptied when it grows beyond this many.
+_PAIR_KEYS: dict[str, bool] = {}
+_PAIR_KEYS_KEPT = 1 << 17
 _SOFT = f"[{SPACES}]+"
 _JAPANESE_SPACE = re.compile(rf"(?<={_CJK}){_SOFT}|{_SOFT}(?={_CJK})")
 _PIECES = re.compile(f"[^{SPACES}{SEPARATORS}]+")
@@ -105,39 +115,37 @@ def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
     with the word's second letter (``en_`` of ``en_us``, ``/sh`` of
     ``/bin/sh``), so a phrase starting or ending with a two-letter word is
     proven without listing every word that ends or starts with those letters.
-    One pass over the text: the search's hottest loop at build time.
+
+    The search's hottest loop at build time: every neighbouring pair is noted
+    in one pass made of C loops (``map``, ``enumerate``), and the pairs that
+    are no key (two letters of a word, a space or separator) are dropped
+    afterwards, once per distinct pair rather than once per character.
     """
     positions: defaultdict[str, list[int]] = defaultdict(list)
+    for at, pair in enumerate(map(operator.add, text, text[1:])):
+        positions[pair].append(at)
+    known = _PAIR_KEYS
+    if len(known) > _PAIR_KEYS_KEPT:
+        known.clear()
+    for pair in list(positions):
+        kept = known.get(pair)
+        if kept is None:
+            kept = known[pair] = _PAIR_KEY.fullmatch(pair) is not None
+        if not kept:
+            del positions[pair]
     words: set[str] = set()
-    others: set[str] = set()
-    end = -1
-    previous = ""  # the unit just before, when it is a word
-    last = ""
-    for match in _UNITS.finditer(text):
-        at = match.start()
-        unit = match.group()
-        if match.lastgroup == "w":
-            words.add(unit)
-            positions[unit].append(at)
-            if at == end:
-                # A symbol or Japanese character just before the word.
-                positions[last + unit[0]].append(at - 1)
-                if len(unit) > 1:
-                    positions[last + unit[:2]].append(at - 1)
-            previous = unit
-        else:
-            others.update(unit)
-            start = at
-            if at == end and previous:
-                if len(previous) > 1:
-                    positions[previous[-2:] + unit[0]].append(at - 2)
-                unit = last + unit
-                start -= 1
-            for i in range(len(unit) - 1):
-                positions[unit[i : i + 2]].append(start + i)
-            previous = ""
-        end = match.end()
-        last = unit[-1]
+    last = len(text) - 1
+    for match in _WORD_RUN.finditer(text):
+        word = match.group()
+        at, end = match.span()
+        words.add(word)
+        positions[word].append(at)
+        if len(word) > 1:
+            if at and text[at - 1] not in _BREAKS:
+                positions[text[at - 1 : at + 2]].append(at - 1)
+            if end <= last and text[end] not in _BREAKS:
+                positions[text[end - 2 : end + 1]].append(end - 2)
+    others = {char for char in set(text) if _OTHER_CHAR.fullmatch(char)}
     return positions, words, others
 
 

@@ -209,7 +209,7 @@ var KbSearchEngine = (() => {
     return hash & (count - 1);
   };
 
-  const EMPTY = { pages: new Set(), title: new Set(), names: new Set(), excerpt: new Set(), words: [] };
+  const EMPTY = { pages: new Set(), title: new Set(), names: new Set(), excerpt: new Set(), code: new Set(), words: [] };
   const intersect = (a, b) => {
     const [small, large] = a.size <= b.size ? [a, b] : [b, a];
     const out = new Set();
@@ -246,6 +246,8 @@ var KbSearchEngine = (() => {
                 title: new Set(decode(items[1])),
                 names: new Set(decode(items[2])),
                 excerpt: new Set(decode(items[3])),
+                // Pages holding the key in code only: they rank below prose.
+                code: new Set(decode(items[4])),
                 words,
               };
             }),
@@ -299,11 +301,14 @@ var KbSearchEngine = (() => {
       const buckets = new Set(words.map((word) => bucketOf(word, manifest.t)));
       if (buckets.size > MAX_EDGE_BUCKETS) return { ...gram, words, tooMany: true };
       const found = await Promise.all(words.map((word) => entry(word)));
+      // In code only where none of the words is held outside code.
+      const prose = union(found.map((e) => [...e.pages].filter((doc) => !e.code.has(doc))));
       return {
         pages: union(found.map((e) => e.pages)),
         title: union(found.map((e) => e.title)),
         names: union(found.map((e) => e.names)),
         excerpt: union(found.map((e) => e.excerpt)),
+        code: new Set([...union(found.map((e) => e.code))].filter((doc) => !prose.has(doc))),
         words,
       };
     };
@@ -369,6 +374,8 @@ var KbSearchEngine = (() => {
           title: pick("title"),
           names: pick("names"),
           excerpt: pick("excerpt"),
+          // A part is in code only on a page where one of its keys is.
+          code: union(used.map((u) => u.found.code)),
           proven: whole,
         };
       });
@@ -378,7 +385,9 @@ var KbSearchEngine = (() => {
     };
 
     // Title first, then names (tags, categories, authors, glossary names), then
-    // the excerpt, then the body; equal scores go newest first (ids follow the date).
+    // the excerpt, then the body; a part found in code only counts a fraction
+    // of a point less than in prose (never a whole field); equal scores go
+    // newest first (ids follow the date).
     const rank = (evaluated, pages) => {
       const count = evaluated.length;
       const score = (doc) => {
@@ -389,6 +398,7 @@ var KbSearchEngine = (() => {
         value += inTitle * 1000 + (inTitle === count ? 10000 : 0);
         value += inNames * 100 + (inNames === count ? 500 : 0);
         value += inExcerpt * 10 + (inExcerpt === count ? 50 : 0);
+        value -= evaluated.filter((e) => e.code.has(doc)).length / (count + 1);
         return value;
       };
       return [...pages]
@@ -523,7 +533,7 @@ if (typeof document !== "undefined") {
     const DEBOUNCE_MS = 120;
     const SNIPPET_BEFORE = 50;
     const SNIPPET_LENGTH = 160;
-    const FORMAT = 2;
+    const FORMAT = 3;
 
     const html = document.documentElement;
     const root = html.dataset.content_root || "";

@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kb.core.dates import zone_named
+from kb.core.frontmatter import article_meta, read_front_matter
 from kb.jekyll.importer import Outcome, import_posts
 from kbtesting import Build, build, write_project
 
@@ -219,3 +220,164 @@ def test_raw_images_inside_html_reach_the_output_where_the_page_points(
     # The link around the large image leads to its copy too.
     [link] = body.select("a:has(img[alt='後'])")
     assert (page.parent / unquote(link["href"])).is_file()
+
+
+# --- 3a. defaults: in _config.yml, applied as Jekyll applies them ----------------------
+
+DEFAULTS_CONFIG = """\
+title: 社内ニュース
+permalink: /:categories/:year/:month/:day/:title.html
+timezone: Asia/Tokyo
+defaults:
+  - scope:
+      path: ""
+    values:
+      layout: default
+      image: /images/site.png
+  - scope:
+      path: ""
+      type: posts
+    values:
+      layout: post
+      author: 編集部
+  - scope:
+      path: "_posts/news"
+    values:
+      permalink: /news/:year/:title/
+      categories: [お知らせ]
+  - scope:
+      path: "_posts/2019-*"
+    values:
+      tags: [archive]
+  - scope:
+      path: "ja"
+      type: posts
+    values:
+      categories: ja-extra
+  - scope:
+      path: "_posts/news/2020-01-02-own.md"
+    values:
+      published: false
+  - values: not a mapping
+"""
+
+DEFAULTS_POSTS = {
+    "_posts/news/2020-01-01-release.md": "---\ntitle: 新版を出しました\n---\n本文です。\n",
+    "_posts/news/2020-01-02-own.md": "---\ntitle: 非公開\n---\n本文です。\n",
+    "_posts/news/2020-01-03-other.md": "---\ntitle: 製品の話\ncategories: [製品]\n---\n本文です。\n",
+    "_posts/news/2020-01-05-mine.md": "---\ntitle: 自分の住所\npermalink: /mine.html\n---\n本文です。\n",
+    "_posts/2019-05-01-old.md": "---\ntitle: 昔の記事\n---\n本文です。\n",
+    "ja/_posts/2020-02-01-nihongo.md": "---\ntitle: 日本語の記事\ncategory: 技術\n---\n本文です。\n",
+}
+
+#: What Jekyll 4.3.1 made of DEFAULTS_POSTS under DEFAULTS_CONFIG (site.posts after site.read).
+DEFAULTS_REFERENCE = {
+    "_posts/2019-05-01-old.md": ("/2019/05/01/old.html", [], ["archive"]),
+    "_posts/news/2020-01-01-release.md": ("/news/2020/release/", ["お知らせ"], []),
+    "_posts/news/2020-01-03-other.md": ("/news/2020/other/", ["お知らせ", "製品"], []),
+    "_posts/news/2020-01-05-mine.md": ("/mine.html", ["お知らせ"], []),
+    "ja/_posts/2020-02-01-nihongo.md": (
+        "/ja/ja-extra/%E6%8A%80%E8%A1%93/2020/02/01/nihongo.html",
+        ["ja", "ja-extra", "技術"],
+        [],
+    ),
+}
+
+
+def test_config_defaults_give_urls_categories_and_keys_as_jekyll_did(tmp_path: Path) -> None:
+    site = _site(tmp_path, DEFAULTS_CONFIG, DEFAULTS_POSTS)
+    report = import_posts([site], tmp_path / "articles", TOKYO)
+    results = {r.source.relative_to(site).as_posix(): r for r in report.results}
+    for path, (url, categories, tags) in DEFAULTS_REFERENCE.items():
+        result = results[path]
+        assert result.outcome is Outcome.IMPORTED, (path, result.diagnostics)
+        raw = read_front_matter(result.target.read_text(encoding="utf-8"))
+        meta = article_meta(raw, TOKYO)
+        assert raw.data["redirect_from"] == [unquote(url)], path
+        assert meta.categories == categories, path
+        assert meta.tags == tags, path
+        assert meta.authors == ["編集部"], path  # the posts-wide default
+        assert raw.data["layout"] == "post", path  # a typed scope over an untyped one
+    # published: false by default for one file: Jekyll never published it, no old URL.
+    hidden = read_front_matter(results["_posts/news/2020-01-02-own.md"].target.read_text("utf-8"))
+    assert hidden.data["published"] is False and "redirect_from" not in hidden.data
+    [passed_over] = [d for d in report.diagnostics if "defaults: sets" in d.message]
+    assert passed_over.path.name == "_config.yml" and passed_over.message.startswith("1 of")
+
+
+# --- 3b. #fragments of links between posts: kept where the anchor exists -----------------
+
+ADVISORY = """\
+---
+title: Multiple vulnerabilities in Ruby
+---
+Several vulnerabilities were found.
+
+## Details
+
+### Lack of taintness check in dl
+{: #label-3}
+
+Fixed in dl.
+
+## Notes
+
+First notes.
+
+## 影響を受けるバージョン
+
+All of them.
+
+## Notes
+
+Second notes.
+"""
+
+RELEASE = """\
+---
+title: Ruby 1.8.7-p72 released
+---
+This release fixes [the dl bug](/en/news/2008/08/08/multiple-vulnerabilities-in-ruby/#label-3),
+see [the versions](/en/news/2008/08/08/multiple-vulnerabilities-in-ruby/#影響を受けるバージョン)
+and [the second notes]({% post_url 2008-08-08-multiple-vulnerabilities-in-ruby %}#notes-1).
+The [footnote](/en/news/2008/08/08/multiple-vulnerabilities-in-ruby/#fnref:1) is gone.
+"""
+
+
+def test_fragments_of_links_between_posts_land_on_the_same_place(tmp_path: Path) -> None:
+    site = _site(
+        tmp_path,
+        "permalink: /en/news/:year/:month/:day/:title/\n",
+        {
+            "_posts/2008-08-08-multiple-vulnerabilities-in-ruby.md": ADVISORY,
+            "_posts/2008-08-11-ruby-1-8-7-p72-released.md": RELEASE,
+        },
+    )
+    src = write_project(tmp_path / "project", {})
+    report = import_posts([site], src / "articles", TOKYO)
+    [missing] = [d for d in report.all_diagnostics() if "no such anchor" in d.message]
+    assert missing.path.name == "2008-08-11-ruby-1-8-7-p72-released.md" and missing.line == 7
+    assert "#fnref:1" in missing.message
+    built = build(src)
+    assert "xref_missing" not in built.warnings and "duplicate label" not in built.warnings
+    advisory = _article_of(built.page_path("articles/2008/08/multiple-vulnerabilities-in-ruby"))
+    release = _article_of(built.page_path("articles/2008/08/ruby-1-8-7-p72-released"))
+    landed = {}
+    for link in release.select("a[href]"):
+        page, _, fragment = link["href"].partition("#")
+        if page == "multiple-vulnerabilities-in-ruby.html":
+            landed[link.get_text(" ", strip=True)] = fragment
+    assert landed["footnote"] == ""  # reported above; the link still leads to the article
+    # Each fragment is an id of the advisory's page, at the place Jekyll's id was.
+    places = {
+        "the dl bug": "Lack of taintness check in dl",
+        "the versions": "影響を受けるバージョン",
+        "the second notes": "Second notes.",
+    }
+    for text, expected in places.items():
+        fragment = unquote(landed[text])
+        assert fragment, text
+        element = advisory.find(id=fragment)
+        assert element is not None, (text, fragment)
+        section = element if element.name == "section" else element.find_parent("section")
+        assert expected in section.get_text(" "), (text, section.get_text(" ")[:80])

@@ -17,11 +17,12 @@ import errno
 import functools
 import hashlib
 import itertools
+import json
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -47,6 +48,8 @@ from kb.jekyll.jekyllsite import (
     SiteFiles,
     check_file,
     data_file,
+    default_sets,
+    front_matter_defaults,
     include_file,
     is_site_root,
     page_url,
@@ -56,7 +59,14 @@ from kb.jekyll.jekyllsite import (
     site_urls,
     within,
 )
-from kb.jekyll.kramdown import Note, convert_kramdown, demote_headings
+from kb.jekyll.kramdown import (
+    Note,
+    add_targets,
+    convert_kramdown,
+    demote_headings,
+    explicit_ids,
+    heading_ids,
+)
 from kb.jekyll.liquid import LiquidContext, LiquidNote, convert_liquid
 from kb.jekyll.permalinks import (
     JekyllSite,
@@ -481,6 +491,47 @@ class PostContext:
     #: True for a post of a Jekyll site folder: its date is read as Jekyll read
     #: it, in the site's zone, and that date decides the ``YYYY/MM`` folder.
     from_site: bool = False
+    #: What ``_config.yml``'s ``defaults:`` give the post (under its own front matter).
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _with_defaults(
+    yaml_text: str, data: dict[str, object], defaults: Mapping[str, Any]
+) -> tuple[str, dict[str, object]]:
+    """The front matter with the site's defaults for the keys the post does not set.
+
+    Written into the article, so that it says what Jekyll used (a default
+    ``permalink`` made the old URL, default ``categories`` showed on the
+    page); ``categories`` of both are merged as Jekyll merges them, the
+    defaults' first.
+    """
+    merged = dict(data)
+    for key, value in defaults.items():
+        own = data.get("categories")
+        if key == "categories" and own is not None and value is not None:
+            # merge_categories!: a text is split on spaces, then the lists are joined.
+            listed = value.split() if isinstance(value, str) else value
+            own_list = own.split() if isinstance(own, str) else own
+            if isinstance(listed, list) and isinstance(own_list, list):
+                unique = list(dict.fromkeys(str(name) for name in [*listed, *own_list]))
+                merged["categories"] = unique
+                yaml_text = set_key(
+                    yaml_text,
+                    "categories",
+                    flow_list(unique),
+                    "with _config.yml defaults first, as Jekyll merged them",
+                )
+            continue
+        if key in data:
+            continue
+        merged[key] = value
+        yaml_text = set_key(
+            yaml_text,
+            key,
+            json.dumps(value, ensure_ascii=False, default=str),
+            "from _config.yml defaults, as Jekyll applied it",
+        )
+    return yaml_text, merged
 
 
 def titleized_slug(file_name: str) -> str:
@@ -666,8 +717,11 @@ def prepare_post(
         diagnostics.append(Diagnostic(source, problem.line or 1, problem.message, Severity.ERROR))
     if yaml_text is None or structural:
         return Conversion(None, None, None, diagnostics)
+    data = raw.data
+    if context.defaults:
+        yaml_text, data = _with_defaults(yaml_text, raw.data, context.defaults)
     front = _FrontMatter(yaml_text, source, diagnostics)
-    jekyll_moment = _fix_front_matter(raw.data, raw.lines, front, zone, context)
+    jekyll_moment = _fix_front_matter(data, raw.lines, front, zone, context)
     yaml_text = front.yaml_text
     fixed = read_front_matter(f"---\n{yaml_text}---\n")
     meta = article_meta(fixed, zone)
@@ -1137,11 +1191,56 @@ class _Site:
         self._by_key: dict[str, Path] | None = None
         #: The addresses the site was served at: links to them are site-relative.
         self.bases = site_urls(site)
+        #: The post each article comes from, for the anchors links ask of it.
+        self.prepared: dict[Path, PreparedPost] = {}
+        #: Article -> (its explicit ids, its headings' automatic ids), as Jekyll made them.
+        self._anchors: dict[Path, tuple[set[str], set[str]]] = {}
+        #: Article -> {automatic heading id: the MyST target to add before that heading}.
+        self.targets_wanted: dict[Path, dict[str, str]] = {}
+        kramdown = site.data.get("kramdown") if isinstance(site.data, Mapping) else None
+        given = kramdown.get("input") if isinstance(kramdown, Mapping) else None
+        #: Jekyll's kramdown reads GFM unless the site says ``input: kramdown``.
+        self.gfm = str(given or "GFM").lower() != "kramdown"
 
-    def note_post(self, source: Path, url: str, target: Path) -> None:
+    def anchor(self, article: Path, fragment: str) -> str | None:
+        """What ``#fragment`` of the post that became ``article`` is there, ``None`` if nothing.
+
+        An id the post gave (``{: #id}``, ``{#id}``, ``csssig``) is a MyST
+        target of the article already; a heading's automatic id gets a target
+        before that heading, named after the article, since targets are
+        project-wide.
+        """
+        if article not in self._anchors:
+            prepared = self.prepared.get(article)
+            if prepared is None:
+                return None
+            # The headings as converted, without the links (they do not change them).
+            body, _ = convert_liquid(prepared.body, prepared.body_line, self.liquid(prepared))
+            body, _ = convert_kramdown(body, prepared.body_line)
+            self._anchors[article] = (
+                explicit_ids(body),
+                {made for _, made in heading_ids(body, self.gfm)},
+            )
+        explicit, automatic = self._anchors[article]
+        if fragment in explicit:
+            return fragment
+        if fragment in automatic:
+            label = f"{article.parent.parent.name}-{article.parent.name}-{article.stem}-{fragment}"
+            self.targets_wanted.setdefault(article, {})[fragment] = label
+            return label
+        return None
+
+    def with_targets(self, article: Path, text: str) -> str:
+        """The article's text with the targets links to its headings asked for."""
+        wanted = self.targets_wanted.get(article)
+        return add_targets(text, wanted, self.gfm) if wanted else text
+
+    def note_post(self, prepared: PreparedPost, url: str, target: Path) -> None:
+        source = prepared.source
         relative = self.relative.get(source, source.name)
         self.urls[relative] = url
         self.articles[url] = target
+        self.prepared[target] = prepared
         within_posts = relative.split("_posts/", 1)[-1]
         self.post_names[within_posts.rsplit(".", 1)[0]] = url
         self.post_names.setdefault(PurePosixPath(within_posts).stem, url)
@@ -1200,7 +1299,23 @@ class _Site:
             path = parts.path if parts.path.startswith("/") else urljoin(page, parts.path)
             article = self.article_for(path)
             if article is not None:
-                return Resolved(_relative(article, here))
+                address = _relative(article, here)
+                fragment = unquote(parts.fragment)
+                if not fragment:
+                    return Resolved(address)
+                anchor = self.anchor(article, fragment)
+                if anchor is not None:
+                    return Resolved(f"{address}#{anchor}")
+                post.diagnostics.append(
+                    Diagnostic(
+                        post.source,
+                        line,
+                        f"link to {path}#{fragment}: the imported article has no such anchor "
+                        "(only its headings and the ids the post gave have one in kb); "
+                        "the link leads to the article",
+                    )
+                )
+                return Resolved(address)
             found = site_file(self.root, self.site, path)
             if found is not None and found.suffix.lower() not in _PAGE_SUFFIXES:
                 copied = importer.copy_asset(self, found, post.source, line)
@@ -1231,6 +1346,16 @@ class _Site:
             return Resolved(address, raw=not self.bases)
 
         return resolve
+
+
+@dataclass
+class _Converted:
+    """A post's article, converted and not yet written."""
+
+    result: PostResult
+    target: Path
+    article: str
+    site: _Site | None
 
 
 @dataclass
@@ -1270,13 +1395,23 @@ class _Importer:
         planned: list[PostResult | tuple[PreparedPost, Path]] = []
         for post in posts:
             planned.append(self._guarded(post, functools.partial(self._plan_one, post)))
+        # Then every article, before any is written: a link may ask for a
+        # target before a heading of an article converted earlier.
+        converted: list[PostResult | _Converted] = []
         for item in planned:
             if isinstance(item, PostResult):
-                self.report.results.append(item)
+                converted.append(item)
                 continue
             prepared, target = item
+            converted.append(
+                self._guarded(prepared.source, functools.partial(self._convert_one, prepared, target))
+            )
+        for done in converted:
+            if isinstance(done, PostResult):
+                self.report.results.append(done)
+                continue
             self.report.results.append(
-                self._guarded(prepared.source, functools.partial(self._write_one, prepared, target))
+                self._guarded(done.result.source, functools.partial(self._write_one, done))
             )
         if self.shifted:
             source, (jekyll_day, kb_day) = self.shifted[0]
@@ -1321,6 +1456,16 @@ class _Importer:
         for line, message in site.problems:
             self.report.diagnostics.append(Diagnostic(root / "_config.yml", line, message))
         files = site_documents(root, site, skip=self.into)
+        _, invalid = default_sets(site)
+        if invalid:
+            self.report.diagnostics.append(
+                Diagnostic(
+                    root / "_config.yml",
+                    None,
+                    f"{invalid} of the defaults: sets have no 'values:' mapping (or a 'scope:' "
+                    "that is no mapping); Jekyll passes over them, and so does kb import",
+                )
+            )
         known = _Site(root, site, files)
         for path, message in files.skipped:
             self.report.diagnostics.append(Diagnostic(path, None, message))
@@ -1347,7 +1492,8 @@ class _Importer:
                     )
                 )
                 continue
-            self.contexts[document.path] = PostContext(rule, from_site=True)
+            defaults = front_matter_defaults(root, site, document.relative, document.collection)
+            self.contexts[document.path] = PostContext(rule, from_site=True, defaults=defaults)
             self.roots[document.path] = root
             self.site_of[document.path] = known
             found.append(document.path)
@@ -1442,10 +1588,10 @@ class _Importer:
         self.claimed[target.resolve()] = source
         site = self.site_of.get(source)
         if site is not None and prepared.old_url is not None:
-            site.note_post(source, prepared.old_url, target)
+            site.note_post(prepared, prepared.old_url, target)
         return prepared, target
 
-    def _write_one(self, prepared: PreparedPost, target: Path) -> PostResult:
+    def _convert_one(self, prepared: PreparedPost, target: Path) -> _Converted:
         site = self.site_of.get(prepared.source)
         liquid = site.liquid(prepared) if site is not None else None
         links = site.links(prepared, target, self) if site is not None else None
@@ -1458,8 +1604,14 @@ class _Importer:
             old_urls=[prepared.old_url] if prepared.old_url else [],
         )
         assert conversion.article is not None
-        self._place(target, conversion.article, result)
-        return result
+        return _Converted(result, target, conversion.article, site)
+
+    def _write_one(self, done: _Converted) -> PostResult:
+        article = done.article
+        if done.site is not None:
+            article = done.site.with_targets(done.target, article)
+        self._place(done.target, article, done.result)
+        return done.result
 
     def _error(self, result: PostResult, message: str, line: int | None = None) -> None:
         result.outcome = Outcome.FAILED

@@ -288,3 +288,91 @@ def demote_headings(text: str) -> str:
                 out.append(line)
         converted.append(Chunk("\n".join(out), False, part.line))
     return join(converted)
+
+
+# --- heading ids, as Jekyll's kramdown gave them ---------------------------------------
+
+_TARGET = re.compile(r"^\(([^()\s]+)\)=\s*$")
+_GFM_NON_WORD = re.compile(r"[^\w\- \t]")
+_ATX_TEXT = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+
+
+def _gfm_id(text: str) -> str:
+    # kramdown-parser-gfm's generate_gfm_header_id (Jekyll's default input).
+    return _GFM_NON_WORD.sub("", text.lower()).replace(" ", "-").replace("\t", "-")
+
+
+def _kramdown_id(text: str) -> str:
+    # kramdown's basic_generate_id (input: kramdown): ASCII letters, digits, dashes.
+    found = re.sub(r"^[^a-zA-Z]+", "", text)
+    found = re.sub(r"[^a-zA-Z0-9 -]", "", found).replace(" ", "-").lower()
+    return found or "section"
+
+
+def heading_ids(text: str, gfm: bool = True) -> list[tuple[int, str]]:
+    """(line index, id) of each heading of ``text`` (MyST) that kramdown gave an automatic id.
+
+    A heading under a MyST target ``(id)=`` had an explicit ``{#id}`` in
+    Jekyll, which kramdown does not count; repeats get ``-1``, ``-2`` … as
+    kramdown numbers them.
+    """
+    found: list[tuple[int, str]] = []
+    used: dict[str, int] = {}
+    index = 0
+    for part in chunks(text):
+        lines = part.text.split("\n")
+        if not part.code:
+            for number, line in enumerate(lines):
+                heading: str | None = None
+                atx = _ATX.match(line)
+                if atx:
+                    heading = (_ATX_TEXT.match(line) or atx).group(1) or ""
+                elif (
+                    number
+                    and lines[number - 1].strip()
+                    and _SETEXT.match(line)
+                    and not _LIST_ITEM.match(lines[number - 1])
+                    and not _TARGET.match(lines[number - 1])
+                ):
+                    heading = lines[number - 1].strip()
+                    number -= 1
+                if heading is None:
+                    continue
+                if number and _TARGET.match(lines[number - 1]):
+                    continue  # an explicit id
+                base = _gfm_id(heading) if gfm else _kramdown_id(heading)
+                if gfm:
+                    used[base] = used.get(base, 0) + 1
+                    made = base if used[base] == 1 else f"{base}-{used[base] - 1}"
+                elif base in used:
+                    used[base] += 1
+                    made = f"{base}-{used[base]}"
+                else:
+                    used[base] = 0
+                    made = base
+                found.append((index + number, made))
+        index += len(lines)
+    return found
+
+
+def explicit_ids(text: str) -> set[str]:
+    """The MyST targets ``(id)=`` of ``text`` outside code."""
+    return {
+        match.group(1)
+        for part in chunks(text)
+        if not part.code
+        for match in map(_TARGET.match, part.text.split("\n"))
+        if match
+    }
+
+
+def add_targets(text: str, labels: dict[str, str], gfm: bool = True) -> str:
+    """``text`` with a MyST target ``(label)=`` before each heading whose automatic id is a key."""
+    wanted = {line: labels[made] for line, made in heading_ids(text, gfm) if made in labels}
+    if not wanted:
+        return text
+    lines = text.split("\n")
+    return "\n".join(
+        f"({wanted[number]})=\n{line}" if number in wanted else line
+        for number, line in enumerate(lines)
+    )

@@ -15,6 +15,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kb.cli import main
+from kb.core import atomicfile
 from kb.core.dates import zone_named
 from kb.jekyll import importer
 from kb.jekyll.importer import (
@@ -581,23 +582,23 @@ def test_a_write_failing_midway_leaves_no_partial_article(
             f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n" + "本文。" * 1000 + "\n",
             encoding="utf-8",
         )
-    real_write = importer.tempfile.NamedTemporaryFile
+    real_open = atomicfile.os.fdopen
     calls = {"count": 0}
 
     def failing(*args: Any, **kwargs: Any) -> Any:
-        handle = real_write(*args, **kwargs)
+        handle = real_open(*args, **kwargs)
         calls["count"] += 1
         if calls["count"] == 2:
             original = handle.write
 
-            def half(text: str) -> int:
-                original(text[: len(text) // 2])
+            def half(data: bytes) -> int:
+                original(data[: len(data) // 2])
                 raise OSError(28, "No space left on device")
 
             handle.write = half
         return handle
 
-    monkeypatch.setattr(importer.tempfile, "NamedTemporaryFile", failing)
+    monkeypatch.setattr(atomicfile.os, "fdopen", failing)
     code = main(["import", str(posts), "--into", str(into)])
     _, err = capsys.readouterr()
     assert code == 1

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from kb.search.index import StubIndexFormat, decode, encode
+from kb.search.index import decode, encode
 from kb.search.tokenizer import compact, fold, query_parts, tokens
+from kb.sphinx.searchstub import StubIndexFormat
 
 JS = Path(__file__).resolve().parent.parent / "ext" / "kb" / "static" / "kb-search.js"
 

@@ -77,7 +77,4 @@ def article_path(articles: Path, article: NewArticle, moment: dt.datetime) -> Pa
 
 def create_article(path: Path, text: str) -> None:
     """Write ``text`` at ``path`` whole, or raise :class:`FileExistsError` and touch nothing."""
-    if path.exists():
-        raise FileExistsError(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, text.encode("utf-8"), replace=False)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.core.atomicfile import write_atomically
 from kb.core.entrymeta import alias_refusal, entry_meta
 from kb.core.frontmatter import read_front_matter
 from kb.core.glossarytable import Declared, GlossaryTable, MentionLinker, fold_chars
@@ -320,11 +321,9 @@ def draft_path(folder: Path, suggestion: Suggestion) -> Path:
 def write_draft(folder: Path, suggestion: Suggestion) -> tuple[Path, bool]:
     """Write the draft unless a file of that name exists: (path, written)."""
     path = draft_path(folder, suggestion)
-    folder.mkdir(parents=True, exist_ok=True)
     try:
-        # "x" fails when the file exists, even if it appears in the meantime.
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(draft_text(suggestion))
+        # Fails when the file exists, even if it appears in the meantime.
+        write_atomically(path, draft_text(suggestion).encode("utf-8"), replace=False)
     except FileExistsError:
         return path, False
     return path, True

@@ -20,12 +20,12 @@ from kb.core.values import shown
 #: The owner of what Sphinx itself writes (pages, ``_static``, inventories…).
 SPHINX = "sphinx"
 #: Who keeps a path that two outputs want, first first: Sphinx and what it
-#: writes on kb's behalf, then feeds, llms.txt with the articles' Markdown and
+#: writes on kb's behalf (and kb's search index, in a folder of its own), then feeds, llms.txt with the articles' Markdown and
 #: the OpenSearch description, sitemap and robots.txt, the feed alias,
 #: social cards, and last redirects (a redirect is the one output a user
 #: names freely, so it never displaces anything).
 PRIORITY = (
-    (SPHINX, "pages", "static"),
+    (SPHINX, "pages", "static", "search"),
     ("feeds",),
     ("machine",),
     ("crawlers",),
@@ -39,6 +39,7 @@ _HOLDS = {
     SPHINX: "a page of this site is there",
     "pages": "a page of this site is there",
     "static": "one of kb's style sheets or scripts is there",
+    "search": "a file of kb's search index is there",
     "feeds": "a feed is there",
     "machine": "kb's llms.txt, an article's Markdown copy or opensearch.xml is there",
     "crawlers": "kb's sitemap.xml or robots.txt is there (kb_sitemap)",

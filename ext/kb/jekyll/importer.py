@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import errno
 import functools
 import hashlib
 import itertools
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
-from kb.core.atomicfile import link_new
+from kb.core import atomicfile
 from kb.core.dates import file_name_date, jekyll_date, parse_date
 from kb.core.frontmatter import (
     KNOWN_KEYS,
@@ -991,53 +989,14 @@ class ImportReport:
             yield from result.diagnostics
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_atomically(
     target: Path, content: str | bytes, *, replace: bool, durable: bool = True
 ) -> None:
-    """Write ``content`` (text as UTF-8) to ``target`` so that it is either whole or absent.
-
-    The text goes to a temporary file in the same folder first and is then
-    moved into place in one step. Without ``replace`` the move is a hard link,
-    which fails rather than clobber a file that appeared in the meantime.
-    Raises ``FileExistsError`` in that case.
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        # Something that is not a folder is in the way; FileExistsError from
-        # here must not read as "the article exists" to the caller.
-        raise NotADirectoryError(
-            errno.ENOTDIR, "something that is not a folder is in the way", str(target.parent)
-        ) from None
-    mode = (
-        target.stat().st_mode & 0o777 if replace and target.exists() else 0o666 & ~_current_umask()
-    )
-    temporary: Path | None = None
-    try:
-        # A short temporary name: the article's own name may already be as
-        # long as the file system allows.
-        with tempfile.NamedTemporaryFile(
-            "wb", dir=target.parent, prefix=".kb-", suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if replace:
-            os.replace(temporary, target)
-            return
-        link_new(temporary, target)
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    """Write ``content`` (text as UTF-8) to ``target`` whole or not at all
+    (:func:`kb.core.atomicfile.write_atomically`); without ``replace``,
+    ``FileExistsError`` rather than clobber a file that appeared meanwhile."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    atomicfile.write_atomically(target, data, replace=replace, durable=durable)
 
 
 class NotUtf8Error(ValueError):

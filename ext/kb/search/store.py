@@ -2,7 +2,8 @@
 
 No Sphinx here: the extension (``kb.sphinx.searching``) hands in one :class:`PageRecord`
 per page and this module writes the index under ``kb-search/`` in the output
-folder; ``benchmarks/search_scale.py`` uses it to index 20,000 generated pages
+folder, through the build's one writer (:class:`IndexFiles`);
+``benchmarks/search_scale.py`` uses it to index 20,000 generated pages
 without a Sphinx build.
 
 Layout (every file is a script calling ``KbSearch.*``, so ``file://`` works):
@@ -48,7 +49,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import zlib
 from array import array
@@ -57,8 +57,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from kb.core.atomicfile import remove_file, write_atomically
 from kb.search.index import GAP_TABLE, TABLE_SIZE, decode, encode, encode_sorted, pack_gaps
 from kb.search.tokenizer import compact, fold, scan
 
@@ -323,41 +324,72 @@ def order_pages(dates: dict[str, str]) -> list[str]:
     return sorted(dates, key=lambda docname: (dates[docname], docname))
 
 
-class Writer:
-    """Writes files under the output folder only when their content changed."""
+class IndexFiles(Protocol):
+    """Where the index's files are kept, by their path under :data:`FOLDER` (``t/3.js``).
+
+    A build hands in the output folder's one writer (:class:`kb.sphinx.outputs.Outputs`,
+    which deletes at the end of the build what it did not write); benchmarks
+    and tests without Sphinx hand in a folder (:class:`FolderFiles`).
+    """
+
+    def read(self, relative: str) -> str | None:
+        """The text of the file, None when there is none."""
+
+    def write(self, relative: str, text: str) -> bool:
+        """Make the file hold ``text``; True when it held something else."""
+
+    def remove_beyond(self, kind: str, count: int) -> None:
+        """No file ``kind/<n>.js`` with n >= count remains (after the buckets or pages shrank)."""
+
+
+class FolderFiles:
+    """The index's files in ``outdir/kb-search`` with nothing else keeping track of them."""
 
     def __init__(self, outdir: Path) -> None:
         self.root = outdir / FOLDER
-        self.written = 0
 
-    def path(self, kind: str, number: int | None = None) -> Path:
-        if number is None:
-            return self.root / f"{kind}.js"
-        return self.root / kind / f"{number}.js"
-
-    def read(self, path: Path) -> str | None:
+    def read(self, relative: str) -> str | None:
         try:
-            return path.read_text(encoding="utf-8")
+            return (self.root / relative).read_text(encoding="utf-8")
         except OSError:
             return None
 
-    def write(self, path: Path, text: str) -> None:
-        if self.read(path) == text:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-        self.written += 1
+    def write(self, relative: str, text: str) -> bool:
+        if self.read(relative) == text:
+            return False
+        write_atomically(self.root / relative, text.encode("utf-8"))
+        return True
 
     def remove_beyond(self, kind: str, count: int) -> None:
-        """Delete ``kind/<n>.js`` for n >= count (after the buckets or pages shrank)."""
         folder = self.root / kind
         if not folder.is_dir():
             return
         for path in folder.glob("*.js"):
             if path.stem.isdigit() and int(path.stem) >= count:
-                path.unlink()
+                remove_file(path)
+
+
+class Writer:
+    """Writes the index's files, counting those whose content changed."""
+
+    def __init__(self, target: Path | IndexFiles) -> None:
+        self.files = FolderFiles(target) if isinstance(target, Path) else target
+        self.written = 0
+
+    def path(self, kind: str, number: int | None = None) -> str:
+        if number is None:
+            return f"{kind}.js"
+        return f"{kind}/{number}.js"
+
+    def read(self, relative: str) -> str | None:
+        return self.files.read(relative)
+
+    def write(self, relative: str, text: str) -> None:
+        if self.files.write(relative, text):
+            self.written += 1
+
+    def remove_beyond(self, kind: str, count: int) -> None:
+        self.files.remove_beyond(kind, count)
 
 
 def manifest_text(state: IndexState) -> str:
@@ -383,7 +415,7 @@ def _json_length(value: Any) -> int:
 
 
 def write_full(
-    outdir: Path,
+    target: Path | IndexFiles,
     order: list[str],
     load: Callable[[str], PageRecord],
 ) -> IndexState:
@@ -395,7 +427,7 @@ def write_full(
     at 2,000 pages. A token with positions is looked up once per page: its
     page list and its packed positions share one entry.
     """
-    writer = Writer(outdir)
+    writer = Writer(target)
     state = IndexState(order=list(order))
     # token -> (pages, packed positions per page, joined every 256 pages)
     placed: dict[str, tuple[array[int], list[str]]] = {}
@@ -491,7 +523,7 @@ def _write_buckets(
 
 
 def update(
-    outdir: Path,
+    target: Path | IndexFiles,
     state: IndexState,
     changes: dict[str, tuple[PageRecord | None, PageRecord]],
 ) -> int:
@@ -501,7 +533,7 @@ def update(
     Only buckets of keys whose pages or positions changed are read and
     rewritten; returns the number of files written.
     """
-    writer = Writer(outdir)
+    writer = Writer(target)
     ids = {docname: number for number, docname in enumerate(state.order)}
     t_changes: dict[str, list[tuple[int, tuple[bool, ...]]]] = defaultdict(list)
     x_changes: dict[str, list[tuple[int, list[int] | None]]] = defaultdict(list)

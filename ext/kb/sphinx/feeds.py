@@ -39,7 +39,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from kb.core.atomicfile import write_atomically
+from kb.core.atomicfile import remove_file, write_atomically
 from kb.core.records import Article
 from kb.core.targets import feed_path, feed_title, has_feed, json_feed_path
 from kb.core.values import clip_excerpt
@@ -84,7 +84,6 @@ def _store_body(path: Path, body: str) -> None:
             return
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, data)
 
 
@@ -105,7 +104,7 @@ def keep_body(
 def forget_body(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     """A document read again gets its body again when its page is written."""
     if writes_website(app.builder):
-        _body_file(app, docname).unlink(missing_ok=True)
+        remove_file(_body_file(app, docname))
 
 
 def _render_body(app: Sphinx, docname: str) -> str:

@@ -1,11 +1,14 @@
 """The one way kb writes into the output folder, and the one manifest of what it wrote.
 
 Every file kb generates (index pages written by Sphinx on kb's behalf, feeds,
-static files, search chunks, redirect pages, cards…) is recorded in
+static files, the search index's chunks, redirect pages, cards…) is recorded in
 ``.kb-outputs.json`` with a digest of what it was made from and the group that
-made it. A file is only written when its content changed, by an atomic
-replace, and never outside the output folder. When a build no longer makes a
-file that the manifest says kb made, it is deleted; nothing else ever is.
+made it. A file is only written when its content changed, by
+:func:`kb.core.atomicfile.write_atomically` (kb's one way of writing a file),
+and never outside the output folder. When a build no longer makes a file that
+the manifest says kb made, it is deleted; nothing else ever is.
+``tests/test_one_writer.py`` watches a real build and fails on a file kb
+writes into the output folder that the manifest does not list.
 
 One owner per path: every file kb writes (or has Sphinx write) first claims
 its path here, and a path already claimed, a path under a claimed file or
@@ -29,7 +32,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from kb.core.atomicfile import write_atomically
+from kb.core.atomicfile import remove_file, write_atomically
 from kb.core.claims import SPHINX, Claims, Owner, Refused, folders_above
 
 MANIFEST = ".kb-outputs.json"
@@ -85,6 +88,19 @@ class Outputs(Claims):
         pages = data.get("sphinx_pages", [])
         if isinstance(pages, list):
             self.previous_sphinx_pages = {str(page) for page in pages}
+
+    def adopt(self, folder: str, group: str) -> None:
+        """Files in ``folder`` that an older kb wrote without recording them are ``group``'s.
+
+        They count as made by the last build, so this one replaces or deletes
+        them like any file of its own instead of refusing to touch them.
+        """
+        root = self.outdir / folder
+        if self.previous_files(group) or not root.is_dir():
+            return
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                self.previous.setdefault(self.relative(path), (group, ""))
 
     def stamp(self, group: str, stamp: str) -> bool:
         """Record what shapes every file of ``group``; True when it is as last time."""
@@ -146,7 +162,7 @@ class Outputs(Claims):
                 raise Refused(relative, f"it lies under {folder}, a file kb did not write")
             # kb's own file of the last build that no output claims now: it would
             # be deleted at the end anyway, and a clean build never had it.
-            above.unlink()
+            remove_file(above)
         if path.is_dir():
             raise Refused(relative, "a folder is there")
         if (
@@ -220,7 +236,6 @@ class Outputs(Claims):
         except OSError:
             pass
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, data)
         except OSError as error:
             raise Refused(relative, f"it cannot be written ({error.strerror or error})") from None
@@ -243,10 +258,10 @@ class Outputs(Claims):
             except OutsideOutput:
                 continue  # a manifest edited by hand never makes kb delete outside
             if path.is_file() and not path.is_symlink():
-                path.unlink()
+                remove_file(path)
                 removed.append(relative)
         for legacy in _LEGACY:
-            (self.outdir / legacy).unlink(missing_ok=True)
+            remove_file(self.outdir / legacy)
         files = {path: list(value) for path, value in sorted(self.current.items())}
         if (
             files != {p: list(v) for p, v in sorted(self.previous.items())}
@@ -262,6 +277,30 @@ class Outputs(Claims):
                 ensure_ascii=False,
                 indent=0,
             )
-            self.outdir.mkdir(parents=True, exist_ok=True)
             write_atomically(self.outdir / MANIFEST, payload.encode("utf-8"))
         return removed
+
+
+class GroupFolder:
+    """One group's files in one folder of the output, by their path inside it.
+
+    What :mod:`kb.search.store` writes through (its ``IndexFiles``): every file
+    is claimed, written and recorded by :class:`Outputs`.
+    """
+
+    def __init__(self, outputs: Outputs, folder: str, group: str) -> None:
+        self.outputs = outputs
+        self.folder = folder
+        self.group = group
+
+    def read(self, relative: str) -> str | None:
+        try:
+            return (self.outputs.outdir / self.folder / relative).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def write(self, relative: str, text: str) -> bool:
+        return self.outputs.write(f"{self.folder}/{relative}", text, self.group)
+
+    def remove_beyond(self, kind: str, count: int) -> None:
+        """Nothing to do: the files this build did not write are deleted at its end."""

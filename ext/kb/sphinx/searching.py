@@ -36,11 +36,11 @@ from sphinx.search import SearchLanguage
 from sphinx.util import logging
 
 from kb.core.atomicfile import write_atomically
+from kb.core.claims import Refused
 from kb.core.frontmatter import read_front_matter
 from kb.core.targets import has_article_front_matter
 from kb.core.wording import language_tag, plural_samples
 from kb.search.htmltext import Piece, html_inline_text, html_pieces
-from kb.search.index import StubIndexFormat
 from kb.search.store import (
     FOLDER,
     FORMAT,
@@ -52,6 +52,8 @@ from kb.search.store import (
 )
 from kb.sphinx import i18n
 from kb.sphinx.domain import domain_of, writes_website
+from kb.sphinx.outputs import GroupFolder
+from kb.sphinx.searchstub import StubIndexFormat
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -60,6 +62,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _STOCK_JAPANESE = "sphinx.search.ja.SearchJapanese"
+#: The output group of the index's files (:data:`kb.core.claims.PRIORITY`).
+SEARCH_GROUP = "search"
 #: Front matter sits at the top: the first characters of a file tell an article.
 _HEAD_CHARS = 16384
 _PENDING = "kb_search_pages"
@@ -356,7 +360,6 @@ class _Cache:
     def save(self, record: PageRecord) -> None:
         from dataclasses import asdict
 
-        self.pages.mkdir(parents=True, exist_ok=True)
         path = self._page_path(record.docname)
         write_atomically(path, json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))
 
@@ -367,7 +370,6 @@ class _Cache:
             return None
 
     def save_state(self, state: IndexState) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
         write_atomically(self.state_path, state.to_json().encode("utf-8"))
 
 
@@ -388,51 +390,74 @@ def refresh_records(
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
-    """Bring ``kb-search/`` up to date with the pages this build wrote or removed."""
+    """Bring ``kb-search/`` up to date with the pages this build wrote or removed.
+
+    Every file goes through the build's :class:`~kb.sphinx.outputs.Outputs`
+    (group ``search``): files of the last index that this build does not
+    write again or keep are deleted with the rest of kb's stale files.
+    """
     pending: dict[str, PageRecord] = domain_of(app.env).scratch.pop(_PENDING, None) or {}
     if exception is not None or not _enabled(app):
         return
     cache = _Cache(app)
-    outdir = Path(app.outdir)
+    outputs = domain_of(app.env).outputs(app.outdir)
+    outputs.adopt(FOLDER, SEARCH_GROUP)
+    files = GroupFolder(outputs, FOLDER, SEARCH_GROUP)
     docs = [doc for doc in sorted(app.env.found_docs) if searchable(app, doc)]
     order = order_pages({doc: date_key(app, doc) for doc in docs})
     state = cache.state()
-    manifest = outdir / FOLDER / "index.js"
-    if (
-        state is None
-        or state.format != FORMAT
-        or state.order != order
-        or not manifest.is_file()
-        or not state.postings_buckets
-    ):
-        # Ids follow the date: a page added before others, removed, or redated
-        # renumbers the pages, and every chunk is written again.
-        def load(docname: str) -> PageRecord:
-            record = pending.get(docname) or cache.load(docname)
-            if record is None:
-                logger.warning(
-                    "search: no text kept for %s; it is indexed by its name only "
-                    "(a clean build indexes it fully)",
-                    docname,
-                    type="kb",
-                    subtype="search",
-                    location=docname,
-                )
-                record = PageRecord(docname, app.builder.get_target_uri(docname), docname)
-            return record
+    try:
+        if (
+            state is not None
+            and state.format == FORMAT
+            and state.order == order
+            and state.postings_buckets
+            and (Path(app.outdir) / FOLDER / "index.js").is_file()
+            and outputs.keep_group(SEARCH_GROUP)
+        ):
+            _update_index(cache, files, state, pending)
+        else:
+            # Ids follow the date: a page added before others, removed, or
+            # redated renumbers the pages, and every chunk is written again.
+            _write_whole_index(app, cache, files, order, pending)
+    except Refused as refusal:
+        logger.warning(
+            "search index not written: %s", refusal, type="kb", subtype="search"
+        )
 
-        for record in pending.values():
-            cache.save(record)
-        state = write_full(outdir, order, load)
-        cache.save_state(state)
-        return
+
+def _write_whole_index(
+    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: dict[str, PageRecord]
+) -> None:
+    def load(docname: str) -> PageRecord:
+        record = pending.get(docname) or cache.load(docname)
+        if record is None:
+            logger.warning(
+                "search: no text kept for %s; it is indexed by its name only "
+                "(a clean build indexes it fully)",
+                docname,
+                type="kb",
+                subtype="search",
+                location=docname,
+            )
+            record = PageRecord(docname, app.builder.get_target_uri(docname), docname)
+        return record
+
+    for record in pending.values():
+        cache.save(record)
+    cache.save_state(write_full(files, order, load))
+
+
+def _update_index(
+    cache: _Cache, files: GroupFolder, state: IndexState, pending: dict[str, PageRecord]
+) -> None:
     changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}
     for docname, record in pending.items():
         if state.digests.get(docname) != record.digest():
             changes[docname] = (cache.load(docname), record)
     if not changes:
         return  # pages were written again, but what they hold for the search did not change
-    update(outdir, state, changes)
+    update(files, state, changes)
     for _, record in changes.values():
         cache.save(record)
     cache.save_state(state)

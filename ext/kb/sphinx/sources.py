@@ -43,6 +43,7 @@ from sphinx.util import logging
 from sphinx.util.inventory import InventoryFile
 from sphinx.util.matching import compile_matchers
 
+from kb.core.atomicfile import remove_file
 from kb.core.frontmatter import article_meta, read_front_matter, split_front_matter
 from kb.core.targets import is_article
 from kb.sphinx.config import kb_config
@@ -183,9 +184,7 @@ def _remove_built_page(app: Sphinx, docname: str) -> None:
         source_copy += app.config.html_sourcelink_suffix
     for path in (Path(builder.get_outfilename(docname)), Path(builder.outdir, "_sources", source_copy)):
         try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
+            remove_file(path)
         except OSError as error:
             logger.warning(
                 "cannot remove %s, built before this article became a draft: %s",

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
@@ -41,7 +42,8 @@ def _kind(message: str) -> str:
     return _KIND.sub("…", message)[:70]
 
 
-def _pages(outdir: Path) -> dict[str, int]:
+def _pages(outdir: Path, shown: list[str]) -> dict[str, int]:
+    """Counts over the built articles; ``shown`` gets where Liquid is left, with its text."""
     counts = collections.Counter()
     for page in (outdir / "articles").rglob("*.html"):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -49,14 +51,16 @@ def _pages(outdir: Path) -> dict[str, int]:
         for code in body.select("pre, code"):
             code.decompose()
         counts["pages"] += 1
-        if re.search(r"\{%|\{\{", body.get_text(" ")):
+        left = re.search(r".{0,30}(?:\{%|\{\{).{0,30}", body.get_text(" "))
+        if left:
             counts["liquid"] += 1
+            shown.append(f"{page.relative_to(outdir)}: {' '.join(left.group(0).split())}")
         counts["dead"] += sum(1 for a in body.select("a[href]") if a["href"].startswith("#/"))
         for image in body.select("img[src]"):
             source = image["src"]
             if "://" not in source and not source.startswith("data:"):
                 counts["images"] += 1
-                if not (page.parent / source).exists():
+                if not (page.parent / unquote(source)).exists():
                     counts["missing"] += 1
     return counts
 
@@ -87,7 +91,8 @@ def main() -> int:
                 continue
             imported += 1
             data = read_front_matter(result.target.read_text(encoding="utf-8")).data
-            urls += post["url"] in (data.get("redirect_from") or [])
+            redirects = data.get("redirect_from") or []
+            urls += post["url"] in redirects or unquote(post["url"]) in redirects
         articles = [r.target for r in report.results if r.target is not None]
         text = "\n".join(path.read_text(encoding="utf-8") for path in articles)
         rewritten = len(re.findall(r"\]\((?:\.\./)*[\w./-]+\.md[)#]", text))
@@ -106,7 +111,8 @@ def main() -> int:
             start = time.perf_counter()
             built = build(src)
             build_seconds = time.perf_counter() - start
-            pages = _pages(built.outdir)
+            left: list[str] = []
+            pages = _pages(built.outdir, left)
             warnings = collections.Counter(
                 _kind(line.split("WARNING: ", 1)[1])
                 for line in built.warnings.splitlines()
@@ -119,6 +125,8 @@ def main() -> int:
             )
             for kind, count in warnings.most_common(6):
                 print(f"  {count:6d} build: {kind}")
+            for place in left[:8]:
+                print(f"  Liquid left: {place}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -42,6 +42,7 @@ for the site).
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -332,14 +333,12 @@ def _included(args: str, context: LiquidContext, depth: int, line: int) -> str |
     return converted.rstrip("\n")
 
 
-#: Block tags whose output only Jekyll could know: commented out whole, with
-#: what they enclose, when they stand on their own lines.
-_BLOCK_TAGS = frozenset({"for", "if", "unless", "case", "capture", "tablerow"})
 _LIGHTBOX = re.compile(r"^\s*([^,\s][^,]*?)\s*(?:,\s*([^,]*?)\s*(?:,\s*(.*?)\s*)?)?$")
 _GUMROAD = re.compile(r"^\s*([\w-]+)\s+(.+?)\s*$")
 _CSSSIG_ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:[\"']([\w -]*)[\"']|(\w+))")
 _INLINE_MATH = re.compile(r"\{%-?\s*m\s*-?%\}(?P<math>[^\n]*?)\{%-?\s*em\s*-?%\}")
 _ASIN = re.compile(r"[0-9A-Z]{10}")
+_END_TAG = re.compile(r"\{%-?\s*end(\w+)")
 #: The Amazon Product API filters of ``amazon_liquid_tags.rb``: each asked
 #: Amazon about an ASIN while Jekyll ran.
 _AMAZON_LINK = "amazon_link"
@@ -384,18 +383,20 @@ def _comment(text: str) -> str:
     return "<!-- " + text.replace("-->", "- ->") + " -->"
 
 
-def _block_end(text: str, start: int, name: str) -> re.Match[str] | None:
-    """The ``{% endname %}`` closing the block tag ``name`` opened before ``start``."""
-    depth = 1
-    for found in _LIQUID.finditer(text, start):
-        tag = found.group("tag")
-        if tag == name:
-            depth += 1
-        elif tag == f"end{name}":
-            depth -= 1
-            if depth == 0:
-                return found
-    return None
+def _block_ends(text: str) -> dict[int, re.Match[str]]:
+    """Where each block tag of ``text`` opens -> its ``{% endname %}``, in one pass."""
+    ended = set(_END_TAG.findall(text))
+    if not ended:
+        return {}
+    opened: dict[str, list[int]] = {}
+    found: dict[int, re.Match[str]] = {}
+    for match in _LIQUID.finditer(text):
+        tag = match.group("tag") or ""
+        if tag in ended:
+            opened.setdefault(tag, []).append(match.start())
+        elif tag.startswith("end") and opened.get(tag[3:]):
+            found[opened[tag[3:]].pop()] = match
+    return found
 
 
 def _line_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -471,9 +472,20 @@ def convert_liquid(
     inserts: dict[int, str] = {}  # offset -> text to add there (csssig ids)
     open_csssig = 0
     code = _code_ranges(text) if "`" in text or "    " in text or "\t" in text else []
+    code_starts = [start for start, _ in code]
+    block_ends = _block_ends(text)
+
+    def in_code(offset: int) -> bool:
+        index = bisect.bisect_right(code_starts, offset) - 1
+        return index >= 0 and offset < code[index][1]
+
+    newlines: list[int] | None = None
 
     def line_of(offset: int) -> int:
-        return first_line + text.count("\n", 0, offset)
+        nonlocal newlines
+        if newlines is None:  # found once: counting from the start for each note is quadratic
+            newlines = [found.start() for found in re.finditer("\n", text)]
+        return first_line + bisect.bisect_left(newlines, offset)
 
     def copy(start: int, end: int) -> None:
         for offset in sorted(o for o in inserts if start <= o < end):
@@ -487,7 +499,7 @@ def convert_liquid(
 
     def in_page_text(match: re.Match[str]) -> bool:
         """Whether ``match`` is prose a reader sees (not code, a link target or an HTML tag)."""
-        if fence is not None or any(a <= match.start() < b for a, b in code):
+        if fence is not None or in_code(match.start()):
             return False
         before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
         return not (_UNCLOSED_TAG.search(before) or _UNCLOSED_TARGET.search(before))
@@ -511,9 +523,11 @@ def convert_liquid(
         """A block tag on its own lines kept whole in a comment; ``False`` when it is not one."""
         if not in_page_text(match):
             return False
-        end = _block_end(text, match.end(), tag)
+        end = block_ends.get(match.start())
         span = _line_span(text, match.start(), end.end()) if end is not None else None
-        if end is None or span is None or any(span[0] < b and a < span[1] for a, b in code):
+        if end is None or span is None or in_code(span[0]) or code_starts[
+            bisect.bisect_left(code_starts, span[0]) : bisect.bisect_left(code_starts, span[1])
+        ]:
             return False
         nonlocal skip_to
         block = text[match.start() : end.end()]
@@ -605,9 +619,8 @@ def convert_liquid(
             assert math is not None
             out.append(f"{{math}}`{math.group('math').strip()}`")
             skip_to = position = math.end()
-        elif tag == "csssig" and fence is None and _block_end(text, match.end(), tag):
-            end = _block_end(text, match.end(), tag)
-            assert end is not None
+        elif tag == "csssig" and fence is None and match.start() in block_ends:
+            end = block_ends[match.start()]
             where, target, dropped = _csssig_target(text, match.end(), end.start(), args)
             if target:
                 inserts[where] = target
@@ -648,9 +661,7 @@ def convert_liquid(
                 scope.assigned[variable] = scope.evaluate(expression)
             except _Unknown as error:
                 keep(match, f"cannot be filled in ({error})")
-        elif tag and (tag in _BLOCK_TAGS or _block_end(text, match.end(), tag)) and keep_block(
-            match, tag
-        ):
+        elif tag and match.start() in block_ends and keep_block(match, tag):
             continue
         elif tag:
             keep(match, "has no meaning outside Jekyll")

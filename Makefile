@@ -11,7 +11,7 @@ SPHINX := $(PY) -m sphinx
 JOBS   ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install html dirhtml strict serve check test lint linkcheck bench catalogs clean
+.PHONY: help install axe html dirhtml strict serve check test lint linkcheck bench catalogs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,14 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install kb with its tools
+
+# axe-core, pinned with its checksum in tests/axe/package-lock.json, for the accessibility tests.
+AXE_STAMP := tests/axe/node_modules/.kb-installed
+$(AXE_STAMP): tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	@touch $(AXE_STAMP)
+
+axe: $(AXE_STAMP)  ## install axe-core (npm) for the accessibility tests
 
 html: $(STAMP)  ## build docs/ into _build/html, reporting every problem
 	$(SPHINX) -b html -j $(JOBS) --keep-going -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/html
@@ -40,7 +48,7 @@ serve: $(STAMP)  ## live preview on http://127.0.0.1:8000, drafts included (noin
 check: $(STAMP)  ## what the build would warn about, found in a second without building (kb check)
 	$(VENV)/bin/kb check $(SOURCE)
 
-test: $(STAMP)  ## the layer contract, then the test suite (real builds, a real browser)
+test: $(STAMP) $(AXE_STAMP)  ## the layer contract, then the test suite (real builds, a real browser, axe)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile -q
 

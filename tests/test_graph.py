@@ -243,9 +243,11 @@ def test_map_links_every_node_and_its_table_has_the_records_numbers() -> None:
         for part in filter(None, cells[2].get_text().split("、")):
             name, weight = part.rsplit(" ", 1)
             assert index.weight(docname, by_name[name]) == int(weight)
-    # Screen readers get the table; the SVG says so and is labelled.
+    # Screen readers get the caption and the table; the SVG, whose links would be
+    # interactive content inside an image, is hidden from them.
     svg = soup.select_one("svg.kb-graph-svg")
-    assert svg["role"] == "img" and soup.select_one(f"#{svg['aria-labelledby']}")
+    assert svg["aria-hidden"] == "true" and not svg.has_attr("role")
+    assert "数は図の後の表にあります" in soup.select_one("figure > p.kb-sr-only").get_text()
 
 
 def test_pictures_reference_nothing_outside_and_escape_names() -> None:

@@ -25,27 +25,34 @@ QUERIES: dict[str, list[str]] = {
         "sources.list", "/etc/apt/sources.list", "debian/rules", "dh_make", "dpkg-buildpackage",
         "debian/control", "LANG=C", "en_US.UTF-8", "$HOME", "~/.bashrc", "H100", "GB200",
         "CUDA", "QUILT_PATCHES", "FZF_KEYBINDINGS_PATH", "crypt_file", "id_rsa",
+        # Ruby in irb's code, beside Ruby's Japanese README
+        "attr_accessor", "IRB::Inspector", "IRB::Context", "Module#name", "StandardError",
+        "PerfectMatchedProc", "RDoc::RI", "Driver::NotFoundError",
     ],
     "code": [
         "apt-get install", "sudo", "#!/bin/sh", "dpkg -l", "set -e", "--color", "--clearsign",
         "if [", "$(id -u)", "/usr/bin/dash",
     ],
-    "symbol": ["->", "::", "|", "&&", "${", "$$", "#", "@", "/"],
+    "symbol": ["->", "::", "|", "&&", "${", "$$", "#", "@", "/", "=>", "#=>", "<=>"],
     "number": ["10月", "1.4兆ドル", "9MiB", "2220kB", "4.4B", "10行", "2015年", "2.6", "UTF-8", "30ギガワット", "5000億ドル"],
     "latin": ["Debian", "POSIX", "shell", "kernel", "Nvidia", "OpenAI", "Ubuntu"],
     "japanese": [
         "パッケージ", "メソッド", "シェルスクリプト", "ファイルシステム", "設定ファイル",
-        "データセンター", "投資", "エージェント", "です", "下さい",
+        "データセンター", "投資", "エージェント", "です", "下さい", "インストール",
+        "オブジェクト指向",
     ],
     "absent": [
         "define_method", "each_with_index", "Array#map", "torch.compile", "CUDA_VISIBLE_DEVICES",
-        "865億ドル", "3nm", "A/B", "=>", "2>&1", "crypt_files",
+        "865億ドル", "3nm", "A/B", "2>&1", "crypt_files",
+        # The Ruby names the Ruby pages do not hold, though their parts stand there.
+        "Array#each", "Foo::Bar", "attr_accessors", "IRB::Context#eval",
     ],
 }  # fmt: skip
 #: Queries the browser test types: one or two of each kind.
 BROWSER_SAMPLE = [
     "package_name", "sources.list", "H100", "apt-get install", "=>", "::", "10月",
-    "1.4兆ドル", "Debian", "パッケージ", "メソッド", "define_method",
+    "1.4兆ドル", "Debian", "パッケージ", "メソッド", "define_method", "attr_accessor",
+    "Array#each", "->",
 ]  # fmt: skip
 
 

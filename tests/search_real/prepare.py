@@ -9,11 +9,18 @@ Each section of a chapter becomes one article (Jekyll-style front matter,
 MyST Markdown), trimmed to whole blocks under ``LIMIT`` characters; prose
 keeps its line breaks as written (Japanese words wrapped in the middle are
 part of what the search must handle), code stays code, tables stay tables.
+
+Japanese prose with Ruby code, as a Ruby blog has it: Ruby's README in
+Japanese (package ruby3.1) in two halves, and irb's Japanese help, each
+followed by Ruby code of irb as libruby3.1 installs it (its Japanese error
+messages, a window of context.rb, a window of completion.rb): ``attr_accessor``,
+``IRB::Inspector``, ``=>`` and ``->`` in real code beside real Japanese prose.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import re
 import sys
@@ -175,13 +182,75 @@ def articles() -> dict[str, str]:
     return files
 
 
+RUBY_README = Path("/usr/share/doc/ruby3.1/README.ja.md.gz")
+IRB = Path("/usr/lib/ruby/3.1.0/irb")
+#: (slug, README half or irb's help, Ruby file of irb, its first line taken)
+RUBY_ARTICLES = [
+    ("ruby-readme-ja-0", "head", "lc/ja/error.rb", 1),
+    ("ruby-readme-ja-1", "tail", "context.rb", 150),
+    ("ruby-irb-help-ja", "help", "completion.rb", 330),
+]
+_RELATIVE_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:)[^)]*\)")
+
+
+def _readme_halves() -> dict[str, tuple[str, str]]:
+    """Ruby's Japanese README cut before its build instructions: (title, Markdown) each."""
+    text = gzip.decompress(RUBY_README.read_bytes()).decode("utf-8")
+    lines = [line for line in text.split("\n") if not line.startswith("[![")]
+    text = _RELATIVE_LINK.sub(r"\1", "\n".join(lines)).strip()
+    head, tail = text.split("\n## コンパイル・インストール\n", 1)
+    return {
+        "head": (head.split("\n", 1)[0].lstrip("# "), head.split("\n", 1)[1].strip()),
+        "tail": ("コンパイル・インストール", tail.strip()),
+    }
+
+
+def _window(path: Path, first_line: int) -> str:
+    """Whole lines of a file from ``first_line`` (1-based), under ``LIMIT`` characters."""
+    kept: list[str] = []
+    size = 0
+    for line in path.read_text(encoding="utf-8").split("\n")[first_line - 1 :]:
+        if size + len(line) + 1 > LIMIT:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept).rstrip()
+
+
+def ruby_articles() -> dict[str, str]:
+    halves = _readme_halves()
+    help_text = (IRB / "lc" / "ja" / "help-message").read_text(encoding="utf-8")
+    files: dict[str, str] = {}
+    day = dt.date(2024, 6, 1)
+    for slug, prose, ruby_file, first_line in RUBY_ARTICLES:
+        if prose == "help":
+            title, body = "irb/lc/ja/help-message", fenced(help_text)
+        else:
+            title, body = halves[prose]
+        code = _window(IRB / ruby_file, first_line)
+        ruby = "```ruby\n" + code + "\n```"
+        day += dt.timedelta(days=5)
+        front = {
+            "title": title,
+            "date": f"{day.isoformat()} 09:00:00 +0900",
+            "categories": ["Ruby"],
+            "tags": ["ruby3.1", "irb"],
+            "author": "Ruby",
+        }
+        lines = ["---", *(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items())]
+        files[f"{slug}.md"] = (
+            "\n".join([*lines, "---", ""]) + f"{body}\n\n## irb/{ruby_file}\n\n{ruby}\n"
+        )
+    return files
+
+
 def main() -> int:
     target = HERE / "articles"
     target.mkdir(exist_ok=True)
     for old in target.glob("*.md"):
         old.unlink()
     total = 0
-    for name, text in articles().items():
+    for name, text in {**articles(), **ruby_articles()}.items():
         (target / name).write_text(text, encoding="utf-8")
         total += len(text.encode("utf-8"))
     print(f"{len(list(target.glob('*.md')))} articles, {total:,} bytes")

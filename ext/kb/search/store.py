@@ -55,6 +55,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -134,7 +135,8 @@ class PageRecord:
         return [shift + at for span in self.code for at in span]
 
     def digest(self) -> str:
-        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        # The fields in order, without asdict's deep copy (a body is thousands of characters).
+        data = json.dumps([getattr(self, name) for name in _RECORD_FIELDS], ensure_ascii=False)
         return hashlib.sha1(data.encode("utf-8")).hexdigest()
 
     @classmethod
@@ -146,6 +148,9 @@ class PageRecord:
                 "code": tuple((start, end) for start, end in data.get("code", ())),
             }
         )
+
+
+_RECORD_FIELDS = tuple(item.name for item in dataclass_fields(PageRecord))
 
 
 def _one_line(text: str) -> str:

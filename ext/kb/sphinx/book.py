@@ -236,7 +236,7 @@ def placeholder_nodes(
 ) -> list[nodes.Node]:
     """The content of a ``kb_dynamic`` placeholder as document nodes (no HTML)."""
     view = placeholder(kind, options)
-    if view is None or kind in ("article-footer", "entry-pictures"):
+    if view is None or kind in ("article-footer", "entry-pictures", "relationship-map"):
         # Neighbours and pictures are the website's navigation, not the text.
         return []
     domain = domain_of(app.env)

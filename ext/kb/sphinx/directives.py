@@ -85,6 +85,14 @@ class TagCloudDirective(DynamicDirective):
     kind = "tag-cloud"
 
 
+class RelationshipMapDirective(DynamicDirective):
+    """``{kb-relationship-map}``: the whole relationship map of the glossary, partners and
+    technologies together, as the overviews show it (for the glossary's front page)."""
+
+    kind = "relationship-map"
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {}
+
+
 def page_xref(target: str, text: str, classes: list[str]) -> addnodes.pending_xref:
     """A link to a generated page, resolved by the domain through the builder."""
     xref = addnodes.pending_xref(
@@ -255,6 +263,7 @@ def setup(app: Sphinx) -> None:
     app.add_directive("kb-list", ListDirective)
     app.add_directive("kb-category-cards", CategoryCardsDirective)
     app.add_directive("kb-tag-cloud", TagCloudDirective)
+    app.add_directive("kb-relationship-map", RelationshipMapDirective)
     app.connect("config-inited", _disable_source_tree_pages, priority=100)
     app.connect("config-inited", add_entry_roles, priority=500)
     app.connect("doctree-read", note_tagged_page)

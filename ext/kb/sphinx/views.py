@@ -439,14 +439,17 @@ def generated_glossary_kinds(
     ]
 
 
+def map_caption(words: Wording) -> str:
+    return words.gettext(
+        "Relationship map: partners and technologies mentioned in the same articles"
+    )
+
+
 def glossary_pages(
     domain: KbDomain, config: KbConfig, found_docs: set[str], words: Wording
 ) -> list[Page]:
     """One overview per entry kind: every entry with its summary and article count."""
     counts = mention_counts(domain)
-    map_caption = words.gettext(
-        "Relationship map: partners and technologies mentioned in the same articles"
-    )
     pages: list[Page] = []
     for kind in generated_glossary_kinds(domain, config, found_docs):
         spec = config.glossary_kinds[kind]
@@ -466,7 +469,7 @@ def glossary_pages(
                 inputs=(tuple((e, c) for e, _, c in rows), pictured),
                 lazy={
                     "graph": functools.partial(
-                        graph_view, pictured, config, map_caption, "kb-map", words
+                        graph_view, pictured, config, map_caption(words), "kb-map", words
                     )
                 },
             )
@@ -655,6 +658,20 @@ def _entry_pictures(
     return context if context["neighbourhood"] or context["timeline"] else None
 
 
+def _relationship_map_inputs(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
+) -> Any:
+    return domain.mention_graph.map_inputs() if config.graphs else None
+
+
+def _relationship_map(
+    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
+) -> dict[str, Any] | None:
+    """The whole map, as the overviews show it, on any page (the glossary's front page)."""
+    inputs = _relationship_map_inputs(domain, config, docname, options)
+    return graph_view(inputs, config, map_caption(words), "kb-map", words)
+
+
 def _filtered(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
     articles = domain.listed_articles()
     for kind in ("tag", "category", "author"):
@@ -776,6 +793,9 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     ),
     "tag-cloud": Placeholder(("kb/tag-cloud.html",), _tag_cloud, _terms_inputs("tag")),
     "series-nav": Placeholder(("kb/series-nav.html",), _series_nav, _series_nav_inputs),
+    "relationship-map": Placeholder(
+        ("kb/relationship-map.html",), _relationship_map, _relationship_map_inputs
+    ),
 }
 #: {kb-latest} shows cards, or a list with ``:style: list``.
 LATEST_CARDS = Placeholder(("kb/cards.html",), _latest, _latest_inputs)

@@ -30,7 +30,7 @@ from kb.core.dates import parse_date, zone_named
 from kb.core.entrymeta import entry_meta
 from kb.core.frontmatter import KNOWN_KEYS, article_meta, read_front_matter
 from kb.core.mystguard import disarm_front_matter
-from kb.core.names import fold, slugify
+from kb.core.names import name_key, slugify
 from kb.core.taxonomyfile import load_overrides
 from kb.core.values import EXCERPT_LENGTH, clip_excerpt, name_text, scalar_text
 from kb.jekyll.importer import join_parts, join_parts_noting_seams
@@ -271,10 +271,10 @@ def test_no_control_or_invisible_character_reaches_an_output_file(site: Site) ->
 
 def test_invisible_characters_do_not_make_a_second_tag(site: Site) -> None:
     tags = site.out / "tags"
-    ai_pages = [p.name for p in tags.glob("*.html") if fold(p.stem) in ("ai", "ａｉ")]
+    ai_pages = [p.name for p in tags.glob("*.html") if name_key(p.stem) in ("ai", "ａｉ")]
     assert ai_pages == ["ai.html"]
     badges = [b.get_text() for b in site.html("articles/2025/01/controls").select(".kb-badges .sd-badge")]
-    assert sum(1 for b in badges if fold(b) == "ai") == 1, badges
+    assert sum(1 for b in badges if name_key(b) == "ai") == 1, badges
 
 
 def test_dates_in_feeds_are_valid_and_whole_minute(site: Site) -> None:
@@ -527,7 +527,7 @@ def test_any_taxonomy_file_never_raises(tmp_path_factory: pytest.TempPathFactory
      ("Ｎ\u2060vidia", "nvidia")],
 )
 def test_invisible_characters_are_not_part_of_a_name(written: str, same_as: str) -> None:
-    assert fold(written) == fold(same_as)
+    assert name_key(written) == name_key(same_as)
     assert slugify(written) == slugify(same_as)
 
 

@@ -23,7 +23,7 @@ from sphinx import addnodes
 from kb.core.dates import zone_named
 from kb.core.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matter
 from kb.core.glossarytable import Declared, GlossaryTable, fold_chars
-from kb.core.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, fold, is_safe_slug, slugify
+from kb.core.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, is_safe_slug, name_key, slugify
 from kb.core.records import Article
 from kb.core.settings import KbConfig
 from kb.core.taxonomy import Taxonomy
@@ -243,8 +243,8 @@ def test_slugify_is_safe_and_idempotent(name: str) -> None:
         assert bad not in slug
     assert slugify(slug) == slug
     assert is_safe_slug(slug)
-    if fold(name):  # names that fold to nothing are no tag at all
-        assert slugify(fold(name)) == slug  # a name and its fold key share a page
+    if name_key(name):  # names that fold to nothing are no tag at all
+        assert slugify(name_key(name)) == slug  # a name and its fold key share a page
 
 
 def _taxonomy(tag_lists: list[list[str]]) -> Taxonomy:
@@ -272,7 +272,7 @@ def test_every_name_gets_its_own_page_or_a_reported_collision(tag_lists: list[li
     taxonomy = _taxonomy(tag_lists)
     for kind in ("tag", "category", "author"):
         terms = taxonomy.terms[kind]
-        keys = {fold(name) for tags in tag_lists for name in tags} - {""}
+        keys = {name_key(name) for tags in tag_lists for name in tags} - {""}
         assert set(terms) == keys
         slugs = [term.slug for term in terms.values()]
         assert len(set(slugs)) == len(slugs), slugs
@@ -286,7 +286,7 @@ def test_every_name_gets_its_own_page_or_a_reported_collision(tag_lists: list[li
         for key in keys:
             by_slug[slugify(key)].add(key)
         reported = {
-            frozenset(fold(name) for name in collision.names)
+            frozenset(name_key(name) for name in collision.names)
             for collision in taxonomy.collisions
             if collision.kind == kind
         }

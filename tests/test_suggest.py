@@ -13,12 +13,13 @@ from kb import cli
 from kb.cli import suggest
 from kb.cli.suggest import ArticleText
 from kb.core.frontmatter import read_front_matter
+from kb.core.settings import role_kinds
 from kbtesting import REPO, article, build, write_project
 
 SEED = next((REPO / "docs" / "articles").rglob("*.md"))
 GLOSSARY = REPO / "docs" / "glossary"
 KINDS = suggest.default_kinds()
-ROLES = suggest.roles_of(KINDS)
+ROLES = role_kinds(KINDS)
 
 BODY = """\
 **CoreWeaveの戦略とは？**

@@ -21,7 +21,7 @@ from kb.cli.compose import NewArticle, article_path, create_article, front_matte
 from kb.core.dates import zone_named
 from kb.core.projectconf import ProjectSettings, find_project_conf, read_project_settings
 from kb.core.redirects import is_safe_output_path, redirect_files
-from kb.core.settings import KbConfig
+from kb.core.settings import KbConfig, role_kinds
 from kb.jekyll.importer import ImportReport, Outcome, Severity, find_articles_folder, import_posts
 from kb.jekyll.jekyllsite import feed_hint
 
@@ -337,7 +337,7 @@ def _run_glossary(
     kinds = _default_glossary_kinds()
     table = suggest.read_glossary(glossary, kinds)
     articles = suggest.read_articles(paths, _display)
-    roles = suggest.roles_of(kinds)
+    roles = role_kinds(kinds)
     found = suggest.suggest(articles, table, roles, min_recurrence=args.min_count)
     _print_suggestions(found, suggest.unresolved_roles(articles, table, roles), out)
     if args.write is not None:

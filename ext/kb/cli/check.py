@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.cli.suggest import ArticleText, roles_of, unresolved_roles
+from kb.cli.suggest import ArticleText, unresolved_roles
 from kb.core.claims import (
     LLMS_TXT_OWNER,
     MARKDOWN_OWNER,
@@ -269,7 +269,7 @@ class _Checker:
                 table.unknown_related(meta.related, meta.line("related")),
                 "unknown_entry",
             )
-        roles = roles_of(self.config.glossary_kinds)
+        roles = self.config.role_kinds
         # Only texts that use a role at all are scanned line by line.
         marks = tuple(f"{{{role}}}`" for role in roles)
         texts = (

@@ -27,7 +27,7 @@ from kb.core.atomicfile import write_atomically
 from kb.core.entrymeta import alias_refusal, entry_meta
 from kb.core.frontmatter import read_front_matter
 from kb.core.glossarytable import Declared, GlossaryTable, MentionLinker, fold_chars
-from kb.core.names import fold, slugify
+from kb.core.names import name_key, slugify
 from kb.core.settings import KbConfig
 
 #: Times a Latin-letter name must occur, over all articles, to be suggested
@@ -77,7 +77,7 @@ class Suggestion:
     """A name without an entry, with where it occurs."""
 
     name: str
-    #: The fold key (:func:`kb.core.names.fold`): one suggestion per key.
+    #: The name key (:func:`kb.core.names.name_key`): one suggestion per key.
     key: str
     count: int = 0
     #: path -> first line of an occurrence there, in path order.
@@ -226,7 +226,7 @@ def suggest(
         name = " ".join(name.split())
         if not name or table.find(name) is not None or known.find(name):
             return
-        key = fold(name)
+        key = name_key(name)
         suggestion = candidates.setdefault(key, Suggestion(name, key))
         suggestion.sources.add(source)
         suggestion.kind = suggestion.kind or kind
@@ -277,7 +277,7 @@ def suggest(
                 suggestion = candidates[mention.docname[1:]]
                 suggestion.count += 1
                 suggestion.articles.setdefault(article.path, number)
-                if fold(mention.target) == suggestion.key:  # not a long form
+                if name_key(mention.target) == suggestion.key:  # not a long form
                     spellings.setdefault(suggestion.key, Counter())[
                         _narrow(line[mention.start : mention.end])
                     ] += 1
@@ -346,14 +346,6 @@ def article_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             found.add(path)
     return sorted(found)
-
-
-def roles_of(kinds: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    """Role name -> entry kind, as the build accepts them (the kind's name works too)."""
-    roles = {kind: kind for kind in kinds}
-    for kind, spec in kinds.items():
-        roles.setdefault(spec.get("role", kind), kind)
-    return roles
 
 
 def read_glossary(folder: Path, kinds: Mapping[str, Mapping[str, str]]) -> GlossaryTable:

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kb.core.frontmatter import Problem, RawFrontMatter, name_list
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.values import name_text, scalar_text, shown
 
 _ENTRY_KEYS = frozenset({"name", "aliases", "summary", "website", "related"})
@@ -38,7 +38,7 @@ def alias_refusal(alias: str) -> str | None:
     that is not a kanji, and a common particle (``から``), occur in nearly every
     article: the entry would link and list all of them.
     """
-    key = fold(alias)
+    key = name_key(alias)
     if len(key) == 1 and not _is_ideograph(key):
         return "one character that is not a kanji"
     if key in PARTICLES:

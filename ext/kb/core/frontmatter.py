@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from kb.core.dates import parse_date
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.values import name_text, scalar_text, shown, too_long_int
 
@@ -644,7 +644,7 @@ def unique_by_fold(names: list[str]) -> list[str]:
     seen: set[str] = set()
     unique: list[str] = []
     for name in names:
-        key = fold(name)
+        key = name_key(name)
         if key and key not in seen:
             seen.add(key)
             unique.append(name)

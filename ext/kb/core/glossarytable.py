@@ -16,7 +16,7 @@ from typing import Any
 import ahocorasick
 
 from kb.core.frontmatter import Problem
-from kb.core.names import fold, is_latin
+from kb.core.names import is_latin, name_key
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class GlossaryTable:
 
     An entry's own name always wins over another entry's alias, whatever the
     order of the files; between two names, or between two aliases, the entry
-    whose docname sorts first keeps it (compared with :func:`kb.core.names.fold`).
+    whose docname sorts first keeps it (compared with :func:`kb.core.names.name_key`).
     The domain's look-up (:meth:`KbDomain.entry_index`) follows the same rule.
     """
 
@@ -68,9 +68,9 @@ class GlossaryTable:
         self.fingerprint = hashlib.sha256(
             json.dumps([OWNERSHIP_RULE, payload], ensure_ascii=False).encode("utf-8")
         ).hexdigest()[:20]
-        #: fold key -> docname of the entry that owns it, over every kind.
+        #: name key -> docname of the entry that owns it, over every kind.
         self.owners: dict[str, str] = {}
-        #: kind -> fold key -> docname, as domain.entry_index builds it.
+        #: kind -> name key -> docname, as domain.entry_index builds it.
         self.by_kind: dict[str, dict[str, str]] = {}
         #: docname -> the names and aliases it owns (declared spelling).
         self.owned: dict[str, tuple[str, ...]] = {}
@@ -83,12 +83,12 @@ class GlossaryTable:
             *(("aliases", d, alias) for d in self.declared for alias in d.aliases),
         ]
         for key, entry, text in claims:
-            folded = fold(text)
+            folded = name_key(text)
             owner = self.owners.setdefault(folded, entry.docname)
             owner_key.setdefault(folded, key)
             if owner == entry.docname:
                 owned[entry.docname].append(text)
-            elif key == "name" or folded != fold(entry.name):
+            elif key == "name" or folded != name_key(entry.name):
                 # An alias spelling the entry's own name adds nothing to the
                 # warning its name already got.
                 self.conflicts.setdefault(entry.docname, []).append(
@@ -106,12 +106,12 @@ class GlossaryTable:
                     else [a for a in self.owned[entry.docname] if a != entry.name]
                 )
                 for text in texts:
-                    kind_index.setdefault(fold(text), entry.docname)
+                    kind_index.setdefault(name_key(text), entry.docname)
         self._linker: MentionLinker | None = None
 
     def find(self, name: str, kind: str = "") -> str | None:
         """Docname :meth:`KbDomain.find_entry` resolves ``name`` to, read from front matter."""
-        key = fold(name)
+        key = name_key(name)
         return self.by_kind.get(kind, {}).get(key) or self.owners.get(key)
 
     def conflict_problems(self, docname: str, line_of: Callable[[str], int]) -> list[Problem]:

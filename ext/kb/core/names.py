@@ -39,8 +39,10 @@ def is_latin(char: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def fold(name: str) -> str:
-    """The comparison key of a name: NFKC, Latin letters case-folded, spaces collapsed.
+def name_key(name: str) -> str:
+    """The comparison key of a name (tag, category, author, series, glossary name):
+    NFKC, Latin letters case-folded, spaces collapsed. Search text folds by
+    another rule, one JavaScript can follow (:func:`kb.search.tokenizer.fold`).
 
     ``AI``, ``ai`` and ``ＡＩ`` share a key; Japanese is left as it is (NFKC
     already maps half-width katakana to full width without touching dakuten).
@@ -71,7 +73,7 @@ def _slug_char(char: str) -> str:
 
 def slugify(name: str) -> str:
     """A URL- and file-safe slug for ``name``; never empty, never ``/`` or ``..``."""
-    key = fold(name)
+    key = name_key(name)
     slug = "".join(_slug_char(char) for char in key)
     slug = _DASHES.sub("-", slug).strip("-_")
     if not slug:

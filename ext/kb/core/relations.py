@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.records import Article
 
 #: Features shared by more articles than this only add to scores, never
@@ -40,7 +40,7 @@ class Relations:
         features: dict[str, set[str]] = {}
         postings: dict[str, list[str]] = defaultdict(list)
         for article in listed:
-            own = {f"t:{fold(tag)}" for tag in article.tags}
+            own = {f"t:{name_key(tag)}" for tag in article.tags}
             own |= {f"e:{entry}" for entry in mentions.get(article.docname, {})}
             features[article.docname] = own
             for feature in own:

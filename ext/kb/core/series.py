@@ -2,7 +2,7 @@
 
 A part's place is its ``series_order``, else its date: parts with an order
 come first, by order; parts without one follow, oldest first. Parts may sit
-in any month folder. Names compare as tags do (:func:`kb.core.names.fold`: ``AI投資``
+in any month folder. Names compare as tags do (:func:`kb.core.names.name_key`: ``AI投資``
 and ``ＡＩ投資`` are one series), and the series is shown by the spelling most
 parts use. A gap or a repeat in the orders, or a part without an order among
 parts that have one, is a problem reported at the part's ``series_order`` (or
@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.core.names import fold, slugify
+from kb.core.names import name_key, slugify
 from kb.core.records import Article
 
 #: Slugs a series page may not take: the folder's own index.
@@ -137,7 +137,7 @@ class SeriesIndex:
         members: dict[str, list[Article]] = defaultdict(list)
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         for article in listed:
-            key = fold(article.series)
+            key = name_key(article.series)
             if key:
                 members[key].append(article)
                 spellings[key][article.series] += 1
@@ -163,7 +163,7 @@ class SeriesIndex:
         return index
 
     def find(self, name: str) -> Series | None:
-        return self.series.get(fold(name))
+        return self.series.get(name_key(name))
 
     @property
     def pages(self) -> set[str]:

@@ -10,8 +10,9 @@ with the setting's name and replaced by the default.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -149,6 +150,8 @@ class KbConfig:
     #: Redirect sphinx-tags' old tag pages (``tags_output_dir``/x.html, ``tagsindex``)
     #: to kb's; turned on for a project that had ``tags_create_tags = True``.
     sphinx_tags_redirects: bool = setting(False, "")
+    #: kb's Japanese search (``kb-search/``) instead of Sphinx's, for a project with articles.
+    search: bool = setting(True, "html")
     #: Pictures: the relationship map on the glossary overviews and each entry page,
     #: and the articles-per-month chart on entry, tag and category pages.
     graphs: bool = setting(True, "html")
@@ -157,10 +160,35 @@ class KbConfig:
     def zone(self) -> dt.tzinfo:
         return zone_named(self.timezone)
 
+    @functools.cached_property
+    def entry_roles(self) -> dict[str, str]:
+        """Role name -> entry kind: the roles a project writes (``{partner}``)."""
+        return entry_roles(self.glossary_kinds)
+
+    @functools.cached_property
+    def role_kinds(self) -> dict[str, str]:
+        """Role or kind name -> entry kind (see :func:`role_kinds`)."""
+        return role_kinds(self.glossary_kinds)
+
     @classmethod
     def from_values(cls, value_of: Callable[[str], Any]) -> KbConfig:
         """The settings from a getter of ``kb_<name>`` values (a Sphinx Config, a conf.py)."""
         return cls(**{item.name: value_of(f"kb_{item.name}") for item in fields(cls)})
+
+
+def entry_roles(kinds: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """Role name -> entry kind: each kind's ``role``, else its own name; of two
+    kinds with one role, the first keeps it."""
+    roles: dict[str, str] = {}
+    for kind, spec in kinds.items():
+        roles.setdefault(spec.get("role", kind), kind)
+    return roles
+
+
+def role_kinds(kinds: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """Role or kind name -> entry kind, as the build resolves them: a reference
+    made by a role carries the kind's name, so that name always means its kind."""
+    return {**entry_roles(kinds), **{kind: kind for kind in kinds}}
 
 
 def defaults() -> dict[str, Any]:

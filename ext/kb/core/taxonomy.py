@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kb.core.names import fold, slugify
+from kb.core.names import name_key, slugify
 from kb.core.records import Article
 from kb.core.series import SeriesIndex
 from kb.core.settings import KbConfig
@@ -119,7 +119,7 @@ class Taxonomy:
             for article in listed:
                 seen: set[str] = set()
                 for name in _names_of(article, kind, directive_tags.get(article.docname, ())):
-                    key = fold(name)
+                    key = name_key(name)
                     if not key or key in seen:
                         continue
                     seen.add(key)
@@ -195,7 +195,7 @@ class Taxonomy:
         return cls(terms, dict(months), collisions, overrides, pages, series)
 
     def term(self, kind: str, name: str) -> Term | None:
-        return self.terms.get(kind, {}).get(fold(name))
+        return self.terms.get(kind, {}).get(name_key(name))
 
     def sorted_terms(self, kind: str, by: str = "name") -> list[Term]:
         items = list(self.terms.get(kind, {}).values())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.core.frontmatter import RawFrontMatter, read_yaml_mapping
-from kb.core.names import fold, is_safe_slug, slugify
+from kb.core.names import is_safe_slug, name_key, slugify
 from kb.core.values import clean_text, name_text, scalar_text, shown
 
 #: Plural of each kind: the taxonomy file's section names.
@@ -103,5 +103,5 @@ def _read_section(raw: RawFrontMatter, kind: str, section: str, overrides: Overr
                 (f"{label}: slug {shown(clean['slug'])} is not safe; using {safe!r}", line)
             )
             clean["slug"] = safe
-        folded[fold(key_text)] = clean
+        folded[name_key(key_text)] = clean
     overrides.by_kind[kind] = folded

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kb.core.names import fold
+from kb.core.names import name_key
 
 #: Links each entry keeps on the map (its strongest; ties go to the name first in order).
 EDGES_PER_ENTRY = 3
@@ -177,7 +177,7 @@ def _number(value: float) -> float:
 
 def _order(entries: Mapping[str, GraphEntry]) -> dict[str, tuple[str, str]]:
     """A stable order of entries by folded name, then docname."""
-    return {docname: (fold(entry.name), docname) for docname, entry in entries.items()}
+    return {docname: (name_key(entry.name), docname) for docname, entry in entries.items()}
 
 
 def _strongest(

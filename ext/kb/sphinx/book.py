@@ -29,7 +29,7 @@ from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.settings import KbConfig
 from kb.core.targets import glossary_overview_title, month_title
@@ -66,7 +66,7 @@ def book_chapters(
             )
     for kind, spec in config.glossary_kinds.items():
         entries = sorted(
-            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: fold(e.name)
+            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: name_key(e.name)
         )
         if entries:
             chapters.append(

@@ -229,8 +229,7 @@ class EntryRole(XRefRole):
 
 def add_entry_roles(app: Sphinx, config: Config) -> None:
     """One role per glossary kind (``{partner}``, ``{tech}``), as configured."""
-    for kind, spec in config.kb_glossary_kinds.items():
-        role = spec.get("role", kind)
+    for role, kind in kb_config(app).entry_roles.items():
         app.add_role_to_domain("kb", role, EntryRole(kind), override=True)
         app.add_role(role, EntryRole(kind), override=True)
 
@@ -243,7 +242,7 @@ def offer_sphinx_tags_overview(app: Sphinx) -> None:
     entered there for this build, so the entry stays in the navigation and
     leads to it. (A private table, like ``_note_term``: pinned below Sphinx 10.)"""
     config = app.config
-    if not config.kb_sphinx_tags_redirects:
+    if not kb_config(app).sphinx_tags_redirects:
         return
     title = tag_titles(config).overview or overview_title(wording_of(app), "tag")
     overview = overview_pagename(kb_config(app), "tag")

@@ -36,7 +36,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from kb.core.glossarytable import GlossaryTable, unknown_name
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.records import Article, Entry
 from kb.core.relations import Relations
 from kb.core.series import Series
@@ -350,7 +350,7 @@ class KbDomain(Domain):
                 *((alias, entry) for entry in entries for alias in entry.aliases),
             ]
             for name, entry in claims:
-                key = fold(name)
+                key = name_key(name)
                 index[""].setdefault(key, entry)
                 index.setdefault(entry.kind, {}).setdefault(key, entry)
             self._entry_index = index
@@ -358,14 +358,9 @@ class KbDomain(Domain):
 
     def find_entry(self, name: str, kind: str = "") -> Entry | None:
         index = self.entry_index()
-        key = fold(name)
+        key = name_key(name)
         return index.get(kind, {}).get(key) or index[""].get(key)
 
-    def kind_of_role(self, role: str) -> str:
-        for kind, spec in kb_config(self.env).glossary_kinds.items():
-            if role in (kind, spec.get("role")):
-                return kind
-        return ""
 
     # --- cross-references -------------------------------------------------
 
@@ -384,7 +379,7 @@ class KbDomain(Domain):
             if found is None or not renders_extra_pages(builder):
                 return contnode
             return make_refnode(builder, fromdocname, found, "", contnode)
-        kind = "" if typ in (ENTRY_REFTYPE, MENTION_REFTYPE) else self.kind_of_role(typ)
+        kind = "" if typ in (ENTRY_REFTYPE, MENTION_REFTYPE) else kb_config(env).role_kinds.get(typ, "")
         entry = self.find_entry(target, kind)
         if entry is None:
             logger.warning(

@@ -15,7 +15,6 @@ from docutils import nodes
 from sphinx import addnodes
 
 from kb.core.glossarytable import GlossaryTable, MentionLinker
-from kb.core.settings import KbConfig
 from kb.sphinx.nodes import kb_dynamic
 
 # Neither linked nor counted: code, literals, links, raw markup, metadata.
@@ -150,10 +149,3 @@ def link_mentions(
     return counts
 
 
-def role_kinds(config: KbConfig) -> dict[str, str]:
-    """reftype of an entry role -> kind (the roles put the kind in reftype)."""
-    kinds: dict[str, str] = {}
-    for kind, spec in config.glossary_kinds.items():
-        kinds[kind] = kind
-        kinds.setdefault(spec.get("role", kind), kind)
-    return kinds

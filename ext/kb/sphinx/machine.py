@@ -37,7 +37,7 @@ from sphinx.util.osutil import relative_uri
 from kb.core.claims import LLMS_TXT_OWNER, MARKDOWN_OWNER, OPENSEARCH_OWNER
 from kb.core.frontmatter import split_front_matter
 from kb.core.llms import ArticleFacts, Link, article_markdown, llms_txt
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.targets import glossary_title
 from kb.core.values import clip_excerpt, shown
@@ -177,7 +177,7 @@ def llms_sections(
     words = wording_of(app)
     for kind, spec in config.glossary_kinds.items():
         entries = sorted(
-            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: fold(e.name)
+            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: name_key(e.name)
         )
         links = [
             Link(entry.name, _url(app, app.builder.get_target_uri(entry.docname)), entry.summary)

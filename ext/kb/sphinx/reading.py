@@ -48,7 +48,7 @@ from kb.sphinx import directives, filereads
 from kb.sphinx.cjk import CjkStrongTransform
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
-from kb.sphinx.linking import link_mentions, role_kinds
+from kb.sphinx.linking import link_mentions
 from kb.sphinx.nodes import FRONT_MATTER_KEY, kb_dynamic
 
 logger = logging.getLogger(__name__)
@@ -348,7 +348,7 @@ class MentionTransform(SphinxTransform):
         # Linking is presentation, mentions are facts: an article that opts out
         # of links still shows up on the entries it talks about.
         counts = link_mentions(
-            self.document, glossary_table(self.env), mode, docname, role_kinds(config)
+            self.document, glossary_table(self.env), mode, docname, config.role_kinds
         )
         domain_of(self.env).note_mentions(docname, dict(counts))
 

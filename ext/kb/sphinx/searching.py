@@ -51,6 +51,7 @@ from kb.search.store import (
     write_full,
 )
 from kb.sphinx import i18n
+from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of, writes_website
 from kb.sphinx.outputs import GroupFolder
 from kb.sphinx.searchstub import StubIndexFormat
@@ -265,15 +266,16 @@ def _enabled(app: Sphinx) -> bool:
     """True when this build writes a search index with kb's Japanese search."""
     if not writes_website(app.builder) or not app.builder.search:  # type: ignore[attr-defined]
         return False
-    return _kb_language(app.config)
+    return _kb_language(app)
 
 
-def _kb_language(config: Config) -> bool:
+def _kb_language(app: Sphinx) -> bool:
     """True when the search language of this project is kb's Japanese."""
     from sphinx.search import languages
 
-    if not config.kb_search:
+    if not kb_config(app).search:
         return False
+    config = app.config
     lang = config.html_search_language or config.language or ""
     found = languages.get(lang) or languages.get(lang.partition("_")[0])
     return found is KbSearchJapanese
@@ -478,7 +480,7 @@ def preload_manifest(
 def has_article_sources(app: Sphinx, config: Config) -> bool:
     """Whether the articles folder holds an article (a source file with article front
     matter), looked at before any document is read: the first one found decides."""
-    folder = Path(app.srcdir) / config.kb_articles_dir
+    folder = Path(app.srcdir) / kb_config(app).articles_dir
     suffixes = tuple(config.source_suffix) or (".rst",)
     if not folder.is_dir():
         return False
@@ -504,14 +506,13 @@ def _choose_language(app: Sphinx, config: Config) -> None:
     """
     from sphinx.search import languages
 
-    if config.kb_search and has_article_sources(app, config):
+    if kb_config(app).search and has_article_sources(app, config):
         app.add_search_language(KbSearchJapanese)
     elif languages.get("ja") is KbSearchJapanese:
         languages["ja"] = _STOCK_JAPANESE
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value("kb_search", True, "html", types=frozenset({bool}))
     # After Sphinx has made source_suffix a mapping (800).
     app.connect("config-inited", _choose_language, priority=850)
     app.connect("builder-inited", on_builder_inited)

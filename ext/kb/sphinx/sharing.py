@@ -111,7 +111,7 @@ def _absolute(app: Sphinx, uri: str) -> str:
 
 
 def site_name(app: Sphinx) -> str:
-    return app.config.kb_site_name or app.config.project
+    return kb_config(app).site_name or app.config.project
 
 
 # --- head tags -----------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def hand_to_opengraph(
     excerpt = clip_excerpt(article.excerpt)
     if excerpt:
         fields.setdefault("og:description", excerpt)
-    if _base_url(app) and app.config.kb_cards and not article.draft:
+    if _base_url(app) and kb_config(app).cards and not article.draft:
         fields.setdefault("og:image", _absolute(app, card_path(pagename)))
         fields.setdefault("og:image:alt", article.title)
     context["meta"] = fields
@@ -260,7 +260,7 @@ def on_page_context(
     }
     if article is not None and article.is_article:
         card = ""
-        if base and app.config.kb_cards and not article.draft:
+        if base and kb_config(app).cards and not article.draft:
             card = _absolute(app, card_path(pagename))
         values["card"] = card
         values["card_alt"] = article.title
@@ -416,7 +416,7 @@ def write_sphinx_tags_redirects(app: Sphinx, outputs: Outputs) -> None:
     """A site that moved from sphinx-tags keeps its tag URLs: each old tag page
     (``_tags/<name>.html``) and the old overview (``_tags/tagsindex.html``)
     lead to kb's page."""
-    if not app.config.kb_sphinx_tags_redirects:
+    if not kb_config(app).sphinx_tags_redirects:
         return
     domain = domain_of(app.env)
     taxonomy = domain.taxonomy
@@ -476,9 +476,9 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
 
     Returns how many were drawn and the seconds it took (for ``make bench``).
     """
-    if not app.config.kb_cards or not _base_url(app):
+    if not kb_config(app).cards or not _base_url(app):
         return 0, 0.0
-    font = cards.FontSpec(path=app.config.kb_card_font)
+    font = cards.FontSpec(path=kb_config(app).card_font)
     try:
         cards.check_font(font)
     except cards.FontMissingError as error:
@@ -587,7 +587,7 @@ def _setting_refused(setting: str, value: str, refusal: Refused) -> None:
 
 
 def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
-    if not app.config.kb_sitemap:
+    if not kb_config(app).sitemap:
         return
     lines = ["User-agent: *", "Allow: /"]
     if SITEMAP in app.extensions:
@@ -610,7 +610,7 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
 
 
 def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
-    setting = app.config.kb_feed_alias
+    setting = kb_config(app).feed_alias
     alias = setting.strip().lstrip("/")
     if not alias or not _base_url(app):
         return  # without html_baseurl there is no feed to copy

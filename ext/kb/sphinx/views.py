@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.core.names import fold
+from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.settings import KbConfig
 from kb.core.targets import (
@@ -454,10 +454,10 @@ def glossary_pages(
     for kind in generated_glossary_kinds(domain, config, found_docs):
         spec = config.glossary_kinds[kind]
         entries = sorted(
-            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: fold(e.name)
+            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: name_key(e.name)
         )
         label = glossary_title(words, kind, spec)
-        rows = [(entry, fold(entry.name), counts[entry.docname]) for entry in entries]
+        rows = [(entry, name_key(entry.name), counts[entry.docname]) for entry in entries]
         pictured = domain.mention_graph.map_inputs() if config.graphs and rows else None
         pages.append(
             Page(
@@ -605,7 +605,7 @@ def _backlinks(
     # The newest articles in full; older ones as one line each, so an entry
     # named in a thousand articles still gives a page a reader can use.
     newest, older = articles[: config.page_size], articles[config.page_size :]
-    best = sorted(together.items(), key=lambda item: (-item[1], fold(domain.entries[item[0]].name)))
+    best = sorted(together.items(), key=lambda item: (-item[1], name_key(domain.entries[item[0]].name)))
     return {
         "entry": entry,
         "count": len(articles),

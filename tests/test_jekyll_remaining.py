@@ -184,6 +184,7 @@ title: 画面の比較
   <tr>
     <td><img src="/assets/images/2012/before.png" alt="前"></td>
     <td><a href="{{ site.url }}/assets/images/2012/after%20big.png"><img src="{{ site.url }}/assets/images/2012/after%20big.png" alt="後"></a></td>
+    <td><a href="/2012/12/20/other">前の記事</a></td>
   </tr>
 </table>
 
@@ -200,6 +201,7 @@ def test_raw_images_inside_html_reach_the_output_where_the_page_points(
         BLOG_CONFIG + "url: http://blog.example.jp\n",
         {
             "_posts/2012-12-24-screens.md": TABLE_POST,
+            "_posts/2012-12-20-other.md": "---\ntitle: 前の記事\n---\n本文。\n",
             "assets/images/2012/before.png": PNG,
             "assets/images/2012/after big.png": PNG + b"after",
         },
@@ -220,6 +222,11 @@ def test_raw_images_inside_html_reach_the_output_where_the_page_points(
     # The link around the large image leads to its copy too.
     [link] = body.select("a:has(img[alt='後'])")
     assert (page.parent / unquote(link["href"])).is_file()
+    # A raw link to another post leads to its page as this builder wrote it.
+    [other] = [a for a in body.select("a[href]") if a.get_text() == "前の記事"]
+    other_page = built.page_path("articles/2012/12/other").resolve()
+    expected = other_page.parent if builder == "dirhtml" else other_page  # dirhtml: other/
+    assert (page.parent / other["href"]).resolve() == expected, other["href"]
 
 
 # --- 3a. defaults: in _config.yml, applied as Jekyll applies them ----------------------

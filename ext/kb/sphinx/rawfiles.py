@@ -8,6 +8,8 @@ registers its own (images in ``env.images``, other files in ``env.dlfiles``,
 so clearing, merging after a parallel read and dependency tracking are
 Sphinx's); when the page is written, the address becomes the copy's, relative
 to the page as the builder places it (``html`` and ``dirhtml`` alike).
+Links of the raw HTML to another page of the project (``<a href="other.md">``,
+an imported post's link inside a table) get the builder's address too.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ _ADDRESS = re.compile(
     r"(?P<q>[\"'])(?P<url>[^\"']*)(?P=q)",
     re.IGNORECASE,
 )
-#: Attribute on a raw node: {address as written: (kind, path from the source folder)}.
+#: Attribute on a raw node: {address as written: (kind, path from the source folder,
+#: or the docname of a page of the project)}.
 FILES_KEY = "kb_files"
 _PAGES = (".md", ".rst", ".html", ".htm", ".txt")
 
@@ -73,10 +76,18 @@ class RawFilesTransform(SphinxTransform):
                     relative.startswith("../")
                     or not target.is_relative_to(srcdir)
                     or not target.is_file()
-                    or (match.group("tag").lower() == "a" and target.suffix.lower() in _PAGES)
                 ):
                     continue
-                if match.group("tag").lower() == "a":
+                is_link = match.group("tag").lower() == "a"
+                if is_link and target.suffix.lower() in _PAGES:
+                    # A page of the project (an imported post's article): its
+                    # address is the builder's, found when the page is written.
+                    other = self.env.path2doc(str(target))
+                    if other is not None:
+                        fragment = url.partition("#")[2]
+                        found[url] = ("document", f"{other}#{fragment}" if fragment else other)
+                    continue
+                if is_link:
                     self.env.dlfiles.add_file(docname, relative)
                     found[url] = ("download", relative)
                 else:
@@ -87,16 +98,33 @@ class RawFilesTransform(SphinxTransform):
                 raw[FILES_KEY] = found
 
 
-def _pointed(app: Sphinx, page: str, text: str, found: dict[str, tuple[str, str]]) -> str:
-    """``text`` with each address in ``found`` replaced by its copy's, relative to ``page``."""
+def _document_address(app: Sphinx, docname: str, target: str) -> str | None:
+    """The address of ``target`` (``doc`` or ``doc#label``) from the page of ``docname``."""
+    other, _, fragment = target.partition("#")
+    if other not in app.env.all_docs:
+        return None
+    address = app.builder.get_relative_uri(docname, other)
+    if fragment:
+        # A MyST target's name: its anchor is the id docutils made of it.
+        label = app.env.domains.standard_domain.labels.get(fragment)
+        address += "#" + (label[1] if label and label[0] == other else fragment)
+    return address
+
+
+def _pointed(app: Sphinx, docname: str, text: str, found: dict[str, tuple[str, str]]) -> str:
+    """``text`` with each address in ``found`` replaced by its copy's (or its page's)."""
     builder: Any = app.builder
+    page = builder.get_target_uri(docname)
 
     def copy_of(match: re.Match[str]) -> str:
         written = found.get(html.unescape(match.group("url")))
         if written is None:
             return match.group(0)
         kind, relative = written
-        if kind == "image" and relative in app.env.images:
+        document = _document_address(app, docname, relative) if kind == "document" else None
+        if document is not None:
+            address = document
+        elif kind == "image" and relative in app.env.images:
             name = app.env.images[relative][1]
             builder.images[relative] = name  # copied with the page's own images
             address = posixpath.join(relative_uri(page, builder.imagedir), name)
@@ -115,11 +143,10 @@ def point_at_copies(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Each registered address of the page's raw HTML, pointed at the builder's copy."""
     if app.builder.format != "html" or not hasattr(app.builder, "imagedir"):
         return
-    page = app.builder.get_target_uri(docname)
     for raw in doctree.findall(nodes.raw):
         found: dict[str, tuple[str, str]] = raw.get(FILES_KEY) or {}
         if found:
-            raw[:] = [nodes.Text(_pointed(app, page, raw.astext(), found))]
+            raw[:] = [nodes.Text(_pointed(app, docname, raw.astext(), found))]
 
 
 def setup(app: Sphinx) -> None:

@@ -13,7 +13,7 @@ Drafts are left out of the build by :mod:`kb.sphinx.sources`.
 
 Without ``html_baseurl`` the features that need absolute URLs (Atom feeds and
 their alias and ``<link>`` tags, ``sitemap.xml``, social cards, ``og:image``,
-``og:url``) are left out with one warning in all (``kb.sphinx.config``, here; the feeds
+``og:url``) are left out with one warning in all (``kb.config``, here; the feeds
 phase leaves its files out silently); nothing invents a host name.
 
 sphinx-sitemap was not used: it lists only the pages written in the current

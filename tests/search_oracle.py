@@ -1,6 +1,6 @@
 """What a query should find, written from the README's rules and nothing of kb's search code.
 
-The rules ("Search in Japanese" in the README):
+The rules (reference/search.md, "Search in Japanese"):
 
 * a page's text and the query are folded: NFKC, lower case, NFKC again;
 * in the page, a space or line break touching a Japanese character (kana,

@@ -7,7 +7,7 @@ indexes, Atom feeds, glossary cross-references and Japanese search from them.
 This module only registers; each build phase has its own ``setup``:
 :mod:`kb.sphinx.reading`, :mod:`kb.sphinx.writing`, :mod:`kb.sphinx.feeds`, :mod:`kb.sphinx.searching`.
 The layers below them (and the import-linter contract that keeps them) are
-described in the README's "Layout" section.
+described in reference/design.md.
 """
 
 from __future__ import annotations

@@ -322,7 +322,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-#: The keys whose values kb reads (the README's table).
+#: The keys whose values kb reads (the table in reference/writing.md).
 READ_KEYS = KNOWN_KEYS - {"layout", "last_modified_at", "autolink", "tag", "authors", "published"}
 #: Keys Sphinx, MyST or Jekyll read themselves: kept without a warning.
 QUIET_KEYS = frozenset(

@@ -4,11 +4,13 @@ map, one folding function per rule (checked on the code of ``ext/kb``)."""
 from __future__ import annotations
 
 import ast
+import inspect
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from kb.core.settings import KbConfig, role_kinds
+from kb.sphinx.placeholders import LATEST_CARDS, LATEST_LIST, PLACEHOLDERS
 from kbtesting import REPO
 
 KB = REPO / "ext" / "kb"
@@ -77,3 +79,12 @@ def test_no_two_folding_functions_share_a_name() -> None:
         if isinstance(node, ast.FunctionDef) and "fold" in node.name
     )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_each_placeholder_context_is_made_from_its_inputs_alone() -> None:
+    """The context gets what ``inputs`` returned, never the domain: what a page shows
+    cannot depend on anything the comparison between builds does not see."""
+    for name, view in {**PLACEHOLDERS, "latest": LATEST_CARDS, "latest-list": LATEST_LIST}.items():
+        parameters = list(inspect.signature(view.context).parameters)
+        assert parameters == ["values", "config", "words"], name
+        assert "domain" not in view.context.__code__.co_names, name

@@ -37,7 +37,7 @@ from kb.core.wording import Wording
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import BOOK_BUILDERS, KbDomain, domain_of
 from kb.sphinx.i18n import _, ngettext, pgettext, wording, wording_of
-from kb.sphinx.views import placeholder
+from kb.sphinx.placeholders import placeholder
 
 #: Marks a document the book chapters were added to (a tree is assembled once).
 _DONE = "kb_book"
@@ -242,7 +242,7 @@ def placeholder_nodes(
     domain = domain_of(app.env)
     config = kb_config(app)
     words = wording_of(app)
-    context = view.context(domain, config, docname, options, words)
+    context = view.context_of(domain, config, docname, options, words)
     if context is None:
         return []
     builder = app.builder
@@ -256,9 +256,9 @@ def placeholder_nodes(
     if kind == "entry-backlinks":
         return _backlinks(context, builder, docname, config, words)
     if kind == "category-cards":
-        terms = [(term.name, len(term.articles)) for term in context["terms"]]
+        terms = [(term.name, term.count) for term in context["terms"]]
     elif kind == "tag-cloud":
-        terms = [(term.name, len(term.articles)) for term, _size in context["words"]]
+        terms = [(term.name, term.count) for term, _size in context["words"]]
     else:
         return []
     return [nodes.paragraph("", _counted(terms), classes=[f"kb-{kind}"])] if terms else []

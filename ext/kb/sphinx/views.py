@@ -6,10 +6,9 @@ Two kinds of output come from here:
   overview pages, each a :class:`Page` naming its template and the plain
   ``inputs`` it is made from (compared between builds before anything is
   rendered);
-* :data:`PLACEHOLDERS` — the content of ``kb_dynamic`` nodes inside ordinary
-  pages (byline, related articles, entry box, backlinks, lists, cards, tag
-  cloud, an entry's pictures), each with its template, an ``inputs`` function
-  and a ``context`` function.
+* the parts they share with the content of ``kb_dynamic`` nodes inside
+  ordinary pages (:mod:`kb.sphinx.placeholders`): article lists, the tag
+  cloud, pictures.
 
 Pictures (:mod:`kb.pictures.graph`, :mod:`kb.pictures.timeline`) are drawn only when a page is
 rendered: their inputs are plain values compared like any other, and drawing
@@ -53,7 +52,6 @@ from kb.core.taxonomy import (
     Term,
     month_pagename,
     page_count,
-    term_links,
 )
 from kb.core.values import clip_excerpt
 from kb.core.wording import Wording
@@ -65,15 +63,16 @@ from kb.sphinx.render import Linker, Templates
 #: Every tag page lists its articles, so without a cap an article with n tags
 #: costs n² badges over its n tag pages.
 LIST_BADGES = 20
-#: How many co-mentioned entries an entry page shows.
-TOGETHER_LIMIT = 10
-#: Articles a {kb-latest} shows when it gives no count.
-LATEST_COUNT = 6
 #: Shape of each entry kind on the relationship map (circle when missing).
 SHAPES = {"partner": "circle", "technology": "square"}
 
 
 # --- list items ------------------------------------------------------------------
+
+
+#: What a list shows of one article: the article, its badges (kind, name, page
+#: name) and how many more badges it has.
+Listed = tuple[Article, tuple[tuple[str, str, str], ...], int]
 
 
 def _badges(
@@ -99,17 +98,21 @@ def _badges(
     return badges, hidden
 
 
-def items(
-    articles: Iterable[Article],
-    taxonomy: Taxonomy,
-    zone: dt.tzinfo,
-    words: Wording,
-    skip: Term | None = None,
-) -> list[dict[str, Any]]:
-    """The context of kb/article-item.html for each article."""
+def listed(
+    articles: Iterable[Article], taxonomy: Taxonomy, skip: Term | None = None
+) -> tuple[Listed, ...]:
+    """What a list of ``articles`` shows of each (``skip``: the page's own term)."""
     found = []
     for article in articles:
         badges, more = _badges(article, taxonomy, skip)
+        found.append((article, tuple(badges), more))
+    return tuple(found)
+
+
+def items(shown: Iterable[Listed], zone: dt.tzinfo, words: Wording) -> list[dict[str, Any]]:
+    """The context of kb/article-item.html for each article of a list."""
+    found = []
+    for article, badges, more in shown:
         found.append(
             {
                 "article": article,
@@ -121,6 +124,16 @@ def items(
             }
         )
     return found
+
+
+def _items_of(
+    articles: Iterable[Article],
+    taxonomy: Taxonomy,
+    zone: dt.tzinfo,
+    words: Wording,
+    skip: Term | None = None,
+) -> list[dict[str, Any]]:
+    return items(listed(articles, taxonomy, skip), zone, words)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -141,15 +154,30 @@ def by_year(articles: Sequence[Article], config: KbConfig) -> list[tuple[int | N
     return years
 
 
-def cloud_words(terms: list[Term]) -> list[tuple[Term, int]]:
+@dataclass(frozen=True)
+class TermShown:
+    """What a card or the tag cloud shows of a term."""
+
+    key: str
+    name: str
+    pagename: str
+    description: str
+    count: int
+
+    @classmethod
+    def of(cls, term: Term) -> TermShown:
+        return cls(term.key, term.name, term.pagename, term.description, len(term.articles))
+
+
+def cloud_words(terms: list[TermShown]) -> list[tuple[TermShown, int]]:
     """Tags by name, each sized from 80% to 200% on a log scale of its article count."""
     if not terms:
         return []
-    counts = [len(t.articles) for t in terms]
+    counts = [t.count for t in terms]
     low, high = math.log(min(counts)), math.log(max(counts))
     spread = (high - low) or 1.0
     return [
-        (term, round(80 + 120 * (math.log(len(term.articles)) - low) / spread))
+        (term, round(80 + 120 * (math.log(term.count) - low) / spread))
         for term in sorted(terms, key=lambda t: t.key)
     ]
 
@@ -215,13 +243,13 @@ def generated_pages(
     if taxonomy.months:
         pages.append(_archive(config, taxonomy, words))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
-        listed = items(articles, taxonomy, config.zone, words)
+        shown = items(listed(articles, taxonomy), config.zone, words)
         pages.append(
             Page(
                 month_pagename(config.archive_path, year, month),
                 month_title(words, year, month),
                 "kb/month.html",
-                {"year": year, "month": month, "items": listed},
+                {"year": year, "month": month, "items": shown},
                 [f"kb-archive-{year:04d}-{month:02d}"],
                 inputs=(taxonomy.badges_of(articles), tuple(articles)),
             )
@@ -267,7 +295,7 @@ def series_pages(taxonomy: Taxonomy, config: KbConfig, words: Wording) -> list[P
                 {"series": series},
                 [f"kb-series-{series.slug}"],
                 inputs=(series.name, parts, taxonomy.badges_of(parts)),
-                lazy={"items": functools.partial(items, parts, taxonomy, config.zone, words)},
+                lazy={"items": functools.partial(_items_of, parts, taxonomy, config.zone, words)},
             )
         )
     return pages
@@ -278,7 +306,7 @@ def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) ->
         "kind": kind,
         "kind_title": kind_title(words, kind),
         "terms": terms,
-        "words": cloud_words(terms) if kind == "tag" else [],
+        "words": cloud_words([TermShown.of(t) for t in terms]) if kind == "tag" else [],
         "list_header": "",
     }
     return Page(
@@ -330,7 +358,7 @@ def _term_page(
     # the inputs above and render nothing.
     lazy: dict[str, Callable[[], Any]] = {
         "timeline": lambda: None,
-        "items": functools.partial(items, chunk, taxonomy, config.zone, words, term),
+        "items": functools.partial(_items_of, chunk, taxonomy, config.zone, words, term),
     }
     if config.graphs and number == 1 and term.kind in ("tag", "category"):
         counts = timeline.month_counts(months.get(a.docname, "") for a in term.articles)
@@ -475,337 +503,6 @@ def glossary_pages(
             )
         )
     return pages
-
-
-# --- placeholders in ordinary pages ------------------------------------------------------
-
-Inputs = Callable[[KbDomain, KbConfig, str, dict[str, Any]], Any]
-#: A placeholder's template context, its text in the build's words.
-Context = Callable[[KbDomain, KbConfig, str, dict[str, Any], Wording], dict[str, Any] | None]
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    """Generated content inside a page: rendered when the page is written."""
-
-    #: Templates rendered one after the other with the same context.
-    templates: tuple[str, ...]
-    #: The template context; None when there is nothing to show.
-    context: Context
-    #: The plain values the content is made from; compared to decide which
-    #: pages to rewrite. Defaults to the context itself.
-    inputs: Inputs | None = None
-
-    def render(
-        self,
-        domain: KbDomain,
-        config: KbConfig,
-        docname: str,
-        options: dict[str, Any],
-        templates: Templates,
-        url: Linker,
-    ) -> str:
-        context = self.context(domain, config, docname, options, templates.words)
-        if context is None:
-            return ""
-        return "".join(
-            templates.render(name, url=url, zone=config.zone, **context)
-            for name in self.templates
-        )
-
-    def fingerprint(
-        self,
-        domain: KbDomain,
-        config: KbConfig,
-        docname: str,
-        options: dict[str, Any],
-        words: Wording,
-    ) -> str:
-        if self.inputs is not None:
-            return repr(self.inputs(domain, config, docname, options))
-        return repr(self.context(domain, config, docname, options, words))
-
-
-def _byline(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    article = domain.articles.get(docname)
-    if article is None:
-        return None
-    return {
-        "article": article,
-        "authors": term_links(domain.taxonomy, article, "author"),
-        "categories": term_links(domain.taxonomy, article, "category"),
-        "tags": term_links(domain.taxonomy, article, "tag"),
-    }
-
-
-def _footer(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    if docname not in domain.articles:
-        return None
-    links = domain.relations
-    related = links.related.get(docname, [])
-    return {
-        "items": items(related, domain.taxonomy, config.zone, words),
-        "older": links.older.get(docname),
-        "newer": links.newer.get(docname),
-    }
-
-
-def _footer_inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]) -> Any:
-    links = domain.relations
-    newer, older = links.newer.get(docname), links.older.get(docname)
-    related = tuple(links.related.get(docname, ()))
-    return (
-        docname in domain.articles,
-        domain.taxonomy.badges_of(related),
-        related,
-        (newer.docname, newer.title) if newer else None,
-        (older.docname, older.title) if older else None,
-    )
-
-
-def _entry_box(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    entry = domain.entries.get(docname)
-    if entry is None:
-        return None
-    related = []
-    for name in entry.related:
-        other = domain.find_entry(name)
-        related.append((name, other if other is not None and other.docname != docname else None))
-    return {"entry": entry, "related": related}
-
-
-def mentioning_articles(domain: KbDomain, docname: str) -> list[Article]:
-    """Listed articles mentioning the entry ``docname``, newest first."""
-    return [a for a in domain.listed_articles() if docname in domain.mentions.get(a.docname, {})]
-
-
-def _together(domain: KbDomain, docname: str, articles: list[Article]) -> Counter[str]:
-    together: Counter[str] = Counter()
-    for article in articles:
-        for other in domain.mentions[article.docname]:
-            if other != docname and other in domain.entries:
-                together[other] += 1
-    return together
-
-
-def _backlinks(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    entry = domain.entries.get(docname)
-    if entry is None:
-        return None
-    articles = mentioning_articles(domain, docname)
-    together = _together(domain, docname, articles)
-    # The newest articles in full; older ones as one line each, so an entry
-    # named in a thousand articles still gives a page a reader can use.
-    newest, older = articles[: config.page_size], articles[config.page_size :]
-    best = sorted(together.items(), key=lambda item: (-item[1], name_key(domain.entries[item[0]].name)))
-    return {
-        "entry": entry,
-        "count": len(articles),
-        "items": items(newest, domain.taxonomy, config.zone, words),
-        "years": by_year(older, config),
-        "together": [(domain.entries[other], count) for other, count in best[:TOGETHER_LIMIT]],
-    }
-
-
-def _backlink_inputs(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
-) -> Any:
-    if docname not in domain.entries:
-        return None
-    articles = mentioning_articles(domain, docname)
-    together = sorted(_together(domain, docname, articles).items())
-    names = tuple(
-        (other, domain.entries[other].name, domain.entries[other].summary) for other, _ in together
-    )
-    in_full = articles[: config.page_size]
-    return (domain.taxonomy.badges_of(in_full), tuple(articles), tuple(together), names)
-
-
-def _entry_picture_inputs(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
-) -> Any:
-    if not config.graphs or docname not in domain.entries:
-        return None
-    mentions = domain.mention_graph
-    return (
-        mentions.neighbourhood_inputs(docname),
-        timeline.month_counts(mentions.months(docname)),
-    )
-
-
-def _entry_pictures(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    inputs = _entry_picture_inputs(domain, config, docname, options)
-    if inputs is None:
-        return None
-    around, counts = inputs
-    name = domain.entries[docname].name
-    around_caption = words.gettext("Entries often mentioned with %(name)s") % {"name": name}
-    timeline_caption = words.gettext("Articles per month that mention %(name)s") % {"name": name}
-    context = {
-        "neighbourhood": graph_view(around, config, around_caption, "kb-neighbourhood", words),
-        "timeline": timeline_view(counts, config, timeline_caption, words),
-    }
-    return context if context["neighbourhood"] or context["timeline"] else None
-
-
-def _relationship_map_inputs(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
-) -> Any:
-    return domain.mention_graph.map_inputs() if config.graphs else None
-
-
-def _relationship_map(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    """The whole map, as the overviews show it, on any page (the glossary's front page)."""
-    inputs = _relationship_map_inputs(domain, config, docname, options)
-    return graph_view(inputs, config, map_caption(words), "kb-map", words)
-
-
-def _filtered(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
-    articles = domain.listed_articles()
-    for kind in ("tag", "category", "author"):
-        name = options.get(kind)
-        if name:
-            term = domain.taxonomy.term(kind, name)
-            members = {a.docname for a in term.articles} if term else set()
-            articles = [a for a in articles if a.docname in members]
-    limit = options.get("limit") or options.get("count")
-    return articles[: int(limit)] if limit else articles
-
-
-def _latest(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    return {
-        "items": items(_latest_articles(domain, options), domain.taxonomy, config.zone, words)
-    }
-
-
-def _list(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    return {"items": items(_filtered(domain, options), domain.taxonomy, config.zone, words)}
-
-
-def _category_cards(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    return {"terms": domain.taxonomy.sorted_terms("category", "count")}
-
-
-def _tag_cloud(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    terms = domain.taxonomy.sorted_terms("tag", "count")
-    limit = options.get("limit")
-    return {"words": cloud_words(terms[: int(limit)] if limit else terms)}
-
-
-def _terms_inputs(kind: str) -> Inputs:
-    def inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]) -> Any:
-        return tuple(
-            (t.key, t.name, t.slug, t.description, len(t.articles))
-            for t in domain.taxonomy.sorted_terms(kind, "count")
-        ), options.get("limit")
-
-    return inputs
-
-
-def _latest_articles(domain: KbDomain, options: dict[str, Any]) -> list[Article]:
-    return _filtered(domain, {**options, "limit": options.get("count", LATEST_COUNT)})
-
-
-def _latest_inputs(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
-) -> Any:
-    chosen = _latest_articles(domain, options)
-    return domain.taxonomy.badges_of(chosen), tuple(chosen)
-
-
-def _list_inputs(domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]) -> Any:
-    chosen = _filtered(domain, options)
-    return domain.taxonomy.badges_of(chosen), tuple(chosen)
-
-
-def _series_place(domain: KbDomain, docname: str) -> dict[str, Any] | None:
-    """A part's series, its number and total, and the parts before and after it."""
-    series = domain.series_of(docname)
-    if series is None:
-        return None  # not a part, or not listed (a draft, an undated article)
-    number = series.number(docname)
-    return {
-        "series": series,
-        "number": number,
-        "total": len(series.parts),
-        "previous": series.parts[number - 2] if number > 1 else None,
-        "next": series.parts[number] if number < len(series.parts) else None,
-    }
-
-
-def _series_nav(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any], words: Wording
-) -> dict[str, Any] | None:
-    return _series_place(domain, docname)
-
-
-def _series_nav_inputs(
-    domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]
-) -> Any:
-    place = _series_place(domain, docname)
-    if place is None:
-        return None
-    around = (place["previous"], place["next"])
-    return (
-        place["series"].name,
-        place["series"].pagename,
-        place["number"],
-        place["total"],
-        *((part.docname, part.title) if part else None for part in around),
-    )
-
-
-#: kind of a ``kb_dynamic`` node -> how it is rendered; a table, not a registry
-#: filled as a side effect of importing some module.
-PLACEHOLDERS: dict[str, Placeholder] = {
-    "byline": Placeholder(("kb/byline.html",), _byline),
-    "article-footer": Placeholder(("kb/related.html",), _footer, _footer_inputs),
-    "entry-box": Placeholder(("kb/entry-box.html",), _entry_box),
-    "entry-backlinks": Placeholder(
-        ("kb/backlinks.html", "kb/co-mentions.html"), _backlinks, _backlink_inputs
-    ),
-    "entry-pictures": Placeholder(
-        ("kb/entry-pictures.html",), _entry_pictures, _entry_picture_inputs
-    ),
-    "list": Placeholder(("kb/article-list.html",), _list, _list_inputs),
-    "category-cards": Placeholder(
-        ("kb/term-cards.html",), _category_cards, _terms_inputs("category")
-    ),
-    "tag-cloud": Placeholder(("kb/tag-cloud.html",), _tag_cloud, _terms_inputs("tag")),
-    "series-nav": Placeholder(("kb/series-nav.html",), _series_nav, _series_nav_inputs),
-    "relationship-map": Placeholder(
-        ("kb/relationship-map.html",), _relationship_map, _relationship_map_inputs
-    ),
-}
-#: {kb-latest} shows cards, or a list with ``:style: list``.
-LATEST_CARDS = Placeholder(("kb/cards.html",), _latest, _latest_inputs)
-LATEST_LIST = Placeholder(("kb/article-list.html",), _latest, _latest_inputs)
-
-
-def placeholder(kind: str, options: dict[str, Any]) -> Placeholder | None:
-    if kind == "latest":
-        return LATEST_LIST if options.get("style") == "list" else LATEST_CARDS
-    return PLACEHOLDERS.get(kind)
 
 
 # --- <head> -------------------------------------------------------------------------

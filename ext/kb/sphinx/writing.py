@@ -53,14 +53,9 @@ from kb.sphinx.domain import (
 from kb.sphinx.i18n import _, wording_of
 from kb.sphinx.nodes import kb_dynamic
 from kb.sphinx.outputs import MANIFEST, digest_of
+from kb.sphinx.placeholders import placeholder
 from kb.sphinx.render import Linker, Templates, linker_for, templates_of
-from kb.sphinx.views import (
-    Page,
-    article_head,
-    generated_glossary_kinds,
-    generated_pages,
-    placeholder,
-)
+from kb.sphinx.views import Page, article_head, generated_glossary_kinds, generated_pages
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +90,6 @@ def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not domain.lists_changed:
         return []
     config = kb_config(env)
-    words = wording_of(app)
     changed: list[str] = []
     for docname, record in domain.dynamic.items():
         parts = []
@@ -103,7 +97,7 @@ def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
             options = _options(spec)
             found = placeholder(spec["kind"], options)
             if found is not None:
-                parts.append(found.fingerprint(domain, config, docname, options, words))
+                parts.append(found.fingerprint(domain, config, docname, options))
         digest = digest_of("|".join(parts))
         if record["hash"] != digest:
             record["hash"] = digest

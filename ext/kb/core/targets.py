@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kb.core.frontmatter import RawFrontMatter
 from kb.core.records import Article
 from kb.core.settings import KbConfig
-from kb.core.taxonomy import KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename
+from kb.core.taxonomy import KINDS, SECTIONS, Taxonomy, Term, base_path, month_pagename, page_count
 from kb.core.wording import Wording
 
 #: Prefix of a linker target that is a file kb writes (a feed), not a page.
@@ -53,6 +53,17 @@ def entry_kind(docname: str, config: KbConfig) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class TagTitles:
+    """The titles a sphinx-tags project set (``tags_overview_title``,
+    ``tags_page_title``, ``tags_page_header``, ``tags_index_head``); "" keeps kb's."""
+
+    overview: str = ""
+    page: str = ""
+    page_header: str = ""
+    index_head: str = ""
+
+
 def overview_pagename(config: KbConfig, kind: str) -> str:
     """The overview of tags, categories, authors or the archive."""
     if kind == "archive":
@@ -80,9 +91,14 @@ def overview_title(words: Wording, kind: str) -> str:
     return words.gettext("Archive")
 
 
-def term_title(words: Wording, term: Term, number: int = 1) -> str:
-    """Title of a tag, category or author page (``number``: its page of a long list)."""
-    if term.kind == "tag":
+def term_title(
+    words: Wording, term: Term, number: int = 1, tag_titles: TagTitles | None = None
+) -> str:
+    """Title of a tag, category or author page (``number``: its page of a long list);
+    a sphinx-tags project's ``tags_page_title`` leads its tag pages' titles."""
+    if term.kind == "tag" and tag_titles is not None and tag_titles.page:
+        title = f"{tag_titles.page}: {term.name}"
+    elif term.kind == "tag":
         title = words.gettext("Tag: %(name)s") % {"name": term.name}
     elif term.kind == "category":
         title = words.gettext("Category: %(name)s") % {"name": term.name}
@@ -132,17 +148,6 @@ def feed_path(config: KbConfig, term: Term | None = None) -> str:
     return f"{config.feeds_path}/{SECTIONS[term.kind]}/{term.slug}.xml"
 
 
-@dataclass(frozen=True)
-class TagTitles:
-    """The titles a sphinx-tags project set (``tags_overview_title``,
-    ``tags_page_title``, ``tags_page_header``, ``tags_index_head``); "" keeps kb's."""
-
-    overview: str = ""
-    page: str = ""
-    page_header: str = ""
-    index_head: str = ""
-
-
 def json_feed_path(config: KbConfig, term: Term | None = None) -> str:
     """Output path of the JSON Feed beside the site's or a term's Atom feed."""
     if term is None:
@@ -180,52 +185,6 @@ def page_target(config: KbConfig, taxonomy: Taxonomy, target: str) -> str | None
     return None
 
 
-def label_target(
-    config: KbConfig,
-    taxonomy: Taxonomy,
-    generated_glossary_kinds: Iterable[str],
-    label: str,
-    words: Wording,
-) -> tuple[str, str] | None:
-    """Resolve ``{ref}`` labels such as ``kb-tag-ai``, ``kb-tags``,
-    ``kb-archive-2025-11`` or ``kb-series-<slug>`` to generated pages."""
-    if not label.startswith("kb-"):
-        return None
-    for kind in KINDS:
-        prefix = f"kb-{kind}-"
-        if label.startswith(prefix):
-            slug = label[len(prefix) :]
-            for term in taxonomy.terms.get(kind, {}).values():
-                if term.slug == slug:
-                    return term.pagename, term_title(words, term)
-            return None
-        if label == f"kb-{SECTIONS[kind]}" and taxonomy.terms.get(kind):
-            return overview_pagename(config, kind), overview_title(words, kind)
-    if label == "kb-archive" and taxonomy.months:
-        return overview_pagename(config, "archive"), overview_title(words, "archive")
-    if label.startswith("kb-archive-"):
-        year, _, month = label[len("kb-archive-") :].partition("-")
-        if year.isdigit() and month.isdigit() and (int(year), int(month)) in taxonomy.months:
-            return (
-                month_pagename(config.archive_path, int(year), int(month)),
-                month_title(words, int(year), int(month)),
-            )
-        return None
-    if label.startswith("kb-series-"):
-        slug = label[len("kb-series-") :]
-        for series in taxonomy.series.series.values():
-            if series.slug == slug:
-                return series.pagename, series.name
-    for kind in generated_glossary_kinds:
-        spec = config.glossary_kinds[kind]
-        if label == f"kb-{spec.get('folder', kind)}":
-            return (
-                glossary_overview_pagename(config, kind),
-                glossary_overview_title(words, kind, spec),
-            )
-    return None
-
-
 def sections(
     config: KbConfig, words: Wording, exists: Callable[[str], bool]
 ) -> list[tuple[str, str]]:
@@ -239,3 +198,91 @@ def sections(
     for kind, spec in config.glossary_kinds.items():
         items.append((glossary_overview_pagename(config, kind), glossary_title(words, kind, spec)))
     return [(pagename, title) for pagename, title in items if exists(pagename)]
+
+
+# --- the table of generated pages ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page kb generates: its name, its title and the ``{ref}`` labels leading to it."""
+
+    pagename: str
+    title: str
+    labels: tuple[str, ...] = ()
+
+
+class PageTable:
+    """Every page kb generates in a build, named, titled and labelled once: the pages
+    themselves and ``{ref}`` links read their titles and labels here, the sidebar
+    and the navigation which of them exist."""
+
+    def __init__(self, pages: Iterable[GeneratedPage]) -> None:
+        self.pages: dict[str, GeneratedPage] = {}
+        self._labelled: dict[str, GeneratedPage] = {}
+        for page in pages:
+            self.pages.setdefault(page.pagename, page)
+            for label in page.labels:
+                self._labelled.setdefault(label, page)
+
+    def __contains__(self, pagename: object) -> bool:
+        return pagename in self.pages
+
+    def __getitem__(self, pagename: str) -> GeneratedPage:
+        return self.pages[pagename]
+
+    def labelled(self, label: str) -> GeneratedPage | None:
+        """The page a ``{ref}`` label such as ``kb-tag-ai`` or ``kb-archive-2025-11`` names."""
+        return self._labelled.get(label)
+
+
+def page_table(
+    config: KbConfig,
+    taxonomy: Taxonomy,
+    glossary_kinds: Iterable[str],
+    words: Wording,
+    tag_titles: TagTitles | None = None,
+) -> PageTable:
+    """The pages kb generates from ``taxonomy`` and for the glossary ``glossary_kinds``
+    (those without a hand-written overview), titled in ``words``."""
+    titles = tag_titles or TagTitles()
+    pages: list[GeneratedPage] = []
+    for kind in ("tag", "category", "author"):
+        terms = taxonomy.sorted_terms(kind)
+        if terms:  # no empty overview
+            title = (titles.overview if kind == "tag" else "") or overview_title(words, kind)
+            pages.append(
+                GeneratedPage(overview_pagename(config, kind), title, (f"kb-{SECTIONS[kind]}",))
+            )
+        for term in terms:
+            for number in range(1, page_count(len(term.articles), config.page_size) + 1):
+                pages.append(
+                    GeneratedPage(
+                        term.page(number),
+                        term_title(words, term, number, titles),
+                        (f"kb-{term.kind}-{term.slug}",) if number == 1 else (),
+                    )
+                )
+    if taxonomy.months:
+        archive = overview_pagename(config, "archive")
+        pages.append(GeneratedPage(archive, overview_title(words, "archive"), ("kb-archive",)))
+    for year, month in sorted(taxonomy.months, reverse=True):
+        pages.append(
+            GeneratedPage(
+                month_pagename(config.archive_path, year, month),
+                month_title(words, year, month),
+                (f"kb-archive-{year:04d}-{month:02d}",),
+            )
+        )
+    for series in sorted(taxonomy.series.series.values(), key=lambda s: s.key):
+        pages.append(GeneratedPage(series.pagename, series.name, (f"kb-series-{series.slug}",)))
+    for kind in glossary_kinds:
+        spec = config.glossary_kinds[kind]
+        pages.append(
+            GeneratedPage(
+                glossary_overview_pagename(config, kind),
+                glossary_overview_title(words, kind, spec),
+                (f"kb-{spec.get('folder', kind)}",),
+            )
+        )
+    return PageTable(pages)

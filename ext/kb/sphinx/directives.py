@@ -34,11 +34,12 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_tags import _normalize_display_tag, _normalize_tag
 
 from kb.core.records import Article
-from kb.core.targets import TagTitles, is_article, overview_pagename, overview_title
+from kb.core.targets import PageTable, TagTitles, is_article, overview_pagename, overview_title
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import PAGE_REFTYPE, domain_of
 from kb.sphinx.i18n import wording_of
 from kb.sphinx.nodes import kb_dynamic
+from kb.sphinx.views import page_table_of
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,15 @@ def tag_titles(config: Config) -> TagTitles:
         page=chosen("tags_page_title"),
         page_header=chosen("tags_page_header"),
         index_head=chosen("tags_index_head"),
+    )
+
+
+def generated_page_table(app: Sphinx) -> PageTable:
+    """This build's table of the pages kb generates, titled in its language and with
+    a sphinx-tags project's own titles (made once per build, see
+    :func:`kb.sphinx.views.page_table_of`)."""
+    return page_table_of(
+        domain_of(app.env), kb_config(app), wording_of(app), app.env.found_docs, tag_titles(app.config)
     )
 
 

@@ -56,14 +56,13 @@ from kb.core.targets import (
     has_feed,
     json_feed_path,
     overview_pagename,
-    overview_title,
 )
 from kb.core.taxonomy import Term
 from kb.core.values import clip_excerpt, shown
 from kb.pictures import cards
 from kb.search.store import FOLDER as SEARCH_FOLDER
 from kb.sphinx.config import kb_config
-from kb.sphinx.directives import sphinx_tags_overview, sphinx_tags_page
+from kb.sphinx.directives import generated_page_table, sphinx_tags_overview, sphinx_tags_page
 from kb.sphinx.domain import (
     OPENGRAPH,
     SITEMAP,
@@ -420,15 +419,12 @@ def write_sphinx_tags_redirects(app: Sphinx, outputs: Outputs) -> None:
         return
     domain = domain_of(app.env)
     taxonomy = domain.taxonomy
-    config = kb_config(app)
-    words = wording_of(app)
     builder = cast("StandaloneHTMLBuilder", app.builder)  # writes_website checked it
     moves: dict[str, tuple[str, str]] = {}
-    if overview_pagename(config, "tag") in taxonomy.pages:
-        moves[sphinx_tags_overview(app.config)] = (
-            overview_pagename(config, "tag"),
-            overview_title(words, "tag"),
-        )
+    table = generated_page_table(app)
+    overview = overview_pagename(kb_config(app), "tag")
+    if overview in table:
+        moves[sphinx_tags_overview(app.config)] = (overview, table[overview].title)
     spellings = sorted(
         {
             *(tag for tags in domain.data["directive_tags"].values() for tag in tags),

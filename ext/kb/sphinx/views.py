@@ -33,21 +33,18 @@ from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.settings import KbConfig
 from kb.core.targets import (
+    PageTable,
     TagTitles,
     feed_path,
     file_target,
     glossary_overview_pagename,
-    glossary_overview_title,
     glossary_title,
     has_feed,
     kind_title,
-    month_title,
     overview_pagename,
-    overview_title,
-    term_title,
+    page_table,
 )
 from kb.core.taxonomy import (
-    SECTIONS,
     Taxonomy,
     Term,
     month_pagename,
@@ -203,6 +200,14 @@ class Page:
     #: name -> function of no arguments.
     lazy: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
+    @classmethod
+    def listed_in(
+        cls, table: PageTable, pagename: str, template: str, context: dict[str, Any], **more: Any
+    ) -> Page:
+        """The page ``pagename`` with the title and labels the build's table gives it."""
+        named = table[pagename]
+        return cls(pagename, named.title, template, context, list(named.labels), **more)
+
     def render(self, templates: Templates, url: Linker, config: KbConfig) -> str:
         return templates.render(
             self.template,
@@ -218,14 +223,15 @@ class Page:
 def generated_pages(
     domain: KbDomain,
     config: KbConfig,
-    found_docs: Iterable[str],
+    table: PageTable,
     words: Wording,
     with_feeds: bool = True,
     tag_titles: TagTitles | None = None,
 ) -> list[Page]:
-    """Every page kb generates, from the domain's records, titled in ``words``;
-    ``with_feeds`` when the build writes Atom feeds (a website with
-    ``html_baseurl``), which tag and category pages then link."""
+    """Every page of ``table`` with what it shows, from the domain's records, in
+    ``words``; ``with_feeds`` when the build writes Atom feeds (a website with
+    ``html_baseurl``), which tag and category pages then link; ``tag_titles``
+    gives a sphinx-tags project's list headings."""
     taxonomy = domain.taxonomy
     # Month of each listed article, for the timelines of tag and category pages.
     months = domain.mention_graph.index.article_months if config.graphs else {}
@@ -233,67 +239,56 @@ def generated_pages(
     for kind in ("tag", "category", "author"):
         terms = taxonomy.sorted_terms(kind)
         if terms:  # no empty overview
-            pages.append(_overview(config, kind, terms, words))
+            pages.append(_overview(config, table, kind, terms, words))
         for term in terms:
             total = page_count(len(term.articles), config.page_size)
             for number in range(1, total + 1):
                 pages.append(
-                    _term_page(config, taxonomy, term, number, total, months, words, with_feeds)
+                    _term_page(config, table, taxonomy, term, number, total, months, words, with_feeds)
                 )
     if taxonomy.months:
-        pages.append(_archive(config, taxonomy, words))
+        pages.append(_archive(config, table, taxonomy))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
         shown = items(listed(articles, taxonomy), config.zone, words)
         pages.append(
-            Page(
+            Page.listed_in(
+                table,
                 month_pagename(config.archive_path, year, month),
-                month_title(words, year, month),
                 "kb/month.html",
                 {"year": year, "month": month, "items": shown},
-                [f"kb-archive-{year:04d}-{month:02d}"],
                 inputs=(taxonomy.badges_of(articles), tuple(articles)),
             )
         )
-    pages.extend(series_pages(taxonomy, config, words))
-    pages.extend(glossary_pages(domain, config, set(found_docs), words))
+    pages.extend(series_pages(taxonomy, config, table, words))
+    pages.extend(glossary_pages(domain, config, table, words))
     if tag_titles is not None:
-        _use_tag_titles(pages, tag_titles, words)
+        _use_tag_headings(pages, tag_titles)
     return pages
 
 
-def _use_tag_titles(pages: list[Page], titles: TagTitles, words: Wording) -> None:
-    """A sphinx-tags project keeps its words: the overview's title and list heading,
-    each tag page's title prefix and list heading."""
+def _use_tag_headings(pages: list[Page], titles: TagTitles) -> None:
+    """A sphinx-tags project keeps its list headings (its titles are in the table)."""
     for page in pages:
         if page.context.get("kind") == "tag" and page.template == "kb/overview.html":
-            page.title = titles.overview or page.title
             page.context["list_header"] = titles.index_head
         term = page.context.get("term")
         if isinstance(term, Term) and term.kind == "tag":
-            if titles.page:
-                title = f"{titles.page}: {term.name}"
-                number = page.context["page_number"]
-                if number > 1:
-                    title = words.gettext("%(title)s (page %(number)d)") % {
-                        "title": title,
-                        "number": number,
-                    }
-                page.title = title
             page.context["list_header"] = titles.page_header
 
 
-def series_pages(taxonomy: Taxonomy, config: KbConfig, words: Wording) -> list[Page]:
+def series_pages(
+    taxonomy: Taxonomy, config: KbConfig, table: PageTable, words: Wording
+) -> list[Page]:
     """One page per series, titled with its name: the parts in order."""
     pages = []
     for series in sorted(taxonomy.series.series.values(), key=lambda s: s.key):
         parts = tuple(series.parts)
         pages.append(
-            Page(
+            Page.listed_in(
+                table,
                 series.pagename,
-                series.name,
                 "kb/series.html",
                 {"series": series},
-                [f"kb-series-{series.slug}"],
                 inputs=(series.name, parts, taxonomy.badges_of(parts)),
                 lazy={"items": functools.partial(_items_of, parts, taxonomy, config.zone, words)},
             )
@@ -301,7 +296,9 @@ def series_pages(taxonomy: Taxonomy, config: KbConfig, words: Wording) -> list[P
     return pages
 
 
-def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) -> Page:
+def _overview(
+    config: KbConfig, table: PageTable, kind: str, terms: list[Term], words: Wording
+) -> Page:
     context = {
         "kind": kind,
         "kind_title": kind_title(words, kind),
@@ -309,18 +306,18 @@ def _overview(config: KbConfig, kind: str, terms: list[Term], words: Wording) ->
         "words": cloud_words([TermShown.of(t) for t in terms]) if kind == "tag" else [],
         "list_header": "",
     }
-    return Page(
+    return Page.listed_in(
+        table,
         overview_pagename(config, kind),
-        overview_title(words, kind),
         "kb/overview.html",
         context,
-        [f"kb-{SECTIONS[kind]}"],
         inputs=tuple((t.key, t.name, t.slug, len(t.articles)) for t in terms),
     )
 
 
 def _term_page(
     config: KbConfig,
+    table: PageTable,
     taxonomy: Taxonomy,
     term: Term,
     number: int,
@@ -331,7 +328,6 @@ def _term_page(
 ) -> Page:
     start = (number - 1) * config.page_size
     chunk = term.articles[start : start + config.page_size]
-    title = term_title(words, term, number)
     linked = with_feeds and term.kind in ("tag", "category") and has_feed(term.articles)
     feed = file_target(feed_path(config, term)) if linked else None
     context = {
@@ -353,7 +349,6 @@ def _term_page(
         tuple(chunk),
         feed,
     )
-    labels = [f"kb-{term.kind}-{term.slug}"] if number == 1 else []
     # The list is made only when the page is rendered: most builds compare
     # the inputs above and render nothing.
     lazy: dict[str, Callable[[], Any]] = {
@@ -370,19 +365,18 @@ def _term_page(
         lazy["timeline"] = functools.partial(
             timeline_view, counts, config, caption % {"name": term.name}, words
         )
-    return Page(
+    return Page.listed_in(
+        table,
         term.page(number),
-        title,
         "kb/term.html",
         context,
-        labels,
-        term.description,
-        inputs,
-        lazy,
+        description=term.description,
+        inputs=inputs,
+        lazy=lazy,
     )
 
 
-def _archive(config: KbConfig, taxonomy: Taxonomy, words: Wording) -> Page:
+def _archive(config: KbConfig, table: PageTable, taxonomy: Taxonomy) -> Page:
     years: dict[int, list[tuple[int, int, str]]] = {}
     for year, month in sorted(taxonomy.months, reverse=True):
         count = len(taxonomy.months[(year, month)])
@@ -393,13 +387,8 @@ def _archive(config: KbConfig, taxonomy: Taxonomy, words: Wording) -> Page:
         "years": [(year, sum(c for _, c, _ in months), months) for year, months in years.items()]
     }
     counts = tuple(sorted((key, len(found)) for key, found in taxonomy.months.items()))
-    return Page(
-        overview_pagename(config, "archive"),
-        overview_title(words, "archive"),
-        "kb/archive.html",
-        context,
-        ["kb-archive"],
-        inputs=counts,
+    return Page.listed_in(
+        table, overview_pagename(config, "archive"), "kb/archive.html", context, inputs=counts
     )
 
 
@@ -473,13 +462,40 @@ def map_caption(words: Wording) -> str:
     )
 
 
+#: Where the build's table of generated pages is kept in the domain's scratch.
+_PAGE_TABLE = "page_table"
+
+
+def page_table_of(
+    domain: KbDomain,
+    config: KbConfig,
+    words: Wording,
+    found_docs: Iterable[str],
+    tag_titles: TagTitles | None = None,
+) -> PageTable:
+    """The build's table of generated pages (:class:`kb.core.targets.PageTable`),
+    made once for the domain's taxonomy and the build's words: the pages, links
+    to them and the sidebar all read it."""
+    key = (words, tag_titles)
+    kept = domain.scratch.get(_PAGE_TABLE)
+    if kept is not None and kept[0] is domain.taxonomy and kept[1] == key:
+        return kept[2]
+    kinds = generated_glossary_kinds(domain, config, set(found_docs))
+    table = page_table(config, domain.taxonomy, kinds, words, tag_titles)
+    domain.scratch[_PAGE_TABLE] = (domain.taxonomy, key, table)
+    return table
+
+
 def glossary_pages(
-    domain: KbDomain, config: KbConfig, found_docs: set[str], words: Wording
+    domain: KbDomain, config: KbConfig, table: PageTable, words: Wording
 ) -> list[Page]:
     """One overview per entry kind: every entry with its summary and article count."""
     counts = mention_counts(domain)
     pages: list[Page] = []
-    for kind in generated_glossary_kinds(domain, config, found_docs):
+    for kind in config.glossary_kinds:
+        pagename = glossary_overview_pagename(config, kind)
+        if pagename not in table:
+            continue
         spec = config.glossary_kinds[kind]
         entries = sorted(
             (e for e in domain.entries.values() if e.kind == kind), key=lambda e: name_key(e.name)
@@ -488,12 +504,11 @@ def glossary_pages(
         rows = [(entry, name_key(entry.name), counts[entry.docname]) for entry in entries]
         pictured = domain.mention_graph.map_inputs() if config.graphs and rows else None
         pages.append(
-            Page(
-                glossary_overview_pagename(config, kind),
-                glossary_overview_title(words, kind, spec),
+            Page.listed_in(
+                table,
+                pagename,
                 "kb/glossary-overview.html",
                 {"kind": kind, "kind_title": label, "rows": rows},
-                [f"kb-{spec.get('folder', kind)}"],
                 inputs=(tuple((e, c) for e, _, c in rows), pictured),
                 lazy={
                     "graph": functools.partial(

@@ -36,11 +36,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
 from sphinx.util import logging
 
-from kb.core.targets import glossary_overview_pagename, label_target, overview_pagename, sections
+from kb.core.targets import overview_pagename, sections
 from kb.core.version import __version__
 from kb.sphinx.book import book_chapter_of, placeholder_nodes
 from kb.sphinx.config import kb_config
-from kb.sphinx.directives import sphinx_tags_page, tag_titles
+from kb.sphinx.directives import generated_page_table, sphinx_tags_page, tag_titles
 from kb.sphinx.domain import (
     OPENGRAPH,
     KbDomain,
@@ -55,7 +55,7 @@ from kb.sphinx.nodes import kb_dynamic
 from kb.sphinx.outputs import MANIFEST, digest_of
 from kb.sphinx.placeholders import placeholder
 from kb.sphinx.render import Linker, Templates, linker_for, templates_of
-from kb.sphinx.views import Page, article_head, generated_glossary_kinds, generated_pages
+from kb.sphinx.views import Page, article_head, generated_pages
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     # Feeds are written for a website with a base URL (kb.sphinx.feeds); no link to one otherwise.
     with_feeds = writes_website(builder) and bool(app.config.html_baseurl)
     pages = generated_pages(
-        domain, config, app.env.found_docs, templates.words, with_feeds, tag_titles(app.config)
+        domain, config, generated_page_table(app), templates.words, with_feeds, tag_titles(app.config)
     )
     if isinstance(builder, EpubBuilder):
         read_in_order(app, pages)
@@ -277,18 +277,13 @@ def page_context(page: Page, templates: Templates, url: Linker, app: Sphinx) -> 
 # --- page context ------------------------------------------------------------------------
 
 
-def existing_pages(app: Sphinx, domain: KbDomain) -> Callable[[str], bool]:
+def existing_pages(app: Sphinx) -> Callable[[str], bool]:
     """Whether a page exists in this build: a document, or a page kb writes here."""
     documents = app.env.found_docs
     if not renders_extra_pages(app.builder):
         return documents.__contains__
-    config = kb_config(app)
-    glossary = {
-        glossary_overview_pagename(config, kind)
-        for kind in generated_glossary_kinds(domain, config, documents)
-    }
-    generated = domain.taxonomy.pages
-    return lambda pagename: pagename in documents or pagename in generated or pagename in glossary
+    generated = generated_page_table(app)
+    return lambda pagename: pagename in documents or pagename in generated
 
 
 def add_page_assets(
@@ -330,7 +325,7 @@ def on_page_context(
     domain = domain_of(app.env)
     context["kb_gettext"] = _
     context["kb_sections"] = sections(
-        kb_config(app), wording_of(app), existing_pages(app, domain)
+        kb_config(app), wording_of(app), existing_pages(app)
     )
     neighbours: list[tuple[str, str]] = []
     article = domain.articles.get(pagename)
@@ -374,21 +369,11 @@ def on_missing_reference(
         return None
     config = kb_config(env)
     domain = domain_of(env)
-    kinds = generated_glossary_kinds(domain, config, env.found_docs)
     label = sphinx_tags_label(app, domain, node["reftarget"])
-    found = label_target(config, domain.taxonomy, kinds, label, wording_of(app))
+    found = generated_page_table(app).labelled(label)
     if found is None:
         return None
-    pagename, title = found
-    titles = tag_titles(app.config)
-    if label == "kb-tags" and titles.overview:
-        title = titles.overview
-    elif label.startswith("kb-tag-") and titles.page:
-        term = next(
-            (t for t in domain.taxonomy.terms.get("tag", {}).values() if t.pagename == pagename),
-            None,
-        )
-        title = f"{titles.page}: {term.name}" if term is not None else title
+    pagename, title = found.pagename, found.title
     text = contnode if node.get("refexplicit") else nodes.inline(title, title, classes=contnode.get("classes", []))
     builder = app.builder
     if renders_extra_pages(builder):

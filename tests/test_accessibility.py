@@ -79,6 +79,8 @@ PAGES = {
     "glossary entry": "glossary/partners/nvidia.html",
     "series": "series/連載.html",
     "search results": "search.html?q=NVIDIA",
+    # The article with the preview card of its first glossary link open.
+    "preview card open": "articles/2025/11/first.html",
 }
 
 #: How each theme is put in its dark mode beyond the colour scheme (Furo's toggle).
@@ -190,6 +192,9 @@ def test_no_wcag_violation_on_any_page_kind(
     try:
         if kind == "search results":
             page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        if kind == "preview card open":
+            page.focus("article a.kb-entry-link, div.body a.kb-entry-link")
+            page.wait_for_selector("#kb-preview:not([hidden])", timeout=20_000)
         found = violations(page, theme)
         assert found == [], f"{kind} ({theme}, {mode}):\n{report(found)}"
     finally:

@@ -37,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         i18n,
         machine,
         nodes,
+        previews,
         rawfiles,
         reading,
         searching,
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     machine.setup(app)
     book.setup(app)
     sources.setup(app)
+    previews.setup(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -155,6 +155,9 @@ class KbConfig:
     #: Pictures: the relationship map on the glossary overviews and each entry page,
     #: and the articles-per-month chart on entry, tag and category pages.
     graphs: bool = setting(True, "html")
+    #: Previews in a page's text: a card with the glossary entry or the article a link
+    #: leads to, on hover, keyboard focus or a first tap.
+    previews: bool = setting(True, "html")
 
     @property
     def zone(self) -> dt.tzinfo:

@@ -96,18 +96,19 @@ def name_text(value: Any) -> str | None:
     return None if text is None else " ".join(strip_invisible(text).split())
 
 
-def clip_excerpt(text: str) -> str:
-    """``text`` cut to at most :data:`EXCERPT_LENGTH` characters for lists, feeds and cards.
+def clip_excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """``text`` cut to at most ``length`` characters (:data:`EXCERPT_LENGTH` for lists,
+    feeds and cards; shorter in link previews).
 
     A cut text ends with "…" (counted in the length), at a space when one is
     near so a Latin word is not split; Japanese has no spaces and is cut
     anywhere.
     """
     text = " ".join(text.split())
-    if len(text) <= EXCERPT_LENGTH:
+    if len(text) <= length:
         return text
-    head = text[: EXCERPT_LENGTH - len(ELLIPSIS)]
+    head = text[: length - len(ELLIPSIS)]
     space = head.rfind(" ")
-    if space >= EXCERPT_LENGTH * 3 // 4:
+    if space >= length * 3 // 4:
         head = head[:space]
     return head.rstrip() + ELLIPSIS

@@ -229,18 +229,23 @@ def edit_body(path: Path, run: int) -> None:
         handle.write(f"\n追記：この記事は計測{run + 1}回目に更新されました。\n")
 
 
-def edit_tags(path: Path) -> str:
-    """Swap the article's last tag for the most popular tag it lacks; returns that tag."""
+def rewrite_tags(path: Path, change: Callable[[list[str], str], list[str]]) -> str:
+    """Give the article the tags ``change(tags, new)``, where ``new`` is the most
+    popular tag it lacks; returns that tag."""
     text = path.read_text(encoding="utf-8")
     match = _TAGS_LINE.search(text)
     if match is None:
         raise RuntimeError(f"no tags line in {path}")
     tags: list[str] = json.loads(match.group(1))
     new = next(tag for tag in tag_pool() if tag not in tags)
-    tags[-1] = new
-    line = "tags: " + json.dumps(tags, ensure_ascii=False)
+    line = "tags: " + json.dumps(change(tags, new), ensure_ascii=False)
     path.write_text(text[: match.start()] + line + text[match.end() :], encoding="utf-8")
     return new
+
+
+def edit_tags(path: Path) -> str:
+    """Swap the article's last tag for the most popular tag it lacks; returns that tag."""
+    return rewrite_tags(path, lambda tags, new: [*tags[:-1], new])
 
 
 # --- one size ---------------------------------------------------------------------------

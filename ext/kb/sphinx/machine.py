@@ -130,20 +130,21 @@ def write_markdown(app: Sphinx, outputs: Outputs, stamp: str) -> dict[str, str]:
     written: dict[str, str] = {}
     for article in _listed(domain):
         relative = markdown_path(outputs, builder, article.docname)
-        try:
-            source = Path(app.env.doc2path(article.docname)).read_text(
-                encoding=app.config.source_encoding, errors="replace"
-            )
-        except (OSError, LookupError):
-            continue  # reading the document reported it
         facts = _facts(app, domain, article)
-        body = split_front_matter(source)[1]
-        digest = digest_of(repr((stamp, facts, body)))
+        # When Sphinx last read the source stands for its text: a rebuild reads again
+        # only the articles whose source or facts changed, not all of them.
+        digest = digest_of(repr((stamp, facts, app.env.all_docs.get(article.docname))))
         try:
             if outputs.unchanged(relative, digest):
                 outputs.note(relative, digest, MACHINE)
             else:
-                text = article_markdown(facts, body)
+                try:
+                    source = Path(app.env.doc2path(article.docname)).read_text(
+                        encoding=app.config.source_encoding, errors="replace"
+                    )
+                except (OSError, LookupError):
+                    continue  # reading the document reported it
+                text = article_markdown(facts, split_front_matter(source)[1])
                 outputs.write(relative, text, MACHINE, digest, owner=MARKDOWN_OWNER)
         except Refused as refusal:
             _refused("kb_llms_txt", refusal, article.docname)

@@ -1,0 +1,418 @@
+"""Build large generated knowledge bases with the command Read the Docs runs.
+
+``make bench-large`` runs ``python benchmarks/large.py``. It is long: each size is
+built twice (kb and plain Sphinx + MyST, interleaved), and at the largest size once
+more under cProfile (one process). Sizes come from ``--sizes`` or the environment
+variable ``BENCH_LARGE_N`` ("2000 5000 10000 20000" by default).
+
+The command is the one ``.readthedocs.yaml`` gives Read the Docs
+(``build.jobs.build.html``), with its paths pointed at the corpus and
+``-D suppress_warnings=myst.header`` added: the generated articles start at ``##``
+on purpose (see README.md), which would fail ``-W`` in both flavours alike.
+
+Results go to ``benchmarks/results/large.json`` and ``large.md``: per size wall and
+CPU time, peak memory (the largest single process, ``ru_maxrss``, and the largest
+sum over the process tree, sampled), output and doctree bytes, kb / plain; the
+growth per article from one size to the next (it must stay flat: linear cost);
+and at the largest size where time, memory and bytes go.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# Python put this folder first on the path; its profile.py would shadow the standard
+# library module cProfile needs, so it goes to the end.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE] + [str(HERE)]
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import datetime as dt  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import pickle  # noqa: E402
+import pstats  # noqa: E402
+import shlex  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from dataclasses import asdict, dataclass  # noqa: E402
+from typing import Any  # noqa: E402
+
+import yaml  # noqa: E402
+from generate import DEFAULT_SEED, generate  # noqa: E402
+
+REPO = HERE.parent
+DEFAULT_SIZES = "2000 5000 10000 20000"
+#: The generated corpus starts articles at ``##`` on purpose; everything else still fails -W.
+CORPUS_DEFINES = ("suppress_warnings=myst.header",)
+
+
+def readthedocs_command(config: Path = REPO / ".readthedocs.yaml") -> list[str]:
+    """The html build command of ``.readthedocs.yaml``, split into arguments."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    commands = data["build"]["jobs"]["build"]["html"]
+    if len(commands) != 1:
+        raise SystemExit(f"{config}: expected one html build command, found {len(commands)}")
+    return shlex.split(commands[0])
+
+
+def command_for(src: Path, build: Path) -> list[str]:
+    """The Read the Docs command with its paths pointed at ``src`` and ``build``."""
+    paths = {
+        "docs": str(src),
+        "_build/doctrees": str(build / "doctrees"),
+        "$READTHEDOCS_OUTPUT/html": str(build / "html"),
+    }
+    words = readthedocs_command()
+    if words[:3] != ["python", "-m", "sphinx"]:
+        raise SystemExit(f"not a Sphinx command: {shlex.join(words)}")
+    missing = [path for path in paths if path not in words]
+    if missing:
+        raise SystemExit(f"the Read the Docs command lacks {missing}: {shlex.join(words)}")
+    command = [sys.executable, *(paths.get(word, word) for word in words[1:])]
+    for define in CORPUS_DEFINES:
+        command += ["-D", define]
+    return [*command, "-q"]
+
+
+# --- one build -----------------------------------------------------------------------
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry), int(fields[1])
+        children.setdefault(parent, []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+@dataclass
+class Build:
+    wall_s: float
+    cpu_s: float
+    peak_process_mib: float
+    peak_tree_mib: float
+    output_mib: float
+    doctrees_mib: float
+    load_before: float
+    load_after: float
+    warnings: int
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(item.stat().st_size for item in path.rglob("*") if item.is_file())
+
+
+def build_once(src: Path, build: Path) -> Build:
+    shutil.rmtree(build, ignore_errors=True)
+    build.mkdir(parents=True)
+    command = command_for(src, build)
+    load_before = os.getloadavg()[0]
+    peak = [0]
+    with (build / "stderr.log").open("wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, cwd=src)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.5):
+                peak[0] = max(peak[0], _tree_rss_kib(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    stderr = (build / "stderr.log").read_text(encoding="utf-8", errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"build failed: {shlex.join(command)}\n{stderr[-3000:]}")
+    mib = 1024 * 1024
+    return Build(
+        wall_s=round(wall, 2),
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
+        # ru_maxrss is in KiB on Linux: the largest single process (workers included).
+        peak_process_mib=round(usage.ru_maxrss / 1024, 1),
+        peak_tree_mib=round(max(peak[0], usage.ru_maxrss) / 1024, 1),
+        output_mib=round(tree_bytes(build / "html") / mib, 1),
+        doctrees_mib=round(tree_bytes(build / "doctrees") / mib, 1),
+        load_before=round(load_before, 2),
+        load_after=round(os.getloadavg()[0], 2),
+        warnings=sum(1 for line in stderr.splitlines() if "WARNING" in line),
+    )
+
+
+# --- growth and breakdown --------------------------------------------------------------
+
+PER_ARTICLE = {
+    "wall_s": "wall ms",
+    "cpu_s": "CPU ms",
+    "peak_tree_mib": "memory KiB",
+    "output_mib": "output KiB",
+    "doctrees_mib": "doctrees KiB",
+}
+SCALE = {
+    "wall_s": 1000,
+    "cpu_s": 1000,
+    "peak_tree_mib": 1024,
+    "output_mib": 1024,
+    "doctrees_mib": 1024,
+}
+
+
+def growth(kb: dict[int, Build]) -> list[dict[str, Any]]:
+    """Per article, and per added article from the previous size: flat means linear."""
+    rows: list[dict[str, Any]] = []
+    previous: tuple[int, Build] | None = None
+    for n, figures in sorted(kb.items()):
+        row: dict[str, Any] = {"n": n}
+        for key in PER_ARTICLE:
+            value = getattr(figures, key)
+            row[f"{key}_per_article"] = round(value * SCALE[key] / n, 2)
+            if previous is not None:
+                step = (value - getattr(previous[1], key)) / (n - previous[0])
+                row[f"{key}_per_added_article"] = round(step * SCALE[key], 2)
+        rows.append(row)
+        previous = (n, figures)
+    return rows
+
+
+def bytes_by_folder(html: Path) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for item in html.rglob("*"):
+        if item.is_file():
+            parts = item.relative_to(html).parts
+            key = parts[0] if len(parts) > 1 else "(top-level files)"
+            sizes[key] = sizes.get(key, 0) + item.stat().st_size
+    return dict(sorted(sizes.items(), key=lambda pair: -pair[1]))
+
+
+def pickle_sizes(doctrees: Path) -> dict[str, int]:
+    """Bytes of each part of the environment pickle: every domain's data, the big attributes."""
+    with (doctrees / "environment.pickle").open("rb") as handle:
+        env = pickle.load(handle)
+    sizes = {
+        f"domain {name}": len(pickle.dumps(data, pickle.HIGHEST_PROTOCOL))
+        for name, data in env.domaindata.items()
+    }
+    for name, value in vars(env).items():
+        if name == "domaindata" or name.startswith("_"):
+            continue
+        try:
+            sizes[name] = len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        except Exception:
+            continue
+    sizes["(whole file)"] = (doctrees / "environment.pickle").stat().st_size
+    return dict(sorted(sizes.items(), key=lambda pair: -pair[1]))
+
+
+def profile_build(src: Path, build: Path, top: int = 40) -> str:
+    """cProfile of one full build in this process (one process: the profiler sees it all)."""
+    from sphinx.cmd.build import build_main
+
+    shutil.rmtree(build, ignore_errors=True)
+    command = command_for(src, build)
+    arguments = command[3:]
+    # cProfile sees one process only.
+    if "-j" in arguments:
+        index = arguments.index("-j")
+        del arguments[index : index + 2]
+    profiler = cProfile.Profile()
+    cwd = os.getcwd()
+    os.chdir(src)
+    try:
+        profiler.enable()
+        status = build_main(arguments)
+        profiler.disable()
+    finally:
+        os.chdir(cwd)
+    if status != 0:
+        raise RuntimeError(f"profiled build failed ({status})")
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return text.getvalue()
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [
+        "# Large sites: the Read the Docs command on generated corpora",
+        "",
+        f"Command: `{results['command']}` (paths pointed at the corpus, "
+        "`-D suppress_warnings=myst.header -q` added).",
+        f"Machine: {results['meta']['cpus']} CPUs, Python {results['meta']['python']}; "
+        f"{results['meta']['date']}. Load average (1 min) before/after each build is in the "
+        "table: above the CPU count, other processes competed and wall times are inflated; "
+        "CPU time is the steadier figure.",
+        "",
+        "| N | flavour | wall s | CPU s | peak MiB (one process) | peak MiB (all processes) "
+        "| output MiB | doctrees MiB | load before/after |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n, sizes in results["sizes"].items():
+        for flavour in ("kb", "plain"):
+            b = sizes.get(flavour)
+            if b is None:
+                continue
+            lines.append(
+                f"| {int(n):,} | {flavour} | {b['wall_s']} | {b['cpu_s']} | "
+                f"{b['peak_process_mib']} | {b['peak_tree_mib']} | {b['output_mib']} | "
+                f"{b['doctrees_mib']} | {b['load_before']}/{b['load_after']} |"
+            )
+        if sizes.get("ratio"):
+            ratio = sizes["ratio"]
+            lines.append(
+                f"| {int(n):,} | kb/plain | {ratio['wall_s']} | {ratio['cpu_s']} | "
+                f"{ratio['peak_process_mib']} | {ratio['peak_tree_mib']} | {ratio['output_mib']} | "
+                f"{ratio['doctrees_mib']} | |"
+            )
+    lines += ["", "## Growth (kb): per article, and per article added since the previous size", ""]
+    header = ["N"] + [f"{label}/article" for label in PER_ARTICLE.values()]
+    header += [f"{label}/added" for label in PER_ARTICLE.values()]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in results["growth"]:
+        cells = [f"{row['n']:,}"]
+        cells += [str(row[f"{key}_per_article"]) for key in PER_ARTICLE]
+        cells += [str(row.get(f"{key}_per_added_article", "–")) for key in PER_ARTICLE]
+        lines.append("| " + " | ".join(cells) + " |")
+    breakdown = results.get("breakdown")
+    if breakdown:
+        lines += [
+            "",
+            f"## Where it goes at N = {breakdown['n']:,} (kb)",
+            "",
+            "Output by folder:",
+            "",
+        ]
+        lines += ["| folder | MiB |", "|---|---|"]
+        for folder, size in list(breakdown["output_by_folder"].items())[:15]:
+            lines.append(f"| {folder} | {size / 2**20:.1f} |")
+        lines += ["", "Environment pickle by part:", "", "| part | MiB |", "|---|---|"]
+        for part, size in list(breakdown["pickle"].items())[:15]:
+            lines.append(f"| {part} | {size / 2**20:.2f} |")
+        if breakdown.get("profile"):
+            lines += ["", "cProfile (one process), top functions:", "", "```"]
+            lines += breakdown["profile"].splitlines()[:120]
+            lines += ["```"]
+    return "\n".join(lines) + "\n"
+
+
+def _ratio(kb: Build, plain: Build) -> dict[str, float]:
+    return {
+        key: round(getattr(kb, key) / getattr(plain, key), 2) if getattr(plain, key) else 0.0
+        for key in (
+            "wall_s",
+            "cpu_s",
+            "peak_process_mib",
+            "peak_tree_mib",
+            "output_mib",
+            "doctrees_mib",
+        )
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_LARGE_N", DEFAULT_SIZES))
+    parser.add_argument(
+        "--plain", default="all", help="sizes to build plain Sphinx at: all, none, or a list"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile a build at the largest size"
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--work", type=Path, default=HERE / "work" / "large")
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(word) for word in args.sizes.replace(",", " ").split())
+    plain_sizes = (
+        set(sizes)
+        if args.plain == "all"
+        else set()
+        if args.plain == "none"
+        else {int(w) for w in args.plain.replace(",", " ").split()}
+    )
+    results: dict[str, Any] = {
+        "command": readthedocs_command_text(),
+        "meta": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        },
+        "sizes": {},
+    }
+    kb_builds: dict[int, Build] = {}
+    for n in sizes:
+        corpus = args.work / f"n{n}"
+        sources = generate(corpus, n, args.seed)
+        figures: dict[str, Any] = {}
+        flavours = ("plain", "kb") if n in plain_sizes else ("kb",)
+        for flavour in flavours:
+            print(f"N={n:,} {flavour}: building ...", flush=True)
+            result = build_once(sources[flavour], corpus / "build" / flavour)
+            print(f"  {asdict(result)}", flush=True)
+            figures[flavour] = asdict(result)
+            if flavour == "kb":
+                kb_builds[n] = result
+        if "plain" in figures:
+            figures["ratio"] = _ratio(kb_builds[n], Build(**figures["plain"]))
+            shutil.rmtree(corpus / "build" / "plain", ignore_errors=True)
+        results["sizes"][str(n)] = figures
+        results["growth"] = growth(kb_builds)
+        # Where it goes, at the largest size so far; written after every size so that
+        # a long run interrupted later still leaves its figures.
+        results["breakdown"] = {
+            "n": n,
+            "output_by_folder": bytes_by_folder(corpus / "build" / "kb" / "html"),
+            "pickle": pickle_sizes(corpus / "build" / "kb" / "doctrees"),
+        }
+        if args.profile and n == sizes[-1]:
+            print(f"N={n:,}: profiling one build ...", flush=True)
+            results["breakdown"]["profile"] = profile_build(
+                corpus / "kb", corpus / "build" / "profile"
+            )
+            shutil.rmtree(corpus / "build" / "profile", ignore_errors=True)
+        write(results, args.results)
+        shutil.rmtree(corpus / "build" / "kb", ignore_errors=True)
+    print(markdown(results))
+    return 0
+
+
+def readthedocs_command_text() -> str:
+    return " ".join(readthedocs_command())
+
+
+def write(results: dict[str, Any], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "large.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    (folder / "large.md").write_text(markdown(results), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

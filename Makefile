@@ -11,10 +11,11 @@ SPHINX := $(PY) -m sphinx
 JOBS   ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install axe html dirhtml strict serve check test lint linkcheck bench bench-large catalogs clean
+.PHONY: help install axe html dirhtml strict serve check test test-fast lint linkcheck bench bench-large catalogs clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s
+", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +53,9 @@ test: $(STAMP) $(AXE_STAMP)  ## the layer contract, then the test suite (real bu
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
+test-fast: $(STAMP)  ## the test suite without the tests marked slow (a minute or so)
+	$(PY) -m pytest -n 2 --dist loadfile -q -m "not slow"
+
 lint: $(STAMP)  ## ruff, mypy and the import-linter layer contract
 	$(VENV)/bin/ruff check ext tests benchmarks
 	$(VENV)/bin/mypy
@@ -61,9 +65,9 @@ linkcheck: $(STAMP)  ## check external links
 	$(SPHINX) -b linkcheck -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/linkcheck
 
 bench: $(STAMP)  ## build generated corpora with and without kb, and time search in Chromium
-	$(PY) benchmarks/run.py
-	$(PY) benchmarks/search_bench.py
-	$(PY) benchmarks/search_real_bench.py
+	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.search_bench
+	PYTHONPATH=tests $(PY) -m benchmarks.search_real_bench
 
 BENCH_LARGE_N ?= 2000 5000 10000 20000
 bench-large: $(STAMP)  ## LONG (hours): Read the Docs' command on 2,000-20,000 articles (BENCH_LARGE_N)

@@ -1,6 +1,6 @@
 """Import a Jekyll site with ``kb import``, build it, and compare with what Jekyll made of it.
 
-    .venv/bin/python benchmarks/jekyll_sites.py SITE REFERENCE.json [--no-build]
+    PYTHONPATH=tests .venv/bin/python -m benchmarks.jekyll_sites SITE REFERENCE.json [--no-build]
 
 ``REFERENCE.json`` lists, for every post Jekyll publishes, its ``path`` (from
 the site root), ``url``, ``date`` and ``categories`` as Jekyll computed them
@@ -18,7 +18,6 @@ import collections
 import json
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,13 +25,12 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "ext"), str(REPO / "tests")]
+from kb.core.dates import zone_named
+from kb.core.frontmatter import read_front_matter
+from kb.jekyll.importer import Outcome, import_posts
+from kbtesting import build, write_project
 
-from kb.core.dates import zone_named  # noqa: E402
-from kb.core.frontmatter import read_front_matter  # noqa: E402
-from kb.jekyll.importer import Outcome, import_posts  # noqa: E402
-from kbtesting import build, write_project  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 _KIND = re.compile(r"'[^']*'|\"[^\"]*\"|/\S+|\d[\d,]*")
 

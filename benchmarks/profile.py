@@ -1,6 +1,6 @@
 """Profile one kb build of a generated corpus with pyinstrument, to find kb's hot spots.
 
-    python benchmarks/profile.py --n 100
+    python -m benchmarks.profile --n 100
 
 Writes ``benchmarks/results/profile.txt``: for a full build and then a no-op
 rebuild, the time spent under kb's own functions (inclusive and self), the
@@ -20,12 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks.generate import DEFAULT_SEED, EXT, generate
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-if str(HERE) not in sys.path:
-    sys.path.append(str(HERE))
-
-from generate import DEFAULT_SEED, EXT, generate  # noqa: E402
 
 KB_SOURCE = str(EXT / "kb")
 

@@ -1,13 +1,13 @@
 """Build generated corpora with plain Sphinx and with kb, and compare.
 
-``make bench`` runs ``python benchmarks/run.py``. For each size and each flavour
+``make bench`` runs ``python -m benchmarks.run``. For each size and each flavour
 every figure is the median of ``--runs`` runs; the runs interleave the flavours
 (plain, kb, plain, kb …) so that load from other processes on the machine falls
 on both alike. Results go to ``benchmarks/results/results.json`` and
 ``results.md``; the targets are printed as met or missed.
 
-    python benchmarks/run.py --sizes 500,2000 --runs 3
-    python benchmarks/run.py --quick --sizes 6          # smoke test: 1 run
+    python -m benchmarks.run --sizes 500,2000 --runs 3
+    python -m benchmarks.run --quick --sizes 6       # smoke test: 1 run
 """
 
 from __future__ import annotations
@@ -28,13 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-# Appended, not prepended: this folder holds profile.py, which must not
-# shadow the standard library module of that name.
-if str(HERE) not in sys.path:
-    sys.path.append(str(HERE))
+from benchmarks.generate import DEFAULT_SEED, FLAVOURS, article_paths, generate, tag_pool
 
-from generate import DEFAULT_SEED, FLAVOURS, article_paths, generate, tag_pool  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 REPO = HERE.parent
 SEARCH_TIMING = HERE / "search_timing.py"

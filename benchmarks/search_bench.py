@@ -1,8 +1,8 @@
 """kb's search beside stock Sphinx and Pagefind: time, bytes, recall and false hits.
 
-    python benchmarks/search_bench.py                 # N=2,000 (full builds) and N=20,000
-    python benchmarks/search_bench.py --large 0       # N=2,000 only
-    python benchmarks/search_bench.py --runs 1        # one cold run per query
+    python -m benchmarks.search_bench                 # N=2,000 (full builds) and N=20,000
+    python -m benchmarks.search_bench --large 0       # N=2,000 only
+    python -m benchmarks.search_bench --runs 1        # one cold run per query
 
 N=2,000: the corpus of ``benchmarks/generate.py``, built with Sphinx twice
 (plain Sphinx with its own Japanese search, and kb), reusing the builds of
@@ -50,23 +50,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "ext"))
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from generate import (  # noqa: E402
+from benchmarks.generate import (
     DEFAULT_SEED,
     generate,
     glossary_names,
     make_article,
     tag_pool,
 )
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from search_timing import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from benchmarks.search_timing import CHROMIUM, CHROMIUM_ARGS, serve
+from kb.search.store import PageRecord, order_pages, write_full
+from kb.search.tokenizer import query_parts
 
-from kb.search.store import PageRecord, order_pages, write_full  # noqa: E402
-from kb.search.tokenizer import query_parts  # noqa: E402
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 
 #: (query, kind): common and rare words, compounds, particles, Latin names, absent words.
 QUERIES = [

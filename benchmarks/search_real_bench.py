@@ -1,8 +1,8 @@
 """kb's search on real text: recall, false hits and bytes per query kind; build time.
 
-    python benchmarks/search_real_bench.py                  # the real corpus in Chromium, N=2,000 in node
-    python benchmarks/search_real_bench.py --before DIR     # also N=2,000 with the kb of another checkout
-    python benchmarks/search_real_bench.py --generated 0    # the real corpus only
+    PYTHONPATH=tests python -m benchmarks.search_real_bench                  # the real corpus in Chromium, N=2,000 in node
+    PYTHONPATH=tests python -m benchmarks.search_real_bench --before DIR     # also N=2,000 with the kb of another checkout
+    PYTHONPATH=tests python -m benchmarks.search_real_bench --generated 0    # the real corpus only
 
 The real corpus is tests/search_real (Debian's Japanese manuals, the seed
 post, kb's glossary), built with Sphinx; the truth is the built pages' text
@@ -37,14 +37,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.generate import DEFAULT_SEED
+from benchmarks.search_bench import QUERIES as GENERATED_QUERIES
+from benchmarks.search_bench import answers, baseline, generated_records, kb_docnames, time_query
+from benchmarks.search_timing import CHROMIUM, CHROMIUM_ARGS, serve
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(REPO / "tests"))
-
-from search_bench import QUERIES as GENERATED_QUERIES  # noqa: E402
-from search_bench import answers, baseline, generated_records, kb_docnames, time_query  # noqa: E402
-from search_timing import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 #: Queries of issue 24 asked of the generated corpus too.
 EXACT_QUERIES = ["H100", "GB200", "10月", "865億ドル", "3nm", "A/B", "=>", "define_method"]
@@ -104,11 +103,10 @@ def measure_real(work: Path, runs: int, pieces: int) -> dict[str, Any]:
 def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
     """Write the index of ``n`` generated articles with ``checkout``'s kb; query it in node."""
     records_cache = work / f"records-{n}.json"
-    generated_records(n, __import__("generate").DEFAULT_SEED, records_cache)
+    generated_records(n, DEFAULT_SEED, records_cache)
     out_dir = Path(tempfile.mkdtemp(dir=work))
     script = (
-        "import json, sys, time\n"
-        f"sys.path.insert(0, {str(checkout / 'ext')!r})\n"
+        "import json, time\n"
         "from kb.search.store import PageRecord, order_pages, write_full\n"
         f"data = json.load(open({str(records_cache)!r}, encoding='utf-8'))\n"
         "from dataclasses import fields\n"
@@ -122,7 +120,12 @@ def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
     )
     seconds = float(
         subprocess.run(
-            [sys.executable, "-c", script], check=True, capture_output=True, text=True
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            # That checkout's kb, ahead of the one installed here.
+            env={**os.environ, "PYTHONPATH": str(checkout / "ext")},
         ).stdout
     )
     index = out_dir / "kb-search"
@@ -130,7 +133,10 @@ def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
     from test_search_index import run_engine
 
     queries = [query for query, _ in GENERATED_QUERIES] + EXACT_QUERIES
-    found = run_engine(index, queries, checkout / "ext" / "kb" / "static" / "kb-search.js")
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("node is not installed (apt-get install -y nodejs): N=2,000 runs in node")
+    found = run_engine(node, index, queries, checkout / "ext" / "kb" / "static" / "kb-search.js")
     rows = [
         {
             "query": query,

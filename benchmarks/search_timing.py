@@ -1,6 +1,6 @@
 """Time from opening search.html?q=... to the first result, in headless Chromium.
 
-    python benchmarks/search_timing.py _build/html [--query データセンター容量] [--runs 5]
+    python -m benchmarks.search_timing _build/html [--query データセンター容量] [--runs 5]
 
 Serves the built HTML folder on 127.0.0.1 (a random port, stopped at the
 end), opens the search page with the query in its URL, and records when the
@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,32 +83,37 @@ def serve(root: Path) -> Iterator[str]:
         thread.join()
 
 
-def measure(html_dir: Path, query: str, runs: int, timeout_ms: int = 30_000) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
-
-    timings: list[float] = []
-    empty = 0
-    with serve(html_dir) as base, sync_playwright() as playwright:
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium with the flags every measurement and test uses."""
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for _ in range(runs):
-                # A fresh context per run: no cached index, as on a first visit.
-                context = browser.new_context()
-                page = context.new_page()
-                page.add_init_script(FIRST_RESULT_PROBE)
-                page.goto(f"{base}search.html?q={quote(query)}", wait_until="commit")
-                page.wait_for_function(
-                    "window.__firstResult !== null || window.__searchEnded !== null",
-                    timeout=timeout_ms,
-                )
-                first = page.evaluate("window.__firstResult")
-                if first is None:
-                    empty += 1
-                else:
-                    timings.append(float(first))
-                context.close()
+            yield browser
         finally:
             browser.close()
+
+
+def measure(html_dir: Path, query: str, runs: int, timeout_ms: int = 30_000) -> dict[str, Any]:
+    timings: list[float] = []
+    empty = 0
+    with serve(html_dir) as base, chromium() as browser:
+        for _ in range(runs):
+            # A fresh context per run: no cached index, as on a first visit.
+            context = browser.new_context()
+            page = context.new_page()
+            page.add_init_script(FIRST_RESULT_PROBE)
+            page.goto(f"{base}search.html?q={quote(query)}", wait_until="commit")
+            page.wait_for_function(
+                "window.__firstResult !== null || window.__searchEnded !== null",
+                timeout=timeout_ms,
+            )
+            first = page.evaluate("window.__firstResult")
+            if first is None:
+                empty += 1
+            else:
+                timings.append(float(first))
+            context.close()
     chunks = html_dir / "kb-search"
     return {
         # None when the query found nothing: there is no first result to time.

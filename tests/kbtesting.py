@@ -1,7 +1,18 @@
-"""Helpers for tests: write a small Sphinx project, build it for real, read the HTML."""
+"""Helpers for tests: write a small Sphinx project, build it for real, read the HTML.
+
+Two ways to build, both real Sphinx builds in this process:
+
+- a fixed small project lives under ``tests/roots/test-<name>/`` and is built by
+  Sphinx's own fixtures: ``@pytest.mark.sphinx("html", testroot="<name>")`` and the
+  ``app`` fixture, read with ``built(app)``;
+- a project a test makes up (a parameter, a hostile input, a generated or
+  hypothesis-drawn set of articles, a second build after an edit) is written with
+  ``write_project`` and built with ``build``, which is what most tests do.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import textwrap
@@ -10,6 +21,7 @@ from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
@@ -85,6 +97,20 @@ def write_project(
     return src
 
 
+@dataclass(frozen=True)
+class Server:
+    """The tests' web server (conftest's ``http_server``): it serves pytest's temporary
+    folder, where every test writes and builds its sites."""
+
+    root: Path
+    base: str
+
+    def url(self, folder: Path) -> str:
+        """The address of ``folder`` (a built site inside the temporary folder), ending in /."""
+        relative = folder.resolve().relative_to(self.root).as_posix()
+        return self.base if relative == "." else f"{self.base}{quote(relative)}/"
+
+
 @dataclass
 class Build:
     srcdir: Path
@@ -133,6 +159,25 @@ def build(
     finally:
         app.cleanup()
     return Build(srcdir, Path(app.outdir), warning.getvalue(), status.getvalue(), app)
+
+
+def built(app: SphinxTestApp) -> Build:
+    """Build the project of Sphinx's ``app`` fixture (a test root) and read it as ``build``
+    does; Sphinx's global state is cleaned up at once, so a second app may follow."""
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Build(
+        Path(app.srcdir), Path(app.outdir), app.warning.getvalue(), app.status.getvalue(), app
+    )
+
+
+def tests_on_path() -> dict[str, str]:
+    """The environment of a Python subprocess that imports these helpers: the tests'
+    folder on its path, as pytest's ``pythonpath`` setting puts it on this one's."""
+    paths = [str(REPO / "tests"), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
 
 
 def text_of(soup: BeautifulSoup, selector: str) -> list[str]:

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from benchmarks import generate, run
 from kb.core.dates import zone_named
 from kb.core.frontmatter import article_meta, read_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
-BENCH = REPO / "benchmarks"
-
-
-def _load(name: str) -> ModuleType:
-    # benchmarks/ is a folder of scripts, not a package; load them by path. The
-    # folder goes last on sys.path so its profile.py never shadows the stdlib's.
-    if str(BENCH) not in sys.path:
-        sys.path.append(str(BENCH))
-    spec = importlib.util.spec_from_file_location(f"kb_bench_{name}", BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up in sys.modules while the class is built.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _load("generate")
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -141,11 +122,11 @@ def test_tag_pool_is_zipf_like_and_mixed() -> None:
 
 
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
-    run = _load("run")
     done = subprocess.run(
         [
             sys.executable,
-            str(BENCH / "run.py"),
+            "-m",
+            "benchmarks.run",
             "--quick",
             "--sizes",
             "6",
@@ -160,6 +141,7 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
         text=True,
         timeout=180,
         check=False,
+        cwd=REPO,  # where python -m finds the benchmarks package
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     results = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))

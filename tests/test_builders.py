@@ -10,83 +10,24 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
-from kbtesting import article, build, write_project
+from kbtesting import Build, built
 
 OLDER = "古い記事の見出し"
 NEWER = "新しい記事の見出し"
 MIDDLE = "真ん中の記事"
 
-FILES = {
-    "articles/2025/09/older.md": article(
-        "Nvidiaの話。\n\n## 背景\n\n詳しく見る。",
-        title=OLDER,
-        date="2025-09-01 10:00:00 +0900",
-        tags=["AI"],
-        categories=["分析"],
-        author="編集部",
-    ),
-    "articles/2025/11/middle.md": article(
-        "TSMCとNvidiaの関係。",
-        title=MIDDLE,
-        date="2025-11-02 10:00:00 +0900",
-        tags=["半導体"],
-        categories=["分析"],
-        author="編集部",
-    ),
-    "articles/2025/11/newer.md": article(
-        "GPUの需要が続く。",
-        title=NEWER,
-        date="2025-11-20 10:00:00 +0900",
-        tags=["AI", "半導体"],
-        categories=["ニュース"],
-        author="山田",
-    ),
-    "glossary/partners/nvidia.md": "---\nname: Nvidia\nsummary: GPUの会社。\nrelated: [GPU]\n---\n",
-    "glossary/partners/tsmc.md": "---\nname: TSMC\nsummary: 半導体の受託製造。\n---\n",
-    "glossary/technologies/gpu.md": "---\nname: GPU\nsummary: 画像処理装置。\n---\n",
-    "guide.md": "# 使い方\n\nタグは {ref}`kb-tags` から。\n",
-}
-
-INDEX = """# ホーム
-
-はじめに。
-
-## 最新の記事
-
-```{kb-latest}
-:count: 3
-:style: list
-```
-
-## カテゴリ
-
-```{kb-category-cards}
-```
-
-## タグ
-
-```{kb-tag-cloud}
-```
-
-```{toctree}
-guide
-```
-"""
-
-# EPUB 3 wants a version and a copyright; the rest is the default test project.
-CONF = 'version = "1.0"\ncopyright = "2025, 編集部"\n'
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return write_project(tmp_path, FILES, conf=CONF, index=INDEX)
+# The project is tests/roots/test-builders (three articles, three glossary entries, a
+# guide), built afresh by each test with the builder its marker names.
+pytestmark = pytest.mark.sphinx(testroot="builders", freshenv=True)
 
 
 def _kb_warnings(warnings: str) -> str:
@@ -96,8 +37,9 @@ def _kb_warnings(warnings: str) -> str:
 # --- singlehtml --------------------------------------------------------------------------
 
 
-def test_singlehtml_holds_every_article_and_every_link_lands_inside(project):
-    result = build(project, "singlehtml")
+@pytest.mark.sphinx("singlehtml")
+def test_singlehtml_holds_every_article_and_every_link_lands_inside(app: SphinxTestApp) -> None:
+    result = built(app)
     assert result.warnings.strip() == ""
     page = BeautifulSoup((result.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
     ids = {element["id"] for element in page.select("[id]")}
@@ -133,8 +75,9 @@ def test_singlehtml_holds_every_article_and_every_link_lands_inside(project):
 # --- epub ---------------------------------------------------------------------------------
 
 
-def test_epub_is_well_formed_xhtml_with_the_articles_in_date_order(project):
-    result = build(project, "epub")
+@pytest.mark.sphinx("epub")
+def test_epub_is_well_formed_xhtml_with_the_articles_in_date_order(app: SphinxTestApp) -> None:
+    result = built(app)
     assert result.warnings.strip() == ""
     epub = next(result.outdir.glob("*.epub"))
     with zipfile.ZipFile(epub) as archive:
@@ -166,9 +109,13 @@ def test_epub_is_well_formed_xhtml_with_the_articles_in_date_order(project):
     assert not any(name.startswith(("kb-search/", "_kb/")) for name in names)
 
 
-def test_epub_rebuild_is_the_same_book(project):
-    first = build(project, "epub")
-    second = build(project, "epub")
+@pytest.mark.sphinx("epub")
+def test_epub_rebuild_is_the_same_book(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], app_params: Any
+) -> None:
+    first = built(app)
+    args, kwargs = app_params
+    second = built(make_app(*args, **{**kwargs, "freshenv": False}))
     assert second.warnings.strip() == ""
     epub = next(first.outdir.glob("*.epub"))
     with zipfile.ZipFile(epub) as archive:
@@ -181,12 +128,13 @@ def test_epub_rebuild_is_the_same_book(project):
 # --- latex ----------------------------------------------------------------------------------
 
 
-def _tex(result) -> str:
+def _tex(result: Build) -> str:
     return next(result.outdir.glob("*.tex")).read_text(encoding="utf-8")
 
 
-def test_latex_book_has_the_articles_by_month_and_the_glossary(project):
-    result = build(project, "latex")
+@pytest.mark.sphinx("latex")
+def test_latex_book_has_the_articles_by_month_and_the_glossary(app: SphinxTestApp) -> None:
+    result = built(app)
     assert result.warnings.strip() == ""
     tex = _tex(result)
     chapters = re.findall(r"\\chapter\{([^}]*)\}", tex)
@@ -222,8 +170,9 @@ def test_latex_book_has_the_articles_by_month_and_the_glossary(project):
 # --- text and linkcheck --------------------------------------------------------------------
 
 
-def test_text_builder_shows_the_lists_as_text(project):
-    result = build(project, "text")
+@pytest.mark.sphinx("text")
+def test_text_builder_shows_the_lists_as_text(app: SphinxTestApp) -> None:
+    result = built(app)
     assert result.warnings.strip() == ""
     index = (result.outdir / "index.txt").read_text(encoding="utf-8")
     assert index.index(NEWER) < index.index(MIDDLE) < index.index(OLDER)
@@ -232,8 +181,9 @@ def test_text_builder_shows_the_lists_as_text(project):
     assert "タグ：AI" in older
 
 
-def test_linkcheck_reports_nothing_of_kbs(project):
-    result = build(project, "linkcheck")
+@pytest.mark.sphinx("linkcheck")
+def test_linkcheck_reports_nothing_of_kbs(app: SphinxTestApp) -> None:
+    result = built(app)
     assert result.warnings.strip() == ""
     output = (result.outdir / "output.txt").read_text(encoding="utf-8")
     assert output.strip() == ""

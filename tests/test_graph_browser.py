@@ -12,33 +12,16 @@ picture needs no JavaScript and nothing from outside the site.
 from __future__ import annotations
 
 import itertools
-import os
 import random
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kbtesting import REPO, article, build, write_project
+from kbtesting import REPO, Server, article, build, write_project
 
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM as CHROMIUM_PATH
-from search_timing import CHROMIUM_ARGS, serve
-
-CHROMIUM = Path(CHROMIUM_PATH)
 pytestmark = pytest.mark.browser
 OVERVIEW = "glossary/partners/index.html"
-
-
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"no Chromium at {CHROMIUM}: install Debian's chromium to run the browser tests"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def seed_entries() -> list[tuple[str, str]]:
@@ -90,8 +73,9 @@ def site_files(size: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, str]]:
-    require_chromium()
+def sites(
+    tmp_path_factory: pytest.TempPathFactory, browser: Any, http_server: Server
+) -> dict[int, str]:
     root = tmp_path_factory.mktemp("graph-sites")
     built = {}
     for size in (30, 300):
@@ -99,23 +83,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, str]]:
         result = build(src)
         assert "kb-graph" not in result.warnings
         built[size] = result.outdir
-    with serve(root) as base:
-        yield {
-            size: f"{base}{outdir.relative_to(root).as_posix()}/" for size, outdir in built.items()
-        }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    return {size: http_server.url(outdir) for size, outdir in built.items()}
 
 
 LABEL_BOXES = """() => Array.from(document.querySelectorAll('#kb-map .kb-graph-label'), e => {

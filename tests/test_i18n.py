@@ -21,10 +21,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser
 
 from kb.pictures import cards
 from kbtesting import REPO, Build, article, build, write_project
-from test_search_browser import SEARCH_TIMEOUT_MS, chromium, require_chromium
+from test_search_browser import SEARCH_TIMEOUT_MS
 
 LOCALE = REPO / "ext" / "kb" / "locale"
 LANGUAGES = ("ja", "en")
@@ -460,8 +461,9 @@ def test_the_scripts_hold_no_japanese_text() -> None:
 
 
 @pytest.mark.browser
-def test_the_search_answers_in_the_language(sites: Callable[[str], Site]) -> None:
-    require_chromium()
+def test_the_search_answers_in_the_language(
+    sites: Callable[[str], Site], browser: Browser
+) -> None:
     expected = {
         "ja": (
             r"検索が完了し、(\d+) ページ見つかりました。",
@@ -474,25 +476,24 @@ def test_the_search_answers_in_the_language(sites: Callable[[str], Site]) -> Non
             ["February 3, 2025", "January 10, 2025", "December 20, 2024"],
         ),
     }
-    with chromium() as browser:
-        for language, (many, one, days) in expected.items():
-            _, result, _ = sites(language)
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+    for language, (many, one, days) in expected.items():
+        _, result, _ = sites(language)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
 
-            def ask(query: str, page: object = page, result: Build = result) -> str:
-                page.goto((result.outdir / "search.html").as_uri() + f"?q={query}")  # type: ignore[attr-defined]
-                page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)  # type: ignore[attr-defined]
-                return str(page.inner_text("#search-results p.search-summary"))  # type: ignore[attr-defined]
+        def ask(query: str, page: object = page, result: Build = result) -> str:
+            page.goto((result.outdir / "search.html").as_uri() + f"?q={query}")  # type: ignore[attr-defined]
+            page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)  # type: ignore[attr-defined]
+            return str(page.inner_text("#search-results p.search-summary"))  # type: ignore[attr-defined]
 
-            summary = ask("Nvidia")
-            count = re.fullmatch(many, summary)
-            assert count, summary
-            items = page.locator("#search-results ul.search > li")
-            assert int(count.group(1)) == items.count() >= 4
-            shown = page.locator(".kb-search-date").all_inner_texts()
-            assert [day for day in shown if day in days] == days, shown
-            assert ask("demand") == one
-            assert ask("zzqqzz") == SEARCH_TEXTS[language]["none"]
-            assert not errors, errors
+        summary = ask("Nvidia")
+        count = re.fullmatch(many, summary)
+        assert count, summary
+        items = page.locator("#search-results ul.search > li")
+        assert int(count.group(1)) == items.count() >= 4
+        shown = page.locator(".kb-search-date").all_inner_texts()
+        assert [day for day in shown if day in days] == days, shown
+        assert ask("demand") == one
+        assert ask("zzqqzz") == SEARCH_TEXTS[language]["none"]
+        assert not errors, errors

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 import yaml
+from playwright.sync_api import Browser
 
 from kb.cli import main
 from kb.core.dates import zone_named
@@ -25,7 +24,7 @@ from kb.jekyll.permalinks import (
     post_url,
     read_site_config,
 )
-from kbtesting import build, has_summary, write_project
+from kbtesting import Server, build, has_summary, write_project
 
 SITE = Path(__file__).resolve().parent / "fixtures" / "jekyll_site"
 #: The site's feed path, as `kb import` prints it for conf.py.
@@ -246,9 +245,6 @@ def test_permalink_option_overrides(tmp_path: Path) -> None:
 # --- the old URLs in a browser ------------------------------------------------------------
 
 
-sys.path.append(str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from search_timing import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
-
 #: Every URL the fixture site had, and the article each must end on.
 OLD_URLS = {
     "2025/11/07/openai-investment.html": "openai-investment",
@@ -266,24 +262,19 @@ def imported_project(root: Path) -> Path:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("builder", ["html", "dirhtml"])
-def test_every_old_url_ends_on_its_article(tmp_path: Path, builder: str) -> None:
-    if not Path(CHROMIUM).is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required under CI")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+def test_every_old_url_ends_on_its_article(
+    tmp_path: Path, builder: str, browser: Browser, http_server: Server
+) -> None:
     result = build(imported_project(tmp_path), builder=builder)
     assert "redirect" not in result.warnings
-    with serve(result.outdir) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            for old, slug in OLD_URLS.items():
-                page.goto(base + old)
-                page.wait_for_url("**/articles/2025/11/**", timeout=10_000)
-                landed = unquote(page.url)
-                assert f"/articles/2025/11/{slug}" in landed, (old, landed)
-                assert page.locator("h1").first.inner_text().strip() != ""
-        finally:
-            browser.close()
+    base = http_server.url(result.outdir)
+    page = browser.new_page()
+    try:
+        for old, slug in OLD_URLS.items():
+            page.goto(base + old)
+            page.wait_for_url("**/articles/2025/11/**", timeout=10_000)
+            landed = unquote(page.url)
+            assert f"/articles/2025/11/{slug}" in landed, (old, landed)
+            assert page.locator("h1").first.inner_text().strip() != ""
+    finally:
+        page.close()

@@ -14,9 +14,7 @@ time with Sphinx's own Japanese search and prints the recall of both.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -28,19 +26,11 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ext"))
-
-from kbtesting import REPO, Build, build
+# --compare runs outside pytest: it takes the benchmark's browser and plain file server
+# (as Read the Docs or `python -m http.server` serves a site), which the fixtures wrap.
+from benchmarks.search_timing import chromium, serve
+from kbtesting import Build, Server, build
 from search_corpus.corpus import write_corpus
-
-# One static server for the benchmark and the tests: a plain file server, as
-# Read the Docs or `python -m http.server` would serve the site.
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM as CHROMIUM_PATH
-from search_timing import CHROMIUM_ARGS, serve
-
-CHROMIUM = Path(CHROMIUM_PATH)
 
 pytestmark = pytest.mark.browser
 
@@ -189,27 +179,6 @@ def expected_pages(texts: dict[str, str], query: Query) -> set[str]:
 # --- the site, a server and a browser -----------------------------------
 
 
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @dataclass
 class Answer:
     pages: list[str]
@@ -271,27 +240,21 @@ def ask(
 
 
 @pytest.fixture(scope="module")
-def furo_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    require_chromium()
+def furo_site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Build:
+    # Asks for the browser first: without one, nothing is built for nothing.
     return build(write_corpus(tmp_path_factory.mktemp("search")))
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    # One Playwright per module: its sync API cannot run two at once.
-    require_chromium()
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def browser_page(furo_site: Build, browser: Any) -> Iterator[tuple[Any, str]]:
-    with serve(furo_site.outdir) as base:
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page, base
-        assert not errors, errors
+def browser_page(
+    furo_site: Build, browser: Any, http_server: Server
+) -> Iterator[tuple[Any, str]]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page, http_server.url(furo_site.outdir)
+    page.close()
+    assert not errors, errors
 
 
 def test_queries_find_every_page_that_contains_them(
@@ -335,27 +298,27 @@ def test_results_show_a_snippet_around_the_match(browser_page: tuple[Any, str]) 
     assert any("エージェント" in fold(snippet) for snippet in answer.snippets)
 
 
-def test_basic_theme_and_dirhtml(tmp_path: Path, browser: Any) -> None:
+def test_basic_theme_and_dirhtml(tmp_path: Path, browser: Any, http_server: Server) -> None:
     """The search page of Sphinx's basic theme, with pretty URLs, works the same."""
     src = write_corpus(tmp_path, conf='html_theme = "basic"\nhtml_sidebars = {}\n')
     site = build(src, builder="dirhtml")
-    with serve(site.outdir) as base:
-        page = browser.new_page()
-        for text, expected in [
-            ("ＧＰＵ", "articles/2025/a06-nvidia-earnings/index"),
-            ("データセンターの電力", "articles/2025/a01-datacenter-power/index"),
-            ("エヌビディア", "glossary/partners/nvidia/index"),
-        ]:
-            answer = ask(page, base, text, box="form input[name=q]", start="search/", dirhtml=True)
-            assert expected in answer.pages, (text, answer.pages)
-            assert answer.summary.startswith("検索が完了し")
-        # The links lead to the pages.
-        link = page.locator("#search-results ul.search li a").first
-        title = link.inner_text()
-        with page.expect_navigation():
-            link.click()
-        assert page.url.startswith(base) and page.url.endswith("/")
-        assert page.locator("h1").first.inner_text().startswith(title)
+    base = http_server.url(site.outdir)
+    page = browser.new_page()
+    for text, expected in [
+        ("ＧＰＵ", "articles/2025/a06-nvidia-earnings/index"),
+        ("データセンターの電力", "articles/2025/a01-datacenter-power/index"),
+        ("エヌビディア", "glossary/partners/nvidia/index"),
+    ]:
+        answer = ask(page, base, text, box="form input[name=q]", start="search/", dirhtml=True)
+        assert expected in answer.pages, (text, answer.pages)
+        assert answer.summary.startswith("検索が完了し")
+    # The links lead to the pages.
+    link = page.locator("#search-results ul.search li a").first
+    title = link.inner_text()
+    with page.expect_navigation():
+        link.click()
+    assert page.url.startswith(base) and page.url.endswith("/")
+    assert page.locator("h1").first.inner_text().startswith(title)
 
 
 def open_box(page: Any, query: str) -> Any:
@@ -409,61 +372,64 @@ def test_typing_in_the_search_box_lists_results_under_it(browser_page: tuple[Any
     assert "見つかりませんでした" in page.inner_text("#search-results p.search-summary")
 
 
-def test_search_box_in_dark_mode_and_at_phone_width(furo_site: Build, browser: Any) -> None:
-    with serve(furo_site.outdir) as base:
-        context = browser.new_context(viewport={"width": 375, "height": 740})
-        page = context.new_page()
-        page.goto(base + "index.html")
-        # Furo keeps the search box in its navigation drawer on a phone.
-        page.evaluate("document.getElementById('__navigation').checked = true")
-        page.evaluate("document.body.dataset.theme = 'dark'")
-        dropdown = open_box(page, "GPU")
-        box = dropdown.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
-        colours = page.evaluate(
-            "() => { const s = getComputedStyle(document.querySelector('.kb-search-dropdown'));"
-            " const t = getComputedStyle(document.querySelector('.kb-search-title'));"
-            " return [s.backgroundColor, t.color]; }"
-        )
-        page.evaluate("document.body.dataset.theme = 'light'")
-        light = page.evaluate(
-            "getComputedStyle(document.querySelector('.kb-search-dropdown')).backgroundColor"
-        )
-        context.close()
+def test_search_box_in_dark_mode_and_at_phone_width(
+    furo_site: Build, browser: Any, http_server: Server
+) -> None:
+    base = http_server.url(furo_site.outdir)
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(base + "index.html")
+    # Furo keeps the search box in its navigation drawer on a phone.
+    page.evaluate("document.getElementById('__navigation').checked = true")
+    page.evaluate("document.body.dataset.theme = 'dark'")
+    dropdown = open_box(page, "GPU")
+    box = dropdown.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    colours = page.evaluate(
+        "() => { const s = getComputedStyle(document.querySelector('.kb-search-dropdown'));"
+        " const t = getComputedStyle(document.querySelector('.kb-search-title'));"
+        " return [s.backgroundColor, t.color]; }"
+    )
+    page.evaluate("document.body.dataset.theme = 'light'")
+    light = page.evaluate(
+        "getComputedStyle(document.querySelector('.kb-search-dropdown')).backgroundColor"
+    )
+    context.close()
     assert colours[0] != light  # the list follows the theme's colours
     assert light == "rgb(255, 255, 255)"
     assert colours[0] != colours[1]
 
 
 @pytest.fixture(scope="module")
-def large_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    require_chromium()
+def large_site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Build:
     from search_corpus.corpus import write_scaled_corpus
 
     return build(write_scaled_corpus(tmp_path_factory.mktemp("paging"), 45))
 
 
-def test_results_come_twenty_at_a_time_with_an_exact_count(large_site: Build, browser: Any) -> None:
+def test_results_come_twenty_at_a_time_with_an_exact_count(
+    large_site: Build, browser: Any, http_server: Server
+) -> None:
     texts = page_texts(large_site)
     query = Query("データセンター", "word")
     expected = expected_pages(texts, query)
     assert len(expected) > 40
-    with serve(large_site.outdir) as base:
-        page = browser.new_page()
-        page.goto(base + "search.html?q=" + query.text)
-        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-        items = "#search-results ul.search > li"
-        assert page.locator(items).count() == 20
-        summary = page.inner_text("#search-results p.search-summary")
-        assert summary == f"検索が完了し、{len(expected)} ページ見つかりました。"
-        assert page.locator(items + " p.context span.highlighted").count() >= 20
-        page.click("button.kb-search-more")
-        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-        assert page.locator(items).count() == 40
-        page.click("button.kb-search-more")
-        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-        hrefs = page.eval_on_selector_all(items + " > a", "a => a.map(x => x.getAttribute('href'))")
-        assert page.locator("button.kb-search-more").is_hidden()
+    base = http_server.url(large_site.outdir)
+    page = browser.new_page()
+    page.goto(base + "search.html?q=" + query.text)
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    items = "#search-results ul.search > li"
+    assert page.locator(items).count() == 20
+    summary = page.inner_text("#search-results p.search-summary")
+    assert summary == f"検索が完了し、{len(expected)} ページ見つかりました。"
+    assert page.locator(items + " p.context span.highlighted").count() >= 20
+    page.click("button.kb-search-more")
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    assert page.locator(items).count() == 40
+    page.click("button.kb-search-more")
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    hrefs = page.eval_on_selector_all(items + " > a", "a => a.map(x => x.getAttribute('href'))")
+    assert page.locator("button.kb-search-more").is_hidden()
     assert len(hrefs) == len(set(hrefs)) == len(expected)
     assert {docname_of(href, False) for href in hrefs} == expected
 

@@ -15,17 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
 from kb.search.store import PageRecord
 from kb.search.tokenizer import compact
+from kbtesting import Server
 from search_oracle import fold, holds, html_blocks, page_text
-from test_search_browser import (
-    SEARCH_TIMEOUT_MS,
-    chromium,
-    indexed_docnames,
-    require_chromium,
-    serve,
-)
+from test_search_browser import SEARCH_TIMEOUT_MS, indexed_docnames
 from test_search_index import build_index, run_engine
 
 # Pages holding the issue's identifiers, and pages holding only their parts.
@@ -97,10 +93,10 @@ def oracle_pages(pages: dict[str, PageRecord], query: str) -> set[str]:
 
 
 def answers(
-    tmp_path: Path, pages: dict[str, PageRecord], queries: list[str]
+    node: str, tmp_path: Path, pages: dict[str, PageRecord], queries: list[str]
 ) -> list[dict[str, Any]]:
     index, order = build_index(tmp_path, pages)
-    found = run_engine(index, queries)
+    found = run_engine(node, index, queries)
     for answer in found:
         for key in ("ranked", "exact"):
             if answer[key] is not None:
@@ -108,10 +104,10 @@ def answers(
     return found
 
 
-def test_identifiers_symbols_and_numbers_are_found_exactly(tmp_path: Path) -> None:
+def test_identifiers_symbols_and_numbers_are_found_exactly(tmp_path: Path, node: str) -> None:
     pages = records(PAGES)
     queries = list(QUERIES)
-    for query, answer in zip(queries, answers(tmp_path, pages, queries), strict=True):
+    for query, answer in zip(queries, answers(node, tmp_path, pages, queries), strict=True):
         expected = QUERIES[query]
         # The rules and the hand-written answer agree, so neither is wrong alone.
         assert oracle_pages(pages, query) == expected, query
@@ -119,7 +115,9 @@ def test_identifiers_symbols_and_numbers_are_found_exactly(tmp_path: Path) -> No
         assert expected <= answer["ranked"], query
 
 
-def test_the_engine_agrees_with_the_rules_on_random_code_and_prose(tmp_path: Path) -> None:
+def test_the_engine_agrees_with_the_rules_on_random_code_and_prose(
+    tmp_path: Path, node: str
+) -> None:
     """Random pages of identifiers, symbols, Japanese and spaces; queries cut from them."""
     pieces = [
         "define_method", "undefined", "method", "each", "with_index", "Array#map", "map",
@@ -140,7 +138,7 @@ def test_the_engine_agrees_with_the_rules_on_random_code_and_prose(tmp_path: Pat
         start = rng.randrange(len(text))
         queries.append(text[start : start + rng.randint(1, 12)])
     checked = 0
-    for query, answer in zip(queries, answers(tmp_path, pages, queries), strict=True):
+    for query, answer in zip(queries, answers(node, tmp_path, pages, queries), strict=True):
         expected = oracle_pages(pages, query)
         assert expected <= answer["ranked"], query
         # Positions prove every phrase: no page's text is needed to count.
@@ -188,9 +186,9 @@ def code_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return build(src)
 
 
-def site_answers(site: Any, queries: list[str]) -> list[dict[str, Any]]:
+def site_answers(node: str, site: Any, queries: list[str]) -> list[dict[str, Any]]:
     names = indexed_docnames(site)
-    found = run_engine(site.outdir / "kb-search", queries)
+    found = run_engine(node, site.outdir / "kb-search", queries)
     return [
         {key: {names[doc] for doc in answer[key]} for key in ("ranked", "exact")}
         for answer in found
@@ -215,7 +213,7 @@ def built_texts(site: Any) -> dict[str, str]:
     return texts
 
 
-def test_wrapped_line_raw_html_and_code_are_searched(code_site: Any) -> None:
+def test_wrapped_line_raw_html_and_code_are_searched(code_site: Any, node: str) -> None:
     """The miss on メソッド: a line break inside the word in the Markdown source.
 
     MyST keeps the line break; kb read it as a space, so the page held メソ and
@@ -236,7 +234,7 @@ def test_wrapped_line_raw_html_and_code_are_searched(code_site: Any) -> None:
         "Array#map",
     ]
     texts = built_texts(code_site)
-    for query, answer in zip(queries, site_answers(code_site, queries), strict=True):
+    for query, answer in zip(queries, site_answers(node, code_site, queries), strict=True):
         expected = {docname for docname, text in texts.items() if holds(text, query)}
         assert answer["exact"] == expected, query
     wrapped = "articles/wrapped"
@@ -250,35 +248,36 @@ def test_wrapped_line_raw_html_and_code_are_searched(code_site: Any) -> None:
 # --- snippets in a browser -------------------------------------------------------
 
 
-def test_snippets_show_code_as_code_and_prefer_prose(code_site: Any) -> None:
-    require_chromium()
-    with serve(code_site.outdir) as base, chromium() as browser:
-        page = browser.new_page()
-        # define_method is first in inline code, then in a code block, then in prose.
-        page.goto(base + "search.html?q=define_method")
-        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-        item = page.locator("#search-results ul.search > li").first
-        marks = item.locator("p.context span.highlighted")
-        assert set(marks.all_inner_texts()) == {"define_method"}
-        # Inline code is code: the snippet is placed at the hit in prose, the last sentence.
-        in_prose = marks.evaluate_all("ms => ms.filter(m => m.closest('code') === null).length")
-        assert in_prose == 1
-        assert "最後に" in item.locator("p.context").inner_text()
-        # A phrase only in a code block is shown in a code element.
-        page.goto(base + "search.html?q=each_with_index")
-        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-        mark = page.locator("#search-results p.context span.highlighted").first
-        assert mark.inner_text() == "each_with_index"
-        assert mark.evaluate("m => m.closest('code') !== null")
-        page.goto(base + "search.html?q=" + "%3D%3E")  # =>
-        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-        assert (
-            page.inner_text("#search-results p.search-summary")
-            == "検索が完了し、1 ページ見つかりました。"
-        )
+def test_snippets_show_code_as_code_and_prefer_prose(
+    code_site: Any, browser: Browser, http_server: Server
+) -> None:
+    base = http_server.url(code_site.outdir)
+    page = browser.new_page()
+    # define_method is first in inline code, then in a code block, then in prose.
+    page.goto(base + "search.html?q=define_method")
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    item = page.locator("#search-results ul.search > li").first
+    marks = item.locator("p.context span.highlighted")
+    assert set(marks.all_inner_texts()) == {"define_method"}
+    # Inline code is code: the snippet is placed at the hit in prose, the last sentence.
+    in_prose = marks.evaluate_all("ms => ms.filter(m => m.closest('code') === null).length")
+    assert in_prose == 1
+    assert "最後に" in item.locator("p.context").inner_text()
+    # A phrase only in a code block is shown in a code element.
+    page.goto(base + "search.html?q=each_with_index")
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    mark = page.locator("#search-results p.context span.highlighted").first
+    assert mark.inner_text() == "each_with_index"
+    assert mark.evaluate("m => m.closest('code') !== null")
+    page.goto(base + "search.html?q=" + "%3D%3E")  # =>
+    page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+    assert (
+        page.inner_text("#search-results p.search-summary")
+        == "検索が完了し、1 ページ見つかりました。"
+    )
 
 
-def test_an_index_of_an_older_format_reads_every_page_again(tmp_path: Path) -> None:
+def test_an_index_of_an_older_format_reads_every_page_again(tmp_path: Path, node: str) -> None:
     """Records are made when pages are written: a new index format must reach pages no edit touched."""
     import json
 
@@ -300,5 +299,5 @@ def test_an_index_of_an_older_format_reads_every_page_again(tmp_path: Path) -> N
     state_path.write_text(json.dumps(state), encoding="utf-8")
     site = build(src)
     assert "0 added, 3 changed, 0 removed" in site.status  # index, a and b
-    answers = site_answers(site, ["メソッド", "=>"])
+    answers = site_answers(node, site, ["メソッド", "=>"])
     assert [answer["exact"] for answer in answers] == [{"articles/a"}, {"articles/b"}]

@@ -8,16 +8,12 @@ files the Python side wrote, as a browser would load them.
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 import subprocess
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from kb.search.index import decode
 from kb.search.store import (
@@ -99,15 +95,6 @@ def oracle(record: PageRecord, query: str) -> bool:
     return holds(page_text(record.text().split("\n")), query)
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is not installed; .ci/run installs it and CI must run these tests")
-        pytest.skip("node is not installed: the JavaScript engine cannot run")
-    return node
-
-
 ENGINE = """
 const { KbSearchTokenizer, KbSearchEngine } = require(process.argv[1]);
 const fs = require("fs");
@@ -157,10 +144,13 @@ process.stdin.on("end", async () => {
 """
 
 
-def run_engine(index: Path, queries: list[str], script: Path = JS) -> list[dict[str, Any]]:
-    """Each query's answer from ``script`` (kb-search.js) over the index folder, in node."""
+def run_engine(
+    node: str, index: Path, queries: list[str], script: Path = JS
+) -> list[dict[str, Any]]:
+    """Each query's answer from ``script`` (kb-search.js) over the index folder, in ``node``
+    (the tests' fixture of that name)."""
     result = subprocess.run(
-        [_node(), "-e", ENGINE, str(script), str(index)],
+        [node, "-e", ENGINE, str(script), str(index)],
         input=json.dumps(queries, ensure_ascii=False),
         capture_output=True,
         text=True,
@@ -201,13 +191,13 @@ def queries_for(pages: dict[str, PageRecord], seed: int) -> list[str]:
     return queries
 
 
-def test_engine_finds_exactly_the_pages_containing_the_query(tmp_path: Path) -> None:
+def test_engine_finds_exactly_the_pages_containing_the_query(tmp_path: Path, node: str) -> None:
     """Every page holding the query is a candidate, and the exact list is the oracle's."""
     pages = random_pages(3, 80)
     index, order = build_index(tmp_path, pages)
     queries = queries_for(pages, 5)
     exact_checked = 0
-    answers = run_engine(index, queries)
+    answers = run_engine(node, index, queries)
     for query, answer in zip(queries, answers, strict=True):
         expected = {order.index(name) for name, record in pages.items() if oracle(record, query)}
         assert expected <= set(answer["ranked"]), query
@@ -221,16 +211,18 @@ def test_engine_finds_exactly_the_pages_containing_the_query(tmp_path: Path) -> 
     assert exact_checked == len(queries)
 
 
-def test_phrase_whose_tokens_are_all_on_a_page_is_not_found(tmp_path: Path) -> None:
+def test_phrase_whose_tokens_are_all_on_a_page_is_not_found(tmp_path: Path, node: str) -> None:
     record = PageRecord("a", "a.html", "協力体制", body="電力会社どうしの協力。")
     other = PageRecord("b", "b.html", "別の話", body="協力会社の一覧。")
     index, order = build_index(tmp_path, {"a": record, "b": other})
-    (answer,) = run_engine(index, ["協力会社"])
+    (answer,) = run_engine(node, index, ["協力会社"])
     assert set(answer["ranked"]) == {0, 1}  # both hold 協力, 力会, 会社
     assert answer["exact"] == [order.index("b")]
 
 
-def test_ranking_title_then_names_then_excerpt_then_body_then_newest(tmp_path: Path) -> None:
+def test_ranking_title_then_names_then_excerpt_then_body_then_newest(
+    tmp_path: Path, node: str
+) -> None:
     pages = {
         "body-old": PageRecord("body-old", "1.html", "一", "2024-01-01", body="半導体の話"),
         "body-new": PageRecord("body-new", "2.html", "二", "2025-01-01", body="半導体の話"),
@@ -239,7 +231,7 @@ def test_ranking_title_then_names_then_excerpt_then_body_then_newest(tmp_path: P
         "title": PageRecord("title", "5.html", "半導体の今", "2021-01-01"),
     }
     index, order = build_index(tmp_path, pages)
-    (answer,) = run_engine(index, ["半導体"])
+    (answer,) = run_engine(node, index, ["半導体"])
     ranked = [order[doc] for doc in answer["ranked"]]
     assert ranked == ["title", "names", "excerpt", "body-new", "body-old"]
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
-from kbtesting import Build, build
+from kbtesting import Build, Server, build
 from search_oracle import holds
 from search_real.corpus import BROWSER_SAMPLE, QUERIES, random_queries, texts, write_real_corpus
-from test_search_browser import ask, indexed_docnames, require_chromium, serve
+from test_search_browser import ask, indexed_docnames
 from test_search_index import run_engine
 
 
@@ -44,12 +45,12 @@ def test_the_corpus_is_real_japanese_text_with_code(
 
 
 def test_every_query_finds_exactly_the_pages_holding_it(
-    real_site: Build, real_texts: dict[str, str]
+    real_site: Build, real_texts: dict[str, str], node: str
 ) -> None:
     names = indexed_docnames(real_site)
     queries = [(kind, query) for kind, listed in QUERIES.items() for query in listed]
     queries += [("piece", query) for query in random_queries(real_texts, 300)]
-    found = run_engine(real_site.outdir / "kb-search", [query for _, query in queries])
+    found = run_engine(node, real_site.outdir / "kb-search", [query for _, query in queries])
     failures = []
     by_text = []
     for (kind, query), answer in zip(queries, found, strict=True):
@@ -70,21 +71,20 @@ def test_every_query_finds_exactly_the_pages_holding_it(
 
 
 @pytest.mark.browser
-def test_a_sample_typed_in_the_search_box(real_site: Build, real_texts: dict[str, str]) -> None:
-    require_chromium()
-    from test_search_browser import chromium
-
+def test_a_sample_typed_in_the_search_box(
+    real_site: Build, real_texts: dict[str, str], browser: Browser, http_server: Server
+) -> None:
     failures: list[str] = []
-    with serve(real_site.outdir) as base, chromium() as browser:
-        page = browser.new_page()
-        errors: list[Any] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        for query in BROWSER_SAMPLE:
-            expected = {name for name, text in real_texts.items() if holds(text, query)}
-            answer = ask(page, base, query, box="input.sidebar-search", start="index.html")
-            if set(answer.pages) != expected:
-                failures.append(f"{query}: {sorted(set(answer.pages) ^ expected)}")
-            if not expected and "見つかりませんでした" not in answer.summary:
-                failures.append(f"{query}: {answer.summary}")
-        assert not errors, errors
+    base = http_server.url(real_site.outdir)
+    page = browser.new_page()
+    errors: list[Any] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for query in BROWSER_SAMPLE:
+        expected = {name for name, text in real_texts.items() if holds(text, query)}
+        answer = ask(page, base, query, box="input.sidebar-search", start="index.html")
+        if set(answer.pages) != expected:
+            failures.append(f"{query}: {sorted(set(answer.pages) ^ expected)}")
+        if not expected and "見つかりませんでした" not in answer.summary:
+            failures.append(f"{query}: {answer.summary}")
+    assert not errors, errors
     assert not failures, "\n".join(failures)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 from kb import cli
-from kbtesting import Build, article, build, write_project
+from kbtesting import Build, article, build, built, write_project
 
 SERIES = "データセンター電力の行方"
 
@@ -21,27 +24,18 @@ def _part(title: str, date: str, order: int, **fields: object) -> str:
     return article(title=title, date=date, series=SERIES, series_order=order, **fields)
 
 
-#: Three parts written out of date order: part 1 is the newest, part 3 the oldest,
-#: each in its own month folder.
-PARTS = {
-    "articles/2025/11/zenpen.md": _part(
-        "前編：電力需要", "2025-11-20 09:00:00 +0900", 1, excerpt="前編の要約。", tags=["電力"]
-    ),
-    "articles/2025/10/chuhen.md": _part(
-        "中編：送電網", "2025-10-05 09:00:00 +0900", 2, excerpt="中編の要約。"
-    ),
-    "articles/2025/09/kouhen.md": _part(
-        "後編：原子力", "2025-09-01 09:00:00 +0900", 3, excerpt="後編の要約。"
-    ),
-    "articles/2025/11/other.md": article(title="別の記事", date="2025-11-25"),
-}
+# The project is tests/roots/test-series: three parts written out of date order (part 1
+# is the newest, part 3 the oldest, each in its own month folder) and one other article.
+# Tests that add or edit files build a copy of it (the marker's ``srcdir``).
+pytestmark = pytest.mark.sphinx("html", testroot="series")
 ORDER = ["articles/2025/11/zenpen", "articles/2025/10/chuhen", "articles/2025/09/kouhen"]
 TITLES = ["前編：電力需要", "中編：送電網", "後編：原子力"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    return build(write_project(tmp_path_factory.mktemp("series"), PARTS))
+@pytest.fixture
+def site(app: SphinxTestApp) -> Build:
+    # The root itself: built by the first test, found up to date by the next ones.
+    return built(app)
 
 
 def _series_page(result: Build) -> BeautifulSoup:
@@ -146,12 +140,12 @@ def test_the_series_is_a_category_of_each_part_in_the_feeds(site: Build) -> None
     assert categories["別の記事"] == []
 
 
-def test_the_series_page_is_in_the_sitemap_and_reachable_by_ref(tmp_path: Path) -> None:
-    files = {
-        **PARTS,
-        "index.md": "# Home\n\n{ref}`kb-series-データセンター電力の行方`\n",
-    }
-    result = build(write_project(tmp_path, files))
+@pytest.mark.sphinx(srcdir="series-ref")
+def test_the_series_page_is_in_the_sitemap_and_reachable_by_ref(app: SphinxTestApp) -> None:
+    (app.srcdir / "index.md").write_text(
+        "# Home\n\n{ref}`kb-series-データセンター電力の行方`\n", encoding="utf-8"
+    )
+    result = built(app)
     assert "WARNING" not in result.warnings, result.warnings
     link = result.html("index").select_one("a.kb-page-link")
     assert link.get_text() == SERIES
@@ -223,9 +217,12 @@ def test_a_gap_or_a_repeated_order_is_a_warning_with_file_and_line(
     assert sorted(line for line in capsys.readouterr().out.splitlines()) == sorted(expected)
 
 
-def test_a_changed_order_rewrites_every_part_on_an_incremental_build(tmp_path: Path) -> None:
-    src = write_project(tmp_path, PARTS)
-    build(src)
+@pytest.mark.sphinx(srcdir="series-reorder")
+def test_a_changed_order_rewrites_every_part_on_an_incremental_build(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], app_params: Any
+) -> None:
+    built(app)
+    src = app.srcdir
     # Part 3 becomes part 1: the others move down without being edited.
     path = src / "articles/2025/09/kouhen.md"
     path.write_text(
@@ -237,7 +234,8 @@ def test_a_changed_order_rewrites_every_part_on_an_incremental_build(tmp_path: P
         first.read_text(encoding="utf-8").replace("series_order: 1", "series_order: 3"),
         encoding="utf-8",
     )
-    result = build(src)
+    args, kwargs = app_params
+    result = built(make_app(*args, **kwargs))
     positions = {
         docname: result.html(docname).select_one(".kb-series-position").get_text()
         for docname in ORDER
@@ -251,28 +249,31 @@ def test_a_changed_order_rewrites_every_part_on_an_incremental_build(tmp_path: P
     assert middle.get_text() == "← 前回：後編：原子力"
 
 
-def test_drafts_are_no_part_of_a_series(tmp_path: Path) -> None:
-    files = {
-        **PARTS,
-        "articles/2025/12/draft.md": article(
-            title="下書き", date="2025-12-01", series=SERIES, series_order=4, draft=True
-        ),
-    }
-    result = build(write_project(tmp_path, files), confoverrides={"kb_drafts": "build"})
+@pytest.mark.sphinx(srcdir="series-drafts", confoverrides={"kb_drafts": "build"})
+def test_drafts_are_no_part_of_a_series(app: SphinxTestApp) -> None:
+    draft = app.srcdir / "articles/2025/12/draft.md"
+    draft.parent.mkdir()
+    draft.write_text(
+        article(title="下書き", date="2025-12-01", series=SERIES, series_order=4, draft=True),
+        encoding="utf-8",
+    )
+    result = built(app)
     assert _series_page(result).select_one(".kb-count").get_text() == "全3回"
     assert result.html("articles/2025/12/draft").select("nav.kb-series-nav") == []
     assert result.html("articles/2025/09/kouhen").select("a.kb-series-next") == []
 
 
-def test_an_english_build_says_part_2_of_3(tmp_path: Path) -> None:
-    result = build(write_project(tmp_path, PARTS), confoverrides={"language": "en"})
+@pytest.mark.sphinx(srcdir="series-en", confoverrides={"language": "en"})
+def test_an_english_build_says_part_2_of_3(app: SphinxTestApp) -> None:
+    result = built(app)
     position = result.html("articles/2025/10/chuhen").select_one(".kb-series-position")
     assert position.get_text() == "Part 2 of 3"
     assert _series_page(result).select_one(".kb-count").get_text() == "3 parts"
 
 
-def test_parallel_build_gives_the_same_series(tmp_path: Path) -> None:
-    result = build(write_project(tmp_path, PARTS), parallel=2)
+@pytest.mark.sphinx(srcdir="series-parallel", parallel=2)
+def test_parallel_build_gives_the_same_series(app: SphinxTestApp) -> None:
+    result = built(app)
     titles = [
         a.get_text() for a in _series_page(result).select(".kb-series-parts .kb-item-title a")
     ]

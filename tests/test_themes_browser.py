@@ -13,20 +13,14 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kbtesting import REPO, article, write_project
+from kbtesting import Server, article, write_project
 
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM as CHROMIUM_PATH
-from search_timing import CHROMIUM_ARGS, serve
-
-CHROMIUM = Path(CHROMIUM_PATH)
 THEMES = ["furo", "sphinx_rtd_theme", "pydata_sphinx_theme", "sphinx_book_theme", "alabaster"]
 TITLE = "液体冷却の記事"
 TIMEOUT_MS = 20_000
@@ -114,20 +108,6 @@ def test_assets_carry_their_hash_the_same_on_clean_and_incremental_builds(
     assert {page: kb_assets(again.outdir / page) for page in pages} == clean
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 #: Where the first result sits, and whether the list is what the reader sees at
 #: both its edges (nothing clips or covers it).
 SEEN = """() => {
@@ -148,29 +128,29 @@ SEEN = """() => {
 @pytest.mark.browser
 @pytest.mark.parametrize("theme", THEMES)
 def test_search_box_of_each_theme_lists_results_as_one_types(
-    sites: dict[str, Site], browser: Any, theme: str
+    sites: dict[str, Site], browser: Any, http_server: Server, theme: str
 ) -> None:
-    with serve(sites[theme].outdir) as base:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        try:
-            page.goto(base + "guide.html")
-            page.wait_for_load_state("load")
-            page.keyboard.press("/")  # "/" goes to the theme's own search box
-            focused = page.evaluate(
-                "() => { const a = document.activeElement;"
-                " return a && a.name === 'q' && a.offsetParent !== null; }"
-            )
-            assert focused, theme
-            page.keyboard.type("液体冷却")  # results as one types: no Enter
-            page.wait_for_selector(
-                ".kb-search-dropdown[data-state=done]:not([hidden])", timeout=TIMEOUT_MS
-            )
-            seen = page.evaluate(SEEN)
-            assert seen is not None, theme
-            assert seen["seen"] and seen["inViewport"], (theme, seen)
-            assert seen["href"].endswith("articles/2025/11/cooling.html"), seen
-        finally:
-            page.close()
+    base = http_server.url(sites[theme].outdir)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(base + "guide.html")
+        page.wait_for_load_state("load")
+        page.keyboard.press("/")  # "/" goes to the theme's own search box
+        focused = page.evaluate(
+            "() => { const a = document.activeElement;"
+            " return a && a.name === 'q' && a.offsetParent !== null; }"
+        )
+        assert focused, theme
+        page.keyboard.type("液体冷却")  # results as one types: no Enter
+        page.wait_for_selector(
+            ".kb-search-dropdown[data-state=done]:not([hidden])", timeout=TIMEOUT_MS
+        )
+        seen = page.evaluate(SEEN)
+        assert seen is not None, theme
+        assert seen["seen"] and seen["inViewport"], (theme, seen)
+        assert seen["href"].endswith("articles/2025/11/cooling.html"), seen
+    finally:
+        page.close()
 
 
 #: Where each theme keeps its dark mode: Furo on <body>, pydata-sphinx-theme and
@@ -216,20 +196,20 @@ KB_TEXTS = {
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("theme", sorted(DARK_MODE))
 def test_kb_text_is_legible_in_each_themes_light_and_dark_modes(
-    sites: dict[str, Site], browser: Any, theme: str, mode: str
+    sites: dict[str, Site], browser: Any, http_server: Server, theme: str, mode: str
 ) -> None:
-    with serve(sites[theme].outdir) as base:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        try:
-            for path, selectors in KB_TEXTS.items():
-                page.goto(base + path)
-                page.wait_for_load_state("load")
-                if mode == "dark":
-                    page.evaluate(f"() => {{ {DARK_MODE[theme]}; }}")
-                found = page.evaluate(CONTRASTS, selectors)
-                assert {item["selector"] for item in found} == set(selectors), (theme, path)
-                # WCAG AA for normal text.
-                low = [item for item in found if item["ratio"] < 4.5]
-                assert not low, (theme, mode, path, low)
-        finally:
-            page.close()
+    base = http_server.url(sites[theme].outdir)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        for path, selectors in KB_TEXTS.items():
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            if mode == "dark":
+                page.evaluate(f"() => {{ {DARK_MODE[theme]}; }}")
+            found = page.evaluate(CONTRASTS, selectors)
+            assert {item["selector"] for item in found} == set(selectors), (theme, path)
+            # WCAG AA for normal text.
+            low = [item for item in found if item["ratio"] < 4.5]
+            assert not low, (theme, mode, path, low)
+    finally:
+        page.close()

@@ -1,18 +1,7 @@
 """test_series.py's project: a series of three parts written out of date order, and one
 article outside it."""
 
-extensions = ["myst_parser", "sphinx_design", "kb"]
-project = "テストKB"
-language = "ja"
-html_theme = "furo"
-html_baseurl = "https://kb.example.org/"
-exclude_patterns = ["_build", "_data"]
-html_sidebars = {
-    "**": [
-        "sidebar/brand.html",
-        "sidebar/search.html",
-        "sidebar/scroll-start.html",
-        "kb/sidebar-nav.html",
-        "sidebar/scroll-end.html",
-    ]
-}
+from kbtesting import DEFAULT_CONF
+
+# The settings every test project starts from (write_project writes the same text).
+exec(DEFAULT_CONF)

@@ -53,7 +53,7 @@ test: $(STAMP) $(AXE_STAMP)  ## the layer contract, then the test suite (real bu
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
-test-fast: $(STAMP)  ## the test suite without the tests marked slow (a minute or so)
+test-fast: $(STAMP) $(AXE_STAMP)  ## the test suite without the tests marked slow (a minute or so)
 	$(PY) -m pytest -n 2 --dist loadfile -q -m "not slow"
 
 lint: $(STAMP)  ## ruff, mypy and the import-linter layer contract

@@ -15,28 +15,19 @@ where .ci/run installs both and a missing one fails.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 from playwright.sync_api import Browser
 
 from benchmarks.search_timing import CHROMIUM, chromium, serve
-from kbtesting import Server
+from kbtesting import Server, missing
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 ROOTS = Path(__file__).resolve().parent / "roots"
-
-
-def missing(reason: str) -> NoReturn:
-    """Skip a test that needs something this machine lacks; under CI, fail it."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/run installs it, so CI must run these tests)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

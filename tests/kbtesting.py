@@ -20,9 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
+import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
@@ -171,6 +172,14 @@ def built(app: SphinxTestApp) -> Build:
     return Build(
         Path(app.srcdir), Path(app.outdir), app.warning.getvalue(), app.status.getvalue(), app
     )
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip a test that needs something this machine lacks; under CI (``CI=true``), where
+    .ci/run installs everything the tests use, fail it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: .ci/run installs it, so CI must run these tests)")
+    pytest.skip(reason)
 
 
 def tests_on_path() -> dict[str, str]:

@@ -12,24 +12,17 @@ the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kbtesting import REPO, article, write_project
-
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM as CHROMIUM_PATH
-from search_timing import CHROMIUM_ARGS, serve
+from kbtesting import REPO, Server, article, missing, write_project
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(CHROMIUM_PATH)
 AXE = REPO / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 THEMES = ["alabaster", "furo"]
@@ -99,15 +92,6 @@ RUN_AXE = """async ([tags, chrome]) => {
 }"""
 
 
-def require(path: Path, how: str) -> None:
-    if path.exists():
-        return
-    message = f"no {path}: {how}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def sphinx_build(src: Path) -> Path:
     """Built in its own process: themes register templates process-wide."""
     out = src.parent / "_build" / "html"
@@ -134,9 +118,11 @@ def sphinx_build(src: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    require(CHROMIUM, "install Debian's chromium to run the browser tests")
-    require(AXE, "run `make axe` (npm installs axe-core into tests/axe/)")
+def sites(
+    tmp_path_factory: pytest.TempPathFactory, browser: Any, http_server: Server
+) -> dict[str, str]:
+    if not AXE.exists():
+        missing(f"no {AXE}: run `make axe` (npm installs axe-core into tests/axe/)")
     root = tmp_path_factory.mktemp("a11y")
     built = {}
     for theme in THEMES:
@@ -146,21 +132,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             root / theme, FILES, conf=f'html_theme = "{theme}"\n{sidebars}', with_glossary=True
         )
         built[theme] = sphinx_build(src)
-    with serve(root) as base:
-        yield {theme: f"{base}{out.relative_to(root).as_posix()}/" for theme, out in built.items()}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require(CHROMIUM, "install Debian's chromium to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    return {theme: http_server.url(out) for theme, out in built.items()}
 
 
 def open_page(browser: Any, url: str, theme: str, mode: str) -> Any:

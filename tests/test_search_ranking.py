@@ -18,15 +18,8 @@ from urllib.parse import quote
 import pytest
 
 from kb.search.store import FOLDER, PageRecord, order_pages, update, write_full
-from kbtesting import Build, article, build, write_project
-from test_search_browser import (
-    SEARCH_TIMEOUT_MS,
-    chromium,
-    docname_of,
-    indexed_docnames,
-    require_chromium,
-    serve,
-)
+from kbtesting import Build, Server, article, build, write_project
+from test_search_browser import SEARCH_TIMEOUT_MS, docname_of, indexed_docnames
 from test_search_index import _files, build_index, run_engine
 
 pytestmark = pytest.mark.browser
@@ -75,37 +68,39 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build(src)
 
 
-def test_the_engine_ranks_a_page_of_code_below_a_page_of_prose(site: Build) -> None:
+def test_the_engine_ranks_a_page_of_code_below_a_page_of_prose(site: Build, node: str) -> None:
     names = indexed_docnames(site)
-    for query, answer in zip(QUERIES, run_engine(site.outdir / "kb-search", QUERIES), strict=True):
+    found = run_engine(node, site.outdir / "kb-search", QUERIES)
+    for query, answer in zip(QUERIES, found, strict=True):
         assert [names[doc] for doc in answer["exact"]] == [OLDER_PROSE, NEWER_CODE], query
 
 
-def test_results_list_prose_before_code_in_chromium(site: Build) -> None:
-    require_chromium()
-    with serve(site.outdir) as base, chromium() as browser:
-        page = browser.new_page()
-        errors: list[Any] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        for query in QUERIES:
-            page.goto(base + "search.html?q=" + quote(query))
-            page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
-            hrefs = page.eval_on_selector_all(
-                "#search-results ul.search > li > a",
-                "links => links.map(a => a.getAttribute('href'))",
-            )
-            assert [docname_of(href, dirhtml=False) for href in hrefs] == [
-                OLDER_PROSE,
-                NEWER_CODE,
-            ], query
-            # The page of code shows its hit as code.
-            last = page.locator("#search-results ul.search > li").last
-            mark = last.locator("p.context span.highlighted").first
-            assert mark.evaluate("m => m.closest('code') !== null"), query
-        assert not errors, errors
+def test_results_list_prose_before_code_in_chromium(
+    site: Build, browser: Any, http_server: Server
+) -> None:
+    base = http_server.url(site.outdir)
+    page = browser.new_page()
+    errors: list[Any] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for query in QUERIES:
+        page.goto(base + "search.html?q=" + quote(query))
+        page.wait_for_selector("body[data-kb-search=done]", timeout=SEARCH_TIMEOUT_MS)
+        hrefs = page.eval_on_selector_all(
+            "#search-results ul.search > li > a",
+            "links => links.map(a => a.getAttribute('href'))",
+        )
+        assert [docname_of(href, dirhtml=False) for href in hrefs] == [
+            OLDER_PROSE,
+            NEWER_CODE,
+        ], query
+        # The page of code shows its hit as code.
+        last = page.locator("#search-results ul.search > li").last
+        mark = last.locator("p.context span.highlighted").first
+        assert mark.evaluate("m => m.closest('code') !== null"), query
+    assert not errors, errors
 
 
-def test_ranking_needs_no_page_text(tmp_path: Path) -> None:
+def test_ranking_needs_no_page_text(tmp_path: Path, node: str) -> None:
     """The rank comes from the index alone: the flag is in the postings, not read from pages."""
     body = "prose\nx => y"
     pages = {
@@ -113,11 +108,11 @@ def test_ranking_needs_no_page_text(tmp_path: Path) -> None:
         "b": PageRecord("b", "b.html", "B", date="2024-01-01", body="x => y"),
     }
     index, order = build_index(tmp_path, pages)
-    (answer,) = run_engine(index, ["=>"])
+    (answer,) = run_engine(node, index, ["=>"])
     assert [order[doc] for doc in answer["ranked"]] == ["b", "a"]
 
 
-def test_an_update_marks_code_as_a_full_build_does(tmp_path: Path) -> None:
+def test_an_update_marks_code_as_a_full_build_does(tmp_path: Path, node: str) -> None:
     """A page whose hit moves from prose into code, and one whose code becomes prose."""
     body = "説明 attr_accessor と => の話\nattr_accessor :name, h = { :a => 1 }"
     code = ((len(body) - 36, len(body)),)
@@ -137,5 +132,5 @@ def test_an_update_marks_code_as_a_full_build_does(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     write_full(fresh, order, edited.__getitem__)
     assert _files(first / FOLDER) == _files(fresh / FOLDER)
-    (answer,) = run_engine(first / FOLDER, ["attr_accessor"])
+    (answer,) = run_engine(node, first / FOLDER, ["attr_accessor"])
     assert [order[doc] for doc in answer["ranked"]] == ["b", "a"]

@@ -57,9 +57,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, dict[str, s
     return site, texts(site, indexed_docnames(site))
 
 
-def _answers(site: Build, queries: list[str]) -> dict[str, list[str]]:
+def _answers(node: str, site: Build, queries: list[str]) -> dict[str, list[str]]:
     names = indexed_docnames(site)
-    found = run_engine(site.outdir / "kb-search", queries)
+    found = run_engine(node, site.outdir / "kb-search", queries)
     return {
         query: [names[doc] for doc in answer["answer"]]
         for query, answer in zip(queries, found, strict=True)
@@ -67,11 +67,11 @@ def _answers(site: Build, queries: list[str]) -> dict[str, list[str]]:
 
 
 def test_ruby_names_are_found_on_every_page_holding_them_and_no_other(
-    corpus: tuple[Build, dict[str, str]],
+    corpus: tuple[Build, dict[str, str]], node: str
 ) -> None:
     real_site, real_texts = corpus
     queries = [*HELD, *ABSENT]
-    answers = _answers(real_site, queries)
+    answers = _answers(node, real_site, queries)
     for query in queries:
         expected = {name for name, text in real_texts.items() if holds(text, query)}
         assert set(answers[query]) == expected, query
@@ -100,10 +100,10 @@ def _fields_text(site: Build, docname: str) -> str:
 
 
 def test_pages_holding_a_query_in_prose_rank_before_those_holding_it_in_code_only(
-    corpus: tuple[Build, dict[str, str]],
+    corpus: tuple[Build, dict[str, str]], node: str
 ) -> None:
     real_site, _ = corpus
-    answers = _answers(real_site, RANKED)
+    answers = _answers(node, real_site, RANKED)
     for query in RANKED:
         body_only = [
             name

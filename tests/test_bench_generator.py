@@ -121,6 +121,7 @@ def test_tag_pool_is_zipf_like_and_mixed() -> None:
     assert weights[0] > 10 * weights[50]
 
 
+@pytest.mark.slow
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     done = subprocess.run(
         [

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
 from kbtesting import REPO, article, build, write_project
@@ -90,6 +91,7 @@ def test_no_feed_without_a_dated_article(tmp_path):
     assert "application/atom+xml" not in (out / "tags" / "ai.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_kbs_own_docs_link_only_to_files_that_were_written(tmp_path):
     """kb's docs without html_baseurl (a local ``make html``): no feed is written,
     and no page links one, nor any other file that is not there."""

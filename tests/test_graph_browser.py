@@ -20,7 +20,7 @@ import pytest
 
 from kbtesting import REPO, Server, article, build, write_project
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 OVERVIEW = "glossary/partners/index.html"
 
 

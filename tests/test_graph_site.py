@@ -257,6 +257,7 @@ def html_files(outdir: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_two_builds_and_a_parallel_build_write_the_same_pages(site, tmp_path: Path) -> None:
     first = html_files(site.outdir)
     assert sum(b"kb-graph-svg" in page for page in first.values()) > 10

@@ -409,6 +409,7 @@ def test_import_converts_liquid_and_reports_what_it_keeps(
     assert re.search(r"2025-01-11-liquid\.md:9: warning: Liquid \{\{ x \}\}", err)
 
 
+@pytest.mark.slow
 def test_1200_posts_with_one_slug_all_get_a_name(tmp_path: Path) -> None:
     posts = tmp_path / "posts"
     posts.mkdir()

@@ -474,6 +474,7 @@ print(result.exists("articles/2025/11/b"))
 """
 
 
+@pytest.mark.slow
 def test_thousands_of_refused_redirects_cost_linear_time(tmp_path: Path) -> None:
     """Each refused entry used to read and parse the whole front matter again: 3,000
     took 74 s here and 20,000 would take about an hour. Bounded by a timeout, not timed."""

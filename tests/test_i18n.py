@@ -392,6 +392,7 @@ def docs_build(tmp_path: Path, language: str) -> Build:
     )
 
 
+@pytest.mark.slow
 def test_docs_in_english_show_no_japanese_interface_text(tmp_path: Path) -> None:
     english = docs_build(tmp_path, "en")
     assert len(written_runs(english.outdir)) > 20, "docs/ should show its Japanese articles"
@@ -460,6 +461,7 @@ def test_the_scripts_hold_no_japanese_text() -> None:
     assert found == []
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_the_search_answers_in_the_language(
     sites: Callable[[str], Site], browser: Browser

@@ -8,6 +8,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from kbtesting import article, build, plain, text_of, write_project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -173,6 +175,7 @@ def test_directives_on_the_home_page(tmp_path):
     assert listed == ["三", "一"]
 
 
+@pytest.mark.slow
 def test_pagination_of_a_large_tag(tmp_path):
     files = {
         f"articles/2024/01/a{i:03d}.md": article(

@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from typing import Any
 
+import pytest
 import yaml
 from docutils import nodes
 from hypothesis import HealthCheck, example, given, settings
@@ -79,6 +80,7 @@ def _document(mapping: dict[Any, Any], body: str = "本文。\n") -> tuple[str, 
     return f"---\n{dumped}---\n\n{body}", closing
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(mappings)
 @example({"title": [1], "date": {"a": 1}, "tags": 5, "author": {"x": 1}})

@@ -37,6 +37,7 @@ def test_readthedocs_config_installs_with_pip_and_fails_on_warning():
     assert {"method": "pip", "path": "."} in config["python"]["install"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("builder", ["html", "dirhtml"])
 def test_the_command_read_the_docs_runs_builds_with_W(tmp_path, builder):
     env = dict(os.environ, READTHEDOCS_CANONICAL_URL="https://kb.readthedocs.io/ja/latest/")

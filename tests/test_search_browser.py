@@ -32,7 +32,7 @@ from benchmarks.search_timing import chromium, serve
 from kbtesting import Build, Server, build
 from search_corpus.corpus import write_corpus
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SEARCH_TIMEOUT_MS = 20_000
 

@@ -248,6 +248,7 @@ def test_wrapped_line_raw_html_and_code_are_searched(code_site: Any, node: str) 
 # --- snippets in a browser -------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_snippets_show_code_as_code_and_prefer_prose(
     code_site: Any, browser: Browser, http_server: Server
 ) -> None:

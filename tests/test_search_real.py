@@ -22,6 +22,9 @@ from search_real.corpus import BROWSER_SAMPLE, QUERIES, random_queries, texts, w
 from test_search_browser import ask, indexed_docnames
 from test_search_index import run_engine
 
+# Every test waits on a site built for long (a module fixture).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kbtesting import REPO, article, write_project
 
 AUTOBUILD = Path(sys.executable).with_name("sphinx-autobuild")
@@ -19,6 +21,7 @@ def _count_builds(log: Path) -> int:
     return len(re.findall(r"build succeeded", log.read_text(encoding="utf-8", errors="replace")))
 
 
+@pytest.mark.slow
 def test_autobuild_builds_once_and_rebuilds_only_on_edits(tmp_path):
     src = write_project(tmp_path, {"articles/2025/01/a.md": article(tags=["AI"])})
     log = tmp_path / "autobuild.log"

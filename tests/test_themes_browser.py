@@ -21,6 +21,9 @@ import pytest
 
 from kbtesting import Server, article, write_project
 
+# Every test waits on a site built for long (a module fixture).
+pytestmark = pytest.mark.slow
+
 THEMES = ["furo", "sphinx_rtd_theme", "pydata_sphinx_theme", "sphinx_book_theme", "alabaster"]
 TITLE = "液体冷却の記事"
 TIMEOUT_MS = 20_000

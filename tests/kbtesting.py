@@ -182,7 +182,7 @@ def missing(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def tests_on_path() -> dict[str, str]:
+def env_with_tests_on_path() -> dict[str, str]:
     """The environment of a Python subprocess that imports these helpers: the tests'
     folder on its path, as pytest's ``pythonpath`` setting puts it on this one's."""
     paths = [str(REPO / "tests"), os.environ.get("PYTHONPATH", "")]

@@ -23,7 +23,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from kb.pictures import cards
-from kbtesting import Build, article, build, plain, tests_on_path, write_project
+from kbtesting import Build, article, build, env_with_tests_on_path, plain, write_project
 
 needs_font = pytest.mark.skipif(
     not os.path.isfile(cards.FONT_FILE) and os.environ.get("CI") != "true",
@@ -485,7 +485,7 @@ def test_thousands_of_refused_redirects_cost_linear_time(tmp_path: Path) -> None
         text=True,
         timeout=240,
         check=True,
-        env=tests_on_path(),
+        env=env_with_tests_on_path(),
     )
     count, built = done.stdout.split()
     assert int(count) == REFUSED_REDIRECTS

@@ -1,6 +1,6 @@
 """Time from the pointer reaching a link to its preview card showing, in headless Chromium.
 
-    python benchmarks/preview_timing.py _build/html/articles/2025/11/x.html [--runs 5]
+    python -m benchmarks.preview_timing _build/html/articles/2025/11/x.html [--runs 5]
 
 Opens the built page from file:// (as a reader may), moves the pointer onto each link
 that has a preview card in turn (from an empty corner, so each is a fresh hover), and
@@ -20,7 +20,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from search_timing import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.search_timing import CHROMIUM, CHROMIUM_ARGS
 
 # Installed before the page's scripts: when the pointer entered a link, when a card showed.
 PROBE = """

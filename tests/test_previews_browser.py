@@ -12,22 +12,14 @@ card is dark.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kbtesting import REPO, article, build, write_project
-
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM as CHROMIUM_PATH
-from search_timing import CHROMIUM_ARGS
+from kbtesting import article, build, write_project
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path(CHROMIUM_PATH)
 CARD = "#kb-preview:not([hidden])"
 TIMEOUT_MS = 5_000
 
@@ -50,36 +42,13 @@ FILES = {
 }
 
 
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"no Chromium at {CHROMIUM}: install Debian's chromium to run the browser tests"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
-def article_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    require_chromium()
+def article_url(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> str:
     result = build(
         write_project(tmp_path_factory.mktemp("previews"), FILES, index=None, with_glossary=True)
     )
     assert "WARNING" not in result.warnings, result.warnings
     return result.page_path("articles/2025/11/first").as_uri()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

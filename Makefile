@@ -14,8 +14,7 @@ JOBS   ?= auto
 .PHONY: help install axe html dirhtml strict serve check test test-fast lint linkcheck bench bench-large catalogs clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s
-", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,7 +70,7 @@ bench: $(STAMP)  ## build generated corpora with and without kb, and time search
 
 BENCH_LARGE_N ?= 2000 5000 10000 20000
 bench-large: $(STAMP)  ## LONG (hours): Read the Docs' command on 2,000-20,000 articles (BENCH_LARGE_N)
-	BENCH_LARGE_N="$(BENCH_LARGE_N)" $(PY) benchmarks/large.py --profile
+	BENCH_LARGE_N="$(BENCH_LARGE_N)" $(PY) -m benchmarks.large --profile
 
 LOCALE := ext/kb/locale
 catalogs: $(STAMP)  ## kb's interface text: extract it, merge it into each catalog, compile them

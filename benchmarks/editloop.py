@@ -1,6 +1,6 @@
 """The author's edit loop: rebuilds of kb against plain Sphinx + MyST, one process.
 
-    python benchmarks/editloop.py --sizes 500,2000 --rounds 3
+    python -m benchmarks.editloop --sizes 500,2000 --rounds 3
 
 ``make bench``'s method (benchmarks/run.py: ``sphinx_build`` in a fresh process,
 rusage from ``os.wait4``, rounds interleaving the flavours), narrowed to the
@@ -21,16 +21,13 @@ import json
 import os
 import shutil
 import statistics
-import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.append(str(HERE))
+from benchmarks.generate import DEFAULT_SEED, FLAVOURS, article_paths, generate
+from benchmarks.run import BuildRun, edit_body, rewrite_tags, sphinx_build
 
-from generate import DEFAULT_SEED, FLAVOURS, article_paths, generate  # noqa: E402
-from run import BuildRun, edit_body, rewrite_tags, sphinx_build  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 KINDS = ("noop", "body", "tag")
 #: kb / plain, for the median of each figure.

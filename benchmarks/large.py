@@ -1,6 +1,6 @@
 """Build large generated knowledge bases with the command Read the Docs runs.
 
-``make bench-large`` runs ``python benchmarks/large.py``. It is long: each size is
+``make bench-large`` runs ``python -m benchmarks.large``. It is long: each size is
 built twice (kb and plain Sphinx + MyST, interleaved), and at the largest size once
 more under cProfile (one process). Sizes come from ``--sizes`` or the environment
 variable ``BENCH_LARGE_N`` ("2000 5000 10000 20000" by default).
@@ -19,33 +19,29 @@ and at the largest size where time, memory and bytes go.
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pickle
+import pstats
+import shlex
+import shutil
+import subprocess
 import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.generate import DEFAULT_SEED, generate
 
 HERE = Path(__file__).resolve().parent
-# Python put this folder first on the path; its profile.py would shadow the standard
-# library module cProfile needs, so it goes to the end.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE] + [str(HERE)]
-
-import argparse  # noqa: E402
-import cProfile  # noqa: E402
-import datetime as dt  # noqa: E402
-import io  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import pickle  # noqa: E402
-import pstats  # noqa: E402
-import shlex  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from dataclasses import asdict, dataclass  # noqa: E402
-from typing import Any  # noqa: E402
-
-import yaml  # noqa: E402
-from generate import DEFAULT_SEED, generate  # noqa: E402
-
 REPO = HERE.parent
 DEFAULT_SIZES = "2000 5000 10000 20000"
 #: The generated corpus starts articles at ``##`` on purpose; everything else still fails -W.

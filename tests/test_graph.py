@@ -97,6 +97,22 @@ def corpus(
     return made, written
 
 
+def relationship_map(
+    entries: list[GraphEntry], articles: list[ArticleMentions]
+) -> graph.GraphPicture | None:
+    """The whole map, straight from plain data, as a build draws it."""
+    inputs = graph.MentionGraph(entries, MentionIndex(articles)).map_inputs()
+    return graph.draw(inputs) if inputs is not None else None
+
+
+def neighbourhood(
+    entries: list[GraphEntry], articles: list[ArticleMentions], center: str
+) -> graph.GraphPicture | None:
+    """``center``'s neighbourhood, straight from plain data, as a build draws it."""
+    inputs = graph.MentionGraph(entries, MentionIndex(articles)).neighbourhood_inputs(center)
+    return graph.draw(inputs) if inputs is not None else None
+
+
 def svg_of(html: str) -> str:
     start = html.index('<svg class="kb-graph-svg"')
     return html[start : html.index("</svg>", start) + len("</svg>")]
@@ -125,7 +141,7 @@ def test_weights_are_articles_mentioning_both() -> None:
 def test_each_entry_keeps_its_strongest_links_within_the_limits() -> None:
     entries, articles = corpus(120, 900)
     index = MentionIndex(articles)
-    inputs = graph.map_inputs(entries, index)
+    inputs = graph.MentionGraph(entries, index).map_inputs()
     assert inputs is not None
     assert len(inputs.edges) <= graph.MAX_EDGES
     assert inputs.all_edges == len(index.weights)
@@ -146,20 +162,20 @@ def test_unmentioned_entries_are_left_off_and_counted() -> None:
         GraphEntry("g/c", "technology", "C技術"),
     ]
     articles = [ArticleMentions("x", "2025-01", frozenset({"g/a", "g/b"}))]
-    picture = graph.relationship_map(entries, articles)
+    picture = relationship_map(entries, articles)
     assert picture is not None
     assert [n.docname for n in picture.nodes] == ["g/a", "g/b"]
     assert picture.hidden_entries == 1
-    assert graph.relationship_map(entries, []) is None
+    assert relationship_map(entries, []) is None
 
 
 def test_the_map_is_deterministic_whatever_the_order_of_its_input() -> None:
     entries, articles = corpus(60, 300)
-    first = render_map(graph.relationship_map(entries, articles))
+    first = render_map(relationship_map(entries, articles))
     shuffled_entries, shuffled_articles = entries[:], articles[:]
     random.Random(1).shuffle(shuffled_entries)
     random.Random(2).shuffle(shuffled_articles)
-    second = render_map(graph.relationship_map(shuffled_entries, shuffled_articles))
+    second = render_map(relationship_map(shuffled_entries, shuffled_articles))
     assert first == second
     # Coordinates are rounded to a tenth of a pixel.
     assert not re.search(r"\d\.\d\d", svg_of(first))
@@ -169,7 +185,7 @@ def test_neighbourhood_is_the_entry_and_its_strongest_neighbours() -> None:
     entries, articles = corpus(40, 200)
     index = MentionIndex(articles)
     center = entries[0].docname
-    picture = graph.neighbourhood(entries, articles, center)
+    picture = neighbourhood(entries, articles, center)
     assert picture is not None and picture.center == center
     shown = {n.docname for n in picture.nodes}
     assert center in shown and len(shown) == graph.NEIGHBOURS + 1
@@ -189,13 +205,13 @@ def test_neighbourhood_is_the_entry_and_its_strongest_neighbours() -> None:
         d: index.weight(center, d) for d in shown - {center}
     }
     lonely = [*entries, GraphEntry("g/lonely", "partner", "Lonely")]
-    assert graph.neighbourhood(lonely, articles, "g/lonely") is None
+    assert neighbourhood(lonely, articles, "g/lonely") is None
 
 
 @pytest.mark.parametrize("size", [30, 300])
 def test_labels_never_overlap_labels_or_nodes(size: int) -> None:
     entries, articles = corpus(size, size * 7)
-    picture = graph.relationship_map(entries, articles)
+    picture = relationship_map(entries, articles)
     assert picture is not None
     assert all(node.label is not None for node in picture.nodes)
     boxes = [node.label.box for node in picture.nodes if node.label]
@@ -214,7 +230,7 @@ def test_labels_never_overlap_labels_or_nodes(size: int) -> None:
 
 def test_map_links_every_node_and_its_table_has_the_records_numbers() -> None:
     entries, articles = corpus(30, 80)
-    picture = graph.relationship_map(entries, articles)
+    picture = relationship_map(entries, articles)
     html = render_map(picture)
     soup = BeautifulSoup(html, "html.parser")
     by_name = {e.name: e.docname for e in entries}
@@ -256,8 +272,8 @@ def test_pictures_reference_nothing_outside_and_escape_names() -> None:
         GraphEntry("g/y", "technology", "A&B"),
     ]
     articles = [ArticleMentions("a", "2025-03", frozenset({"g/x", "g/y"}))]
-    html = render_map(graph.relationship_map(entries, articles))
-    html += render_map(graph.neighbourhood(entries, articles, "g/x"))
+    html = render_map(relationship_map(entries, articles))
+    html += render_map(neighbourhood(entries, articles, "g/x"))
     html += render_timeline(
         timeline.draw_timeline(timeline.month_counts(["2025-03"]), JAPANESE), {"2025-03": "archive/2025/03"}
     )
@@ -273,7 +289,7 @@ def test_pictures_reference_nothing_outside_and_escape_names() -> None:
 
 def test_a_300_entry_map_stays_small() -> None:
     entries, articles = corpus(300, 2000)
-    html = render_map(graph.relationship_map(entries, articles))
+    html = render_map(relationship_map(entries, articles))
     assert len(svg_of(html).encode("utf-8")) < 150_000
     assert len(html.encode("utf-8")) < 200_000
 

@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from kb.pictures import cards
+from kb.pictures import cardfont, cards
 from kbtesting import Build, article, build, env_with_tests_on_path, plain, write_project
 
 needs_font = pytest.mark.skipif(
-    not os.path.isfile(cards.FONT_FILE) and os.environ.get("CI") != "true",
-    reason=f"the pinned card font {cards.FONT_FILE} is not installed",
+    not os.path.isfile(cardfont.FONT_FILE) and os.environ.get("CI") != "true",
+    reason=f"the pinned card font {cardfont.FONT_FILE} is not installed",
 )
 
 REFRESH = 'http-equiv="refresh"'

@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from kb.pictures import cards
+from kb.pictures import cardfont, cards
 from kbtesting import REPO, Build, article, build, write_project
 from test_search_browser import SEARCH_TIMEOUT_MS
 
@@ -306,8 +306,8 @@ def test_feed_titles_and_the_redirect_page_are_in_the_language(
 
 
 @pytest.mark.skipif(
-    not os.path.isfile(cards.FONT_FILE) and os.environ.get("CI") != "true",
-    reason=f"the card font is not installed (apt-get install {cards.FONT_PACKAGE})",
+    not os.path.isfile(cardfont.FONT_FILE) and os.environ.get("CI") != "true",
+    reason=f"the card font is not installed (apt-get install {cardfont.FONT_PACKAGE})",
 )
 def test_cards_carry_the_date_in_the_language(built: Site) -> None:
     language, _, drawn = built

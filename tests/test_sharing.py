@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kb.pictures import cards
-from kb.pictures.cards import Card, FontSpec, card_key, missing_glyphs, render, wrap
+from kb.pictures import cardfont
+from kb.pictures.cardfont import FontSpec, missing_glyphs
+from kb.pictures.cards import Card, card_key, render, wrap
 
 REPO = Path(__file__).resolve().parent.parent
 TITLE = "OpenAIの1.4兆ドル投資、その真意は？AIの未来をどう変えるの？「データセンター」の電力"
 
 needs_font = pytest.mark.skipif(
-    not os.path.isfile(cards.FONT_FILE) and os.environ.get("CI") != "true",
-    reason=f"the pinned card font {cards.FONT_FILE} is not installed "
-    f"(apt-get install {cards.FONT_PACKAGE})",
+    not os.path.isfile(cardfont.FONT_FILE) and os.environ.get("CI") != "true",
+    reason=f"the pinned card font {cardfont.FONT_FILE} is not installed "
+    f"(apt-get install {cardfont.FONT_PACKAGE})",
 )
 
 
@@ -78,7 +79,7 @@ def test_long_title_is_cut_with_an_ellipsis() -> None:
 
 
 def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(cards.FontMissingError, match="fonts-noto-cjk"):
+    with pytest.raises(cardfont.FontMissingError, match="fonts-noto-cjk"):
         render(Card("題", "サイト", "日付"), FontSpec(path=str(tmp_path / "none.ttc")))
 
 
@@ -94,8 +95,8 @@ def test_wrap_follows_kinsoku_and_keeps_latin_words() -> None:
 def test_setup_installs_the_pinned_font() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     readthedocs = (REPO / ".readthedocs.yaml").read_text(encoding="utf-8")
-    assert cards.FONT_PACKAGE in ci
-    assert cards.FONT_PACKAGE in readthedocs
+    assert cardfont.FONT_PACKAGE in ci
+    assert cardfont.FONT_PACKAGE in readthedocs
 
 
 # --- in a real build ---------------------------------------------------------------------

@@ -59,7 +59,7 @@ from kb.core.targets import (
 )
 from kb.core.taxonomy import Term
 from kb.core.values import clip_excerpt, shown
-from kb.pictures import cards
+from kb.pictures import cardfont, cards
 from kb.search.store import FOLDER as SEARCH_FOLDER
 from kb.sphinx.config import kb_config
 from kb.sphinx.directives import generated_page_table, sphinx_tags_overview, sphinx_tags_page
@@ -474,10 +474,10 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
     """
     if not kb_config(app).cards or not _base_url(app):
         return 0, 0.0
-    font = cards.FontSpec(path=kb_config(app).card_font)
+    font = cardfont.FontSpec(path=kb_config(app).card_font)
     try:
-        cards.check_font(font)
-    except cards.FontMissingError as error:
+        cardfont.check_font(font)
+    except cardfont.FontMissingError as error:
         _warn("%s; no social cards", error, subtype="cards")
         return 0, 0.0
     domain = domain_of(app.env)
@@ -523,7 +523,7 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
         except Refused as refusal:
             _card_refused(app, docname, refusal)
             continue
-        missing = cards.missing_glyphs(article.title, font)
+        missing = cardfont.missing_glyphs(article.title, font)
         if missing:
             shown_missing = " ".join(missing[:_MISSING_SHOWN])
             if len(missing) > _MISSING_SHOWN:

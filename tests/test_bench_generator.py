@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks import generate, run
+from kb.core.articlemeta import article_meta
 from kb.core.dates import zone_named
-from kb.core.frontmatter import article_meta, read_front_matter
+from kb.core.frontmatter import read_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 

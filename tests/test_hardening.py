@@ -26,9 +26,10 @@ from hypothesis import strategies as st
 from sphinx.cmd.build import build_main
 
 from kb.cli import main as kb_main
+from kb.core.articlemeta import KNOWN_KEYS, article_meta
 from kb.core.dates import parse_date, zone_named
 from kb.core.entrymeta import entry_meta
-from kb.core.frontmatter import KNOWN_KEYS, article_meta, read_front_matter
+from kb.core.frontmatter import read_front_matter
 from kb.core.mystguard import disarm_front_matter
 from kb.core.names import name_key, slugify
 from kb.core.taxonomyfile import load_overrides

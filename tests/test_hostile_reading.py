@@ -595,7 +595,8 @@ def test_the_record_reader_agrees_the_variants_are_drafts() -> None:
     """The check reads as the article's record does: the same reader decides both."""
     import datetime as dt
 
-    from kb.core.frontmatter import article_meta, read_front_matter
+    from kb.core.articlemeta import article_meta
+    from kb.core.frontmatter import read_front_matter
 
     for case, text in DRAFT_VARIANTS.items():
         meta = article_meta(read_front_matter(text.replace("\r\n", "\n")), dt.timezone.utc)

@@ -19,8 +19,9 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
+from kb.core.articlemeta import article_meta
 from kb.core.dates import zone_named
-from kb.core.frontmatter import article_meta, read_front_matter
+from kb.core.frontmatter import read_front_matter
 from kb.jekyll.importer import Outcome, import_posts
 from kb.jekyll.liquid import LiquidContext, convert_liquid
 from kbtesting import Build, build, write_project

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sphinx import addnodes
 
+from kb.core.articlemeta import KNOWN_KEYS, MAX_NAMES, article_meta
 from kb.core.dates import zone_named
-from kb.core.frontmatter import KNOWN_KEYS, MAX_NAMES, article_meta, read_front_matter
+from kb.core.frontmatter import read_front_matter
 from kb.core.glossarytable import Declared, GlossaryTable, fold_chars
 from kb.core.names import MAX_SLUG_BYTES, MAX_SLUG_LENGTH, is_safe_slug, name_key, slugify
 from kb.core.records import Article

@@ -6,7 +6,7 @@ message reads exactly as the build's (``file:line: WARNING: … [kb.subtype]``):
 * each document: bytes that are not text (:func:`kb.core.frontmatter.undecodable`),
   front matter keys MyST must not see (:func:`kb.core.mystguard.disarm_front_matter`),
   ``redirect_from`` values that are not paths (:func:`kb.core.redirects.read_redirects`);
-* articles: their front matter (:func:`kb.core.frontmatter.article_meta`), and
+* articles: their front matter (:func:`kb.core.articlemeta.article_meta`), and
   ``{partner}``/``{tech}`` roles naming no entry;
 * glossary entries: their front matter (:func:`kb.core.entrymeta.entry_meta`), names
   another entry keeps and ``related:`` names no entry has
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.cli.suggest import ArticleText, unresolved_roles
+from kb.core.articlemeta import article_meta
 from kb.core.claims import (
     LLMS_TXT_OWNER,
     MARKDOWN_OWNER,
@@ -45,13 +46,7 @@ from kb.core.claims import (
     refusal_message,
 )
 from kb.core.entrymeta import entry_meta
-from kb.core.frontmatter import (
-    Problem,
-    RawFrontMatter,
-    article_meta,
-    read_front_matter,
-    undecodable,
-)
+from kb.core.frontmatter import Problem, RawFrontMatter, read_front_matter, undecodable
 from kb.core.glossarytable import Declared, GlossaryTable, unknown_name
 from kb.core.mystguard import disarm_front_matter
 from kb.core.projectconf import ProjectSettings

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.core.articlemeta import ArticleMeta
 from kb.core.atomicfile import write_atomically
-from kb.core.frontmatter import ArticleMeta
 from kb.core.yamltext import flow_list, quoted
 from kb.jekyll.importer import post_slug
 

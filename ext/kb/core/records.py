@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 
@@ -62,3 +63,14 @@ class Entry:
     summary: str = ""
     website: str = ""
     related: tuple[str, ...] = field(default_factory=tuple)
+
+
+# Japanese prose is read at roughly 400–600 characters a minute; only letters
+# and digits count, so markup and punctuation do not inflate the estimate.
+_COUNTED = re.compile(r"[\w]", re.UNICODE)
+
+
+def reading_minutes(text: str, chars_per_minute: int) -> int:
+    """Minutes to read ``text`` at ``chars_per_minute``, at least 1."""
+    count = len(_COUNTED.findall(text))
+    return max(1, round(count / max(1, chars_per_minute)))

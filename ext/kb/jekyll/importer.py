@@ -27,16 +27,9 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from kb.core import atomicfile
+from kb.core.articlemeta import KNOWN_KEYS, QUIET_KEYS, ArticleMeta, article_meta
 from kb.core.dates import file_name_date, jekyll_date, parse_date
-from kb.core.frontmatter import (
-    KNOWN_KEYS,
-    QUIET_KEYS,
-    ArticleMeta,
-    Problem,
-    article_meta,
-    read_front_matter,
-    split_front_matter,
-)
+from kb.core.frontmatter import Problem, read_front_matter, split_front_matter
 from kb.core.names import slugify
 from kb.core.redirects import normalise_redirects
 from kb.core.values import scalar_text

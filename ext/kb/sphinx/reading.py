@@ -29,19 +29,13 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from kb.core.articlemeta import article_meta
 from kb.core.entrymeta import entry_meta
-from kb.core.frontmatter import (
-    Problem,
-    RawFrontMatter,
-    article_meta,
-    read_front_matter,
-    reading_minutes,
-    undecodable,
-)
+from kb.core.frontmatter import Problem, RawFrontMatter, read_front_matter, undecodable
 from kb.core.glossarytable import Declared, GlossaryTable
 from kb.core.mystguard import disarm_front_matter
 from kb.core.names import slugify
-from kb.core.records import Entry
+from kb.core.records import Entry, reading_minutes
 from kb.core.settings import AUTOLINK_MODES, KbConfig
 from kb.core.targets import entry_kind, has_article_front_matter, is_article
 from kb.sphinx import directives, filereads

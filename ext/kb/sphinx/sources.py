@@ -11,7 +11,7 @@
   before anything opens it, with a ``kb.source`` warning naming it. Unless
   ``kb_drafts = "build"``, so is every draft article, silently: whether an
   article is a draft is decided by the one front matter reader every other
-  field comes from (:func:`kb.core.frontmatter.article_meta`), and it is dropped by
+  field comes from (:func:`kb.core.articlemeta.article_meta`), and it is dropped by
   its exact document name, so no file name is ever read as a pattern. A page
   that was built before its article became a draft is removed from the
   output folder.
@@ -43,8 +43,9 @@ from sphinx.util import logging
 from sphinx.util.inventory import InventoryFile
 from sphinx.util.matching import compile_matchers
 
+from kb.core.articlemeta import article_meta
 from kb.core.atomicfile import remove_file
-from kb.core.frontmatter import article_meta, read_front_matter, split_front_matter
+from kb.core.frontmatter import read_front_matter, split_front_matter
 from kb.core.targets import is_article
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of

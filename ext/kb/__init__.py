@@ -40,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         previews,
         rawfiles,
         reading,
+        redirecting,
         searching,
         sharing,
         sources,
@@ -58,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     feeds.setup(app)
     searching.setup(app)
     sharing.setup(app)
+    redirecting.setup(app)
     machine.setup(app)
     book.setup(app)
     sources.setup(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import weakref
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from sphinx.config import Config
 from sphinx.util import logging
@@ -64,3 +65,22 @@ def forget_typed_config(app: Sphinx, config: Config) -> None:
     """config-inited may adjust values after a first look; start from them afresh."""
     _TYPED.pop(config, None)
 
+
+def site_name(app: Sphinx) -> str:
+    """The site's name: ``kb_site_name``, else the project's."""
+    return kb_config(app).site_name or app.config.project
+
+
+def base_url(app: Sphinx) -> str:
+    """``html_baseurl`` ending in ``/``; "" when the site has none."""
+    base = app.config.html_baseurl or ""
+    return base if base.endswith("/") or not base else base + "/"
+
+
+#: What stays as it is when a path becomes a URL.
+URL_SAFE = "/#%:@!$&'()*+,;=-._~"
+
+
+def absolute_url(app: Sphinx, uri: str) -> str:
+    """The absolute URL of ``uri`` (relative to the site root), percent-encoded."""
+    return base_url(app) + quote(uri, safe=URL_SAFE)

@@ -41,7 +41,7 @@ from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.targets import glossary_title
 from kb.core.values import clip_excerpt, shown
-from kb.sphinx.config import kb_config
+from kb.sphinx.config import kb_config, site_name
 from kb.sphinx.domain import KbDomain, domain_of, writes_website
 from kb.sphinx.i18n import _, wording_of
 from kb.sphinx.outputs import Outputs, Refused, digest_of
@@ -68,10 +68,6 @@ def _url(app: Sphinx, relative: str) -> str:
     """The URL of ``relative`` (from the site root): absolute with ``html_baseurl``,
     else relative to the root, where ``llms.txt`` is."""
     return _base(app) + quote(relative, safe=_URL_SAFE)
-
-
-def site_name(app: Sphinx) -> str:
-    return kb_config(app).site_name or app.config.project
 
 
 def writes_opensearch(app: Sphinx) -> bool:

@@ -1,4 +1,4 @@
-"""The sharing phase: old URLs, crawlers, social cards, feed alias.
+"""The sharing phase: head tags, crawlers, social cards, feed alias.
 
 Drafts are left out of the build by :mod:`kb.sphinx.sources`.
 
@@ -6,10 +6,11 @@ Drafts are left out of the build by :mod:`kb.sphinx.sources`.
   for articles, ``DefinedTerm`` for glossary entries) and the Atom
   ``alternate`` links, from ``kb/share-meta.html``; a draft built for preview
   gets no ``_sources`` copy, so its text is in its own page only;
-* ``build-finished``: a redirect page at every ``redirect_from`` path, the
-  social cards, ``sitemap.xml`` and ``robots.txt``, and the site feed copied
-  to ``kb_feed_alias``, all through the build's :class:`kb.sphinx.outputs.Outputs`
-  (written only when changed, removed when no longer made).
+* ``build-finished``: the social cards (:mod:`kb.sphinx.socialcards`),
+  ``sitemap.xml`` and ``robots.txt``, and the site feed copied to
+  ``kb_feed_alias``, all through the build's :class:`kb.sphinx.outputs.Outputs`
+  (written only when changed, removed when no longer made); the redirect
+  pages follow (:mod:`kb.sphinx.redirecting`).
 
 Without ``html_baseurl`` the features that need absolute URLs (Atom feeds and
 their alias and ``<link>`` tags, ``sitemap.xml``, social cards, ``og:image``,
@@ -29,25 +30,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import quote
 from xml.etree import ElementTree
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
-from kb.core.claims import refusal_message
-from kb.core.frontmatter import read_front_matter
 from kb.core.records import Article
-from kb.core.redirects import read_redirects, redirect_files
 from kb.core.settings import KbConfig
 from kb.core.targets import (
     entry_kind,
@@ -55,14 +49,12 @@ from kb.core.targets import (
     feed_title,
     has_feed,
     json_feed_path,
-    overview_pagename,
 )
 from kb.core.taxonomy import Term
 from kb.core.values import clip_excerpt, shown
-from kb.pictures import cardfont, cards
+from kb.pictures import cards
 from kb.search.store import FOLDER as SEARCH_FOLDER
-from kb.sphinx.config import kb_config
-from kb.sphinx.directives import generated_page_table, sphinx_tags_overview, sphinx_tags_page
+from kb.sphinx.config import absolute_url, base_url, kb_config, site_name
 from kb.sphinx.domain import (
     OPENGRAPH,
     SITEMAP,
@@ -75,16 +67,13 @@ from kb.sphinx.domain import (
 from kb.sphinx.i18n import wording_of
 from kb.sphinx.outputs import MANIFEST, Outputs, Owner, Refused
 from kb.sphinx.render import Templates, templates_of
+from kb.sphinx.socialcards import card_path, write_cards
 
 logger = logging.getLogger(__name__)
 
 FEEDS = "feeds"
-REDIRECTS = "redirects"
-CARDS = "cards"
 CRAWLERS = "crawlers"
 FEED_ALIAS = "feed-alias"
-#: Where the cards go in the output folder.
-CARDS_PATH = "_kb/cards"
 
 
 def _templates(app: Sphinx) -> Templates:
@@ -93,24 +82,6 @@ def _templates(app: Sphinx) -> Templates:
 
 def _warn(message: str, *args: Any, subtype: str, location: Any = None) -> None:
     logger.warning(message, *args, type="kb", subtype=subtype, location=location)
-
-
-def _base_url(app: Sphinx) -> str:
-    base = app.config.html_baseurl or ""
-    return base if base.endswith("/") or not base else base + "/"
-
-
-#: What stays as it is when a path becomes a URL.
-_URL_SAFE = "/#%:@!$&'()*+,;=-._~"
-
-
-def _absolute(app: Sphinx, uri: str) -> str:
-    """The absolute URL of ``uri`` (relative to the site root), percent-encoded."""
-    return _base_url(app) + quote(uri, safe=_URL_SAFE)
-
-
-def site_name(app: Sphinx) -> str:
-    return kb_config(app).site_name or app.config.project
 
 
 # --- head tags -----------------------------------------------------------------------------
@@ -128,7 +99,7 @@ def _feeds(
 ) -> list[tuple[str, str]]:
     """(title, href) of the feeds a page links: the site's, and a tag's or category's
     own on its page; ``path_of`` gives the Atom or the JSON Feed's path."""
-    if not _base_url(app):
+    if not base_url(app):
         return []  # no feed is written without html_baseurl
     config = kb_config(app)
     here = app.builder.get_target_uri(pagename)
@@ -170,8 +141,8 @@ def _article_json(
     series = domain.series_of(article.docname)
     if series is not None:
         part_of: dict[str, Any] = {"@type": "CreativeWorkSeries", "name": series.name}
-        if _base_url(app):
-            part_of["url"] = _absolute(app, app.builder.get_target_uri(series.pagename))
+        if base_url(app):
+            part_of["url"] = absolute_url(app, app.builder.get_target_uri(series.pagename))
         data["isPartOf"] = part_of
         data["position"] = series.number(article.docname)
     if url:
@@ -185,10 +156,6 @@ def _article_json(
             "height": cards.HEIGHT,
         }
     return {key: value for key, value in data.items() if value not in ("", [])}
-
-
-def card_path(docname: str) -> str:
-    return f"{CARDS_PATH}/{docname}.png"
 
 
 def hand_to_opengraph(
@@ -208,8 +175,8 @@ def hand_to_opengraph(
     excerpt = clip_excerpt(article.excerpt)
     if excerpt:
         fields.setdefault("og:description", excerpt)
-    if _base_url(app) and kb_config(app).cards and not article.draft:
-        fields.setdefault("og:image", _absolute(app, card_path(pagename)))
+    if base_url(app) and kb_config(app).cards and not article.draft:
+        fields.setdefault("og:image", absolute_url(app, card_path(pagename)))
         fields.setdefault("og:image:alt", article.title)
     context["meta"] = fields
 
@@ -237,12 +204,12 @@ def on_page_context(
     domain = domain_of(app.env)
     if not domain.has_articles() and not shows_kb(domain, pagename, context, doctree):
         return  # a project without articles: its own pages get nothing of kb's
-    base = _base_url(app)
+    base = base_url(app)
     draft = domain.articles.get(pagename)
     if draft is not None and draft.draft:
         # Sphinx copies the source to _sources/ for a page with a sourcename.
         context["sourcename"] = ""
-    url = _absolute(app, app.builder.get_target_uri(pagename)) if base else ""
+    url = absolute_url(app, app.builder.get_target_uri(pagename)) if base else ""
     article = domain.articles.get(pagename)
     values: dict[str, Any] = {
         "site_name": site_name(app),
@@ -260,7 +227,7 @@ def on_page_context(
     if article is not None and article.is_article:
         card = ""
         if base and kb_config(app).cards and not article.draft:
-            card = _absolute(app, card_path(pagename))
+            card = absolute_url(app, card_path(pagename))
         values["card"] = card
         values["card_alt"] = article.title
         values["modified"] = _iso(article.updated or article.date)
@@ -288,36 +255,6 @@ def on_page_context(
 
 
 # --- files at the end of the build -------------------------------------------------------------
-
-
-def _line_of(env: BuildEnvironment, docname: str, key: str) -> int | None:
-    try:
-        text = Path(env.doc2path(docname)).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return read_front_matter(text).lines.get(key)
-
-
-def collect_redirects(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Read ``redirect_from`` once, when its document is read, with the key's line.
-
-    Read here rather than from ``env.metadata``, where MyST has turned every
-    value into text (a mapping into JSON, a number into digits), so that a
-    value that is not a path is told apart and reported, and so that warnings
-    at the end of every build need not read the file again.
-    """
-    text = source[0]
-    if "redirect_from" not in text:
-        return  # most documents: no second parse
-    raw = read_front_matter(text.lstrip("\ufeff"))
-    if "redirect_from" not in raw.data:
-        return
-    line = raw.lines.get("redirect_from")
-    urls, problems = read_redirects(raw.data["redirect_from"])
-    for problem in problems:
-        _warn("%s", problem, subtype="redirect", location=(docname, line))
-    if urls:
-        domain_of(app.env).redirects[docname] = (tuple(urls), line)
 
 
 def _extra_files(app: Sphinx) -> Iterator[str]:
@@ -372,184 +309,6 @@ def reserve_sphinx_outputs(app: Sphinx, exception: Exception | None) -> None:
         outputs.reserve_folder(Path(doctrees).as_posix(), "it is inside Sphinx's doctrees")
 
 
-def _refused(what: str, url: str, refusal: Refused, location: Any) -> None:
-    _warn("%s", refusal_message(what, url, refusal), subtype="redirect", location=location)
-
-
-def write_redirects(app: Sphinx, outputs: Outputs) -> None:
-    env = app.env
-    domain = domain_of(env)
-    builder = app.builder
-    templates = _templates(app)
-    language = app.config.language or "ja"
-    for docname, (urls, line) in sorted(domain.redirects.items()):
-        article = domain.articles.get(docname)
-        if docname not in env.found_docs or (article is not None and article.draft):
-            continue
-        owner = Owner(REDIRECTS, f"{docname} redirects from it too")
-        location = (docname, line)
-        target_uri = builder.get_target_uri(docname)
-        title = article.title if article is not None else env.titles[docname].astext()
-        for url in urls:
-            for relative in redirect_files(url):
-                try:
-                    outputs.claim(relative, owner)
-                except Refused as refusal:
-                    _refused("redirect_from", url, refusal, location)
-                    continue
-                target = quote(relative_uri(relative, target_uri), safe=_URL_SAFE)
-                html = templates.render(
-                    "kb/redirect.html",
-                    title=title,
-                    target=target,
-                    canonical=_absolute(app, target_uri) if _base_url(app) else target,
-                    language=language,
-                )
-                try:
-                    outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
-                except Refused as refusal:
-                    _refused("redirect_from", url, refusal, location)
-
-
-def write_sphinx_tags_redirects(app: Sphinx, outputs: Outputs) -> None:
-    """A site that moved from sphinx-tags keeps its tag URLs: each old tag page
-    (``_tags/<name>.html``) and the old overview (``_tags/tagsindex.html``)
-    lead to kb's page."""
-    if not kb_config(app).sphinx_tags_redirects:
-        return
-    domain = domain_of(app.env)
-    taxonomy = domain.taxonomy
-    builder = cast("StandaloneHTMLBuilder", app.builder)  # writes_website checked it
-    moves: dict[str, tuple[str, str]] = {}
-    table = generated_page_table(app)
-    overview = overview_pagename(kb_config(app), "tag")
-    if overview in table:
-        moves[sphinx_tags_overview(app.config)] = (overview, table[overview].title)
-    spellings = sorted(
-        {
-            *(tag for tags in domain.data["directive_tags"].values() for tag in tags),
-            *(tag for article in domain.listed_articles() for tag in article.tags),
-        }
-    )
-    for spelling in spellings:
-        term = taxonomy.term("tag", spelling)
-        if term is not None:
-            moves.setdefault(sphinx_tags_page(app.config, spelling), (term.pagename, term.name))
-    owner = Owner(REDIRECTS, "an old sphinx-tags page redirects from it")
-    for old, (pagename, title) in sorted(moves.items()):
-        relative = outputs.relative(builder.get_output_path(old))
-        target_uri = builder.get_target_uri(pagename)
-        target = quote(relative_uri(relative, target_uri), safe=_URL_SAFE)
-        html = _templates(app).render(
-            "kb/redirect.html",
-            title=title,
-            target=target,
-            canonical=_absolute(app, target_uri) if _base_url(app) else target,
-            language=app.config.language or "ja",
-        )
-        try:
-            outputs.write(relative, html + "\n", REDIRECTS, owner=owner)
-        except Refused as refusal:
-            _refused("tags_output_dir", old, refusal, None)
-
-
-#: Characters a missing-glyph warning names before it counts the rest.
-_MISSING_SHOWN = 20
-
-
-def _card_refused(app: Sphinx, docname: str, refusal: Refused) -> None:
-    _warn(
-        "social card not written at %s: %s",
-        shown(refusal.relative),
-        refusal.reason,
-        subtype="output",
-        location=(docname, _line_of(app.env, docname, "title")),
-    )
-
-
-def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
-    """Cards for every article that has none or whose title, date or site name changed.
-
-    Returns how many were drawn and the seconds it took (for ``make bench``).
-    """
-    if not kb_config(app).cards or not _base_url(app):
-        return 0, 0.0
-    font = cardfont.FontSpec(path=kb_config(app).card_font)
-    try:
-        cardfont.check_font(font)
-    except cardfont.FontMissingError as error:
-        _warn("%s; no social cards", error, subtype="cards")
-        return 0, 0.0
-    domain = domain_of(app.env)
-    zone = kb_config(app).zone
-    words = wording_of(app)
-    name = site_name(app)
-    # What every card depends on besides its article; with it unchanged and no
-    # document read or removed, every card on disk is current: a no-op build
-    # looks at no card (checking 2,000 of them one by one took 0.3 s).
-    stamp = (
-        f"{cards.LAYOUT_VERSION}|{font.identity()}|{name}|{kb_config(app).timezone}|"
-        f"{words.language}"
-    )
-    same_stamp = outputs.stamp(CARDS, stamp)
-    shown_articles = sorted(
-        (docname, article)
-        for docname, article in domain.articles.items()
-        if article.is_article and not article.draft
-    )
-    # A card refused last time (another output has its path) is not on disk:
-    # it is looked at again, and reported again, as on a clean build.
-    every_card = {card_path(docname) for docname, _ in shown_articles}
-    if (
-        same_stamp
-        and not domain.lists_changed
-        and set(outputs.previous_files(CARDS)) == every_card
-        and outputs.keep_group(CARDS)
-    ):
-        return 0, 0.0
-    started = time.perf_counter()
-    to_draw: list[tuple[str, str, str, cards.Card]] = []
-    for docname, article in shown_articles:
-        card = cards.Card(
-            article.title, name, words.day(article.date, zone) if article.date else ""
-        )
-        relative = card_path(docname)
-        key = cards.card_key(card, font)[:20]
-        try:
-            if outputs.unchanged(relative, key):
-                outputs.note(relative, key, CARDS)
-                continue
-            outputs.claim(relative, Owner(CARDS))
-        except Refused as refusal:
-            _card_refused(app, docname, refusal)
-            continue
-        missing = cardfont.missing_glyphs(article.title, font)
-        if missing:
-            shown_missing = " ".join(missing[:_MISSING_SHOWN])
-            if len(missing) > _MISSING_SHOWN:
-                shown_missing += f" and {len(missing) - _MISSING_SHOWN} more"
-            _warn(
-                "the card font has no glyph for %s; the card shows boxes there",
-                shown(shown_missing),
-                subtype="cards",
-                location=(docname, _line_of(app.env, docname, "title")),
-            )
-        to_draw.append((docname, relative, key, card))
-    if to_draw:
-        # Compressing a PNG and pasting glyphs release the GIL, so threads
-        # draw cards side by side; files are written here, in order.
-        workers = min(len(to_draw), os.cpu_count() or 1, 4)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            drawn_cards = pool.map(lambda item: cards.render(item[3], font), to_draw)
-            for (docname, relative, key, _), data in zip(to_draw, drawn_cards, strict=True):
-                try:
-                    outputs.write(relative, data, CARDS, digest=key)
-                except Refused as refusal:
-                    _card_refused(app, docname, refusal)
-    drawn = len(to_draw)
-    return drawn, time.perf_counter() - started
-
-
 def _sitemap(app: Sphinx) -> bytes:
     env = app.env
     domain = domain_of(env)
@@ -562,7 +321,7 @@ def _sitemap(app: Sphinx) -> bytes:
         if article is not None and article.draft:
             continue
         url = ElementTree.SubElement(root, "url")
-        ElementTree.SubElement(url, "loc").text = _absolute(app, builder.get_target_uri(pagename))
+        ElementTree.SubElement(url, "loc").text = absolute_url(app, builder.get_target_uri(pagename))
         moment = article.updated or article.date if article is not None else None
         if moment is not None:
             ElementTree.SubElement(url, "lastmod").text = moment.isoformat()
@@ -589,12 +348,12 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
     if SITEMAP in app.extensions:
         # sphinx-sitemap writes the sitemap (at build-finished, as kb): kb leaves
         # its path alone and points crawlers at it.
-        if _base_url(app):
-            lines.append(f"Sitemap: {_absolute(app, app.config.sitemap_filename)}")
-    elif _base_url(app):
+        if base_url(app):
+            lines.append(f"Sitemap: {absolute_url(app, app.config.sitemap_filename)}")
+    elif base_url(app):
         try:
             outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
-            lines.append(f"Sitemap: {_absolute(app, 'sitemap.xml')}")
+            lines.append(f"Sitemap: {absolute_url(app, 'sitemap.xml')}")
         except Refused as refusal:
             _setting_refused("kb_sitemap", "True", refusal)
     try:
@@ -608,7 +367,7 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
 def write_feed_alias(app: Sphinx, outputs: Outputs) -> None:
     setting = kb_config(app).feed_alias
     alias = setting.strip().lstrip("/")
-    if not alias or not _base_url(app):
+    if not alias or not base_url(app):
         return  # without html_baseurl there is no feed to copy
     feed = feed_path(kb_config(app))
     if outputs.current.get(feed, ("",))[0] != FEEDS:
@@ -630,7 +389,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     # A project without articles has nothing for crawlers or feeds: kb adds no
     # robots.txt or sitemap.xml to it, and needs no base URL.
     articles = domain.has_articles()
-    if articles and not _base_url(app):
+    if articles and not base_url(app):
         _warn(
             "html_baseurl is not set: Atom feeds, sitemap.xml, social cards, og:image and "
             "og:url are left out (set it, or build on Read the Docs, which sets it)",
@@ -645,14 +404,10 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     drawn, seconds = write_cards(app, outputs)
     if drawn:
         logger.info("kb: %d social cards drawn in %.2f s", drawn, seconds)
-    write_redirects(app, outputs)
-    write_sphinx_tags_redirects(app, outputs)
 
 
 def setup(app: Sphinx) -> None:
     """Its settings (``kb_drafts``, ``kb_cards``…) are declared with the others in kb.core.settings."""
-    # Before reading.py's handler turns keys MyST must not see into comments.
-    app.connect("source-read", collect_redirects, priority=400)
     app.connect("html-page-context", on_page_context, priority=600)
     app.connect("html-page-context", hand_to_opengraph, priority=450)
     app.connect("builder-inited", say_who_does_what)

@@ -209,6 +209,26 @@ def unresolved_roles(
     return found
 
 
+class _Candidates:
+    """Names proposed for the glossary, by name key; names the glossary has are not."""
+
+    def __init__(self, table: GlossaryTable) -> None:
+        self.table = table
+        self.found: dict[str, Suggestion] = {}
+
+    def propose(self, name: str, source: str, kind: str = "", long_form: str = "") -> None:
+        name = " ".join(name.split())
+        table = self.table
+        if not name or table.find(name) is not None or table.linker.find(name):
+            return
+        key = name_key(name)
+        suggestion = self.found.setdefault(key, Suggestion(name, key))
+        suggestion.sources.add(source)
+        suggestion.kind = suggestion.kind or kind
+        if long_form and table.find(long_form) is None and long_form not in suggestion.aliases:
+            suggestion.aliases.append(long_form)
+
+
 def suggest(
     articles: Iterable[ArticleText],
     table: GlossaryTable,
@@ -217,53 +237,53 @@ def suggest(
 ) -> list[Suggestion]:
     """Names without an entry, longest first (then most frequent, then by key)."""
     articles = sorted(articles, key=lambda a: a.path)
-    known = table.linker
-    candidates: dict[str, Suggestion] = {}
-    spellings: dict[str, Counter[str]] = {}
-    prose: list[tuple[ArticleText, list[tuple[int, str]]]] = []
-
-    def propose(name: str, source: str, kind: str = "", long_form: str = "") -> None:
-        name = " ".join(name.split())
-        if not name or table.find(name) is not None or known.find(name):
-            return
-        key = name_key(name)
-        suggestion = candidates.setdefault(key, Suggestion(name, key))
-        suggestion.sources.add(source)
-        suggestion.kind = suggestion.kind or kind
-        if long_form and table.find(long_form) is None and long_form not in suggestion.aliases:
-            suggestion.aliases.append(long_form)
-
+    candidates = _Candidates(table)
     for role in unresolved_roles(articles, table, roles):
-        propose(role.name, "role", roles[role.role])
-    for article in articles:
-        lines = []
-        for number, line in _prose_lines(article.text):
-            for match in reversed(list(_ROLE.finditer(line))):
-                # A role's own name is a mention like any other; its markup is not.
-                content = match.group(2)
-                if _ROLE_TARGET.search(content) or _role_name(content) != content:
-                    line = _blank(line, match.start(), match.end())
-                else:
-                    line = _blank(line, match.end() - 1, match.end())
-                    line = _blank(line, match.start(), match.start(2))
-            lines.append((number, line))
-            masked = line
-            for match in _BOLD.finditer(line):
-                if _is_heading_line(line, match.start(), match.end()):
-                    continue
-                parts = _name_parts(match.group(1) or match.group(2))
-                if parts is not None:
-                    propose(parts[0], "bold", long_form=parts[1])
-                    # Found as bold: not counted again as a Latin token.
-                    masked = _blank(masked, match.start(), match.end())
-            for mention in known.find(masked):
-                masked = _blank(masked, mention.start, mention.end)
-            for name in _latin_names(masked):
-                propose(name, "latin")
-        prose.append((article, lines))
+        candidates.propose(role.name, "role", roles[role.role])
+    prose = [(article, _scan(article, candidates)) for article in articles]
+    spellings = _count(candidates.found, table.linker, prose)
+    return _chosen(candidates.found, spellings, min_recurrence)
 
-    # Count with the build's own linker over known names and candidates
-    # together: a candidate inside a known name is not counted there.
+
+def _scan(article: ArticleText, candidates: _Candidates) -> list[tuple[int, str]]:
+    """Propose the article's bold and Latin names; its prose lines with roles' markup blanked."""
+    known = candidates.table.linker
+    lines = []
+    for number, line in _prose_lines(article.text):
+        for match in reversed(list(_ROLE.finditer(line))):
+            # A role's own name is a mention like any other; its markup is not.
+            content = match.group(2)
+            if _ROLE_TARGET.search(content) or _role_name(content) != content:
+                line = _blank(line, match.start(), match.end())
+            else:
+                line = _blank(line, match.end() - 1, match.end())
+                line = _blank(line, match.start(), match.start(2))
+        lines.append((number, line))
+        masked = line
+        for match in _BOLD.finditer(line):
+            if _is_heading_line(line, match.start(), match.end()):
+                continue
+            parts = _name_parts(match.group(1) or match.group(2))
+            if parts is not None:
+                candidates.propose(parts[0], "bold", long_form=parts[1])
+                # Found as bold: not counted again as a Latin token.
+                masked = _blank(masked, match.start(), match.end())
+        for mention in known.find(masked):
+            masked = _blank(masked, mention.start, mention.end)
+        for name in _latin_names(masked):
+            candidates.propose(name, "latin")
+    return lines
+
+
+def _count(
+    candidates: dict[str, Suggestion],
+    known: MentionLinker,
+    prose: list[tuple[ArticleText, list[tuple[int, str]]]],
+) -> dict[str, Counter[str]]:
+    """Count each candidate's mentions and spellings with the build's own linker over
+    known names and candidates together: a candidate inside a known name is not
+    counted there."""
+    spellings: dict[str, Counter[str]] = {}
     words = dict(known.words)
     for key, suggestion in sorted(candidates.items()):
         for text in (suggestion.name, *suggestion.aliases):
@@ -281,7 +301,13 @@ def suggest(
                     spellings.setdefault(suggestion.key, Counter())[
                         _narrow(line[mention.start : mention.end])
                     ] += 1
+    return spellings
 
+
+def _chosen(
+    candidates: dict[str, Suggestion], spellings: dict[str, Counter[str]], min_recurrence: int
+) -> list[Suggestion]:
+    """The candidates worth an entry, named by their most used spelling."""
     result = []
     for key, suggestion in candidates.items():
         if suggestion.count == 0 and "role" not in suggestion.sources:

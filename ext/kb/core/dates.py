@@ -166,11 +166,9 @@ _RUBY_ZONE = re.compile(
 )
 
 
-def parse_ruby_time(text: str, zone: dt.tzinfo) -> dt.datetime:
-    """``Time.parse(text).localtime`` with the process zone ``zone``: an aware datetime.
-
-    Raises ``ValueError`` where Ruby raises ``ArgumentError``.
-    """
+def _ruby_date(text: str) -> tuple[int, int, int, str]:
+    """Year, month and day as Ruby's ``Date._parse`` finds them first in ``text``, and
+    the text after them; ``ValueError`` when there is none."""
     value = text.strip()
     year = month = day = None
     rest = value
@@ -189,6 +187,11 @@ def parse_ruby_time(text: str, zone: dt.tzinfo) -> dt.datetime:
         rest = value[named.end() :]
     if year is None or month is None or day is None:
         raise ValueError(f"no date in {shown(text)}")
+    return year, month, day, rest
+
+
+def _ruby_clock(text: str, rest: str) -> tuple[int, int, int, dt.timedelta | None]:
+    """Hour, minute, second and zone offset (None: local) in ``rest``, as Ruby reads them."""
     hour = minute = second = 0
     offset: dt.timedelta | None = None
     time = _RUBY_TIME.search(rest)
@@ -213,6 +216,16 @@ def parse_ruby_time(text: str, zone: dt.tzinfo) -> dt.datetime:
                 offset = dt.timedelta(hours=_RUBY_ZONES[name])
             # Any other word (JST, CEST, a typo) leaves the time local, and
             # so does a word before a numeric offset: Ruby reads both as one zone.
+    return hour, minute, second, offset
+
+
+def parse_ruby_time(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """``Time.parse(text).localtime`` with the process zone ``zone``: an aware datetime.
+
+    Raises ``ValueError`` where Ruby raises ``ArgumentError``.
+    """
+    year, month, day, rest = _ruby_date(text)
+    hour, minute, second, offset = _ruby_clock(text, rest)
     if not 1 <= month <= 12 or not 1 <= day <= 31 or hour > 24 or minute > 59 or second > 60:
         raise ValueError(f"{shown(text)} is not a date on the calendar")
     # Ruby rolls a day past the month's end over (2013-02-30 is 2013-03-02),

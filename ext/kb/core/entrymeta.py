@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.core.frontmatter import Problem, RawFrontMatter, name_list
 from kb.core.names import name_key
@@ -83,6 +84,29 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
         )
     meta.name = " ".join((name or "").split())
 
+    meta.aliases = _aliases(data, meta)
+    _read_texts(data, meta)
+    meta.related = tuple(
+        name_list(data.get("related"), "related", meta.lines.get("related"), problems, split=False)
+    )
+
+    for key in data:
+        if key not in _ENTRY_KEYS and key not in _SPHINX_KEYS:
+            problems.append(
+                Problem(
+                    f"unknown key {key!r} in a glossary entry (expected name, aliases, summary, "
+                    "website, related); ignored",
+                    meta.line(key),
+                    key,
+                    "glossary",
+                )
+            )
+    return meta
+
+
+def _aliases(data: dict[str, Any], meta: EntryMeta) -> tuple[str, ...]:
+    """The entry's other names, each once; one that would link nearly every article is refused."""
+    problems = meta.problems
     aliases: list[str] = []
     for alias in name_list(
         data.get("aliases"), "aliases", meta.lines.get("aliases"), problems, split=False
@@ -104,8 +128,12 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
         # new but is still shown and searched, so only exact repeats are dropped.
         if alias != meta.name and alias not in aliases:
             aliases.append(alias)
-    meta.aliases = tuple(aliases)
+    return tuple(aliases)
 
+
+def _read_texts(data: dict[str, Any], meta: EntryMeta) -> None:
+    """``summary`` (text) and ``website`` (an http(s) address only)."""
+    problems = meta.problems
     if data.get("summary") is not None:
         summary = scalar_text(data["summary"])
         if summary is None:
@@ -129,22 +157,3 @@ def entry_meta(raw: RawFrontMatter) -> EntryMeta:
                     "glossary",
                 )
             )
-
-    meta.related = tuple(
-        name_list(data.get("related"), "related", meta.lines.get("related"), problems, split=False)
-    )
-
-    for key in data:
-        if key not in _ENTRY_KEYS and key not in _SPHINX_KEYS:
-            problems.append(
-                Problem(
-                    f"unknown key {key!r} in a glossary entry (expected name, aliases, summary, "
-                    "website, related); ignored",
-                    meta.line(key),
-                    key,
-                    "glossary",
-                )
-            )
-    return meta
-
-

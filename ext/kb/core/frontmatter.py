@@ -147,25 +147,8 @@ def read_yaml_mapping(
     ``sections``, a value that is a mapping is read item by item, so one bad
     item of a section costs that item only.
     """
-    try:
-        loader = _TextLoader(yaml_text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as error:
-        raw.problems.append(_yaml_problem(error, yaml_text, first_line, what))
-        return raw
-    except RecursionError:
-        raw.problems.append(Problem(f"{what} is nested too deeply to read", first_line))
-        return raw
-    except Exception as error:  # one file must never stop the build
-        raw.problems.append(Problem(f"{what} cannot be read: {_reason(error)}", first_line))
-        return raw
+    root = _root_mapping(yaml_text, first_line, raw, what)
     if root is None:
-        return raw
-    if not isinstance(root, yaml.MappingNode):
-        raw.problems.append(Problem(f"{what} must be a mapping of keys to values", first_line))
         return raw
     constructor = _TextLoader("")
     written: set[str] = set()
@@ -184,21 +167,7 @@ def read_yaml_mapping(
                 )
             written.add(key)
         if sections and isinstance(value_node, yaml.MappingNode):
-            items: dict[str, Any] = {}
-            item_lines: dict[str, int] = {}
-            section = _entries(constructor, value_node, yaml_text, first_line, raw)
-            for item_node, item_value, _merged in section:
-                item_line = _file_line(yaml_text, item_node.start_mark, first_line)
-                if not isinstance(item_node, yaml.ScalarNode):
-                    raw.problems.append(
-                        Problem(f"{key}: names must be text; this one is ignored", item_line, key)
-                    )
-                    continue
-                name = str(item_node.value)
-                read, item = _construct(constructor, item_value, f"{key}.{name}", item_line, raw)
-                if read:
-                    items[name] = item
-                    item_lines[name] = item_line
+            items, item_lines = _read_section(constructor, value_node, key, yaml_text, first_line, raw)
             raw.data[key], raw.lines[key], raw.item_lines[key] = items, line, item_lines
             continue
         read, value = _construct(constructor, value_node, key, line, raw)
@@ -206,6 +175,58 @@ def read_yaml_mapping(
             raw.data[key] = value
             raw.lines[key] = line
     return raw
+
+
+def _root_mapping(
+    yaml_text: str, first_line: int, raw: RawFrontMatter, what: str
+) -> yaml.MappingNode | None:
+    """The YAML's top node when it is a mapping; None (with a problem when it is not
+    empty) otherwise."""
+    try:
+        loader = _TextLoader(yaml_text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        raw.problems.append(_yaml_problem(error, yaml_text, first_line, what))
+        return None
+    except RecursionError:
+        raw.problems.append(Problem(f"{what} is nested too deeply to read", first_line))
+        return None
+    except Exception as error:  # one file must never stop the build
+        raw.problems.append(Problem(f"{what} cannot be read: {_reason(error)}", first_line))
+        return None
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        raw.problems.append(Problem(f"{what} must be a mapping of keys to values", first_line))
+        return None
+    return root
+
+
+def _read_section(
+    constructor: Any,
+    section: yaml.MappingNode,
+    key: str,
+    yaml_text: str,
+    first_line: int,
+    raw: RawFrontMatter,
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The items of the section ``key`` and their lines: a bad item costs only itself."""
+    items: dict[str, Any] = {}
+    item_lines: dict[str, int] = {}
+    for item_node, item_value, _merged in _entries(constructor, section, yaml_text, first_line, raw):
+        item_line = _file_line(yaml_text, item_node.start_mark, first_line)
+        if not isinstance(item_node, yaml.ScalarNode):
+            raw.problems.append(
+                Problem(f"{key}: names must be text; this one is ignored", item_line, key)
+            )
+            continue
+        name = str(item_node.value)
+        read, item = _construct(constructor, item_value, f"{key}.{name}", item_line, raw)
+        if read:
+            items[name] = item
+            item_lines[name] = item_line
+    return items, item_lines
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"

@@ -58,6 +58,33 @@ def _merged_keys(node: yaml.Node, seen: set[int]) -> set[str]:
     return keys
 
 
+def _mapping_as_myst_reads_it(block: str) -> yaml.MappingNode | None:
+    """The front matter's top mapping, read as MyST reads it; None when MyST cannot."""
+    loader_class: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loader = loader_class(block)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except Exception:  # MyST cannot read it either: it warns and merges nothing
+        return None
+    return root if isinstance(root, yaml.MappingNode) else None
+
+
+def _why_set_aside(key_node: yaml.ScalarNode, value_node: yaml.Node, set_aside: tuple[str, ...]) -> str:
+    """Why MyST must not see this key ("" when it may)."""
+    key = str(key_node.value)
+    if key_node.tag == _MERGE_TAG:
+        brought = sorted(_merged_keys(value_node, set()) & set(set_aside))
+        return f"the merge key brings in {', '.join(map(repr, brought))}" if brought else ""
+    if key in _SWITCH_KEYS:
+        return "per-file MyST settings could make the article text a template"
+    if key in set_aside:
+        return "it would write the page's <head>, where kb writes an article's tags"
+    return ""
+
+
 def disarm_front_matter(source: str, head_keys: bool = False) -> tuple[str, list[SetAside]]:
     """``source`` with the front matter keys MyST must not see commented out.
 
@@ -80,16 +107,8 @@ def disarm_front_matter(source: str, head_keys: bool = False) -> tuple[str, list
     block = "".join(line.rstrip() + "\n" for line in lines[1:end])
     if not _SUSPECT.search(block):
         return source, []  # the common case: no second parse of every page
-    loader_class: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        loader = loader_class(block)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except Exception:  # MyST cannot read it either: it warns and merges nothing
-        return source, []
-    if not isinstance(root, yaml.MappingNode):
+    root = _mapping_as_myst_reads_it(block)
+    if root is None:
         return source, []
     unreadable = {
         problem.key
@@ -104,15 +123,7 @@ def disarm_front_matter(source: str, head_keys: bool = False) -> tuple[str, list
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         key = str(key_node.value)
-        why = ""
-        if key_node.tag == _MERGE_TAG:
-            brought = sorted(_merged_keys(value_node, set()) & set(set_aside))
-            if brought:
-                why = f"the merge key brings in {', '.join(map(repr, brought))}"
-        elif key in _SWITCH_KEYS:
-            why = "per-file MyST settings could make the article text a template"
-        elif key in set_aside:
-            why = "it would write the page's <head>, where kb writes an article's tags"
+        why = _why_set_aside(key_node, value_node, set_aside)
         if not why and key not in unreadable:
             continue
         # An entry runs to the next key: its value may be an alias whose

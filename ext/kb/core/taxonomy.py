@@ -108,90 +108,20 @@ class Taxonomy:
         overrides: Overrides,
     ) -> Taxonomy:
         """Terms and months of the ``listed`` articles (newest first)."""
-        zone = config.zone
         terms: dict[str, dict[str, Term]] = {}
         collisions: list[Collision] = []
-        pages: set[str] = set()
         for kind in KINDS:
-            spellings: dict[str, Counter[str]] = defaultdict(Counter)
-            members: dict[str, list[Article]] = defaultdict(list)
-            first_doc: dict[str, str] = {}
-            for article in listed:
-                seen: set[str] = set()
-                for name in _names_of(article, kind, directive_tags.get(article.docname, ())):
-                    key = name_key(name)
-                    if not key or key in seen:
-                        continue
-                    seen.add(key)
-                    spellings[key][name] += 1
-                    members[key].append(article)
-                    first_doc.setdefault(key, article.docname)
-            kind_overrides = overrides.by_kind.get(kind, {})
-            by_slug: dict[str, list[str]] = defaultdict(list)
-            for key in sorted(members):
-                wanted = kind_overrides.get(key, {}).get("slug") or slugify(key)
-                by_slug[wanted].append(key)
-            kind_terms: dict[str, Term] = {}
-            taken = set(by_slug) | _RESERVED_SLUGS
-            for slug, keys in sorted(by_slug.items()):
-                if slug in _RESERVED_SLUGS:
-                    keys = ["", *keys]
-                assigned: list[str] = []
-                for position, key in enumerate(keys):
-                    if not key:
-                        continue
-                    final = slug
-                    if position:
-                        number = position + 1
-                        while f"{slug}-{number}" in taken:
-                            number += 1
-                        final = f"{slug}-{number}"
-                        taken.add(final)
-                    assigned.append(final)
-                    spec = kind_overrides.get(key, {})
-                    name = (
-                        spec.get("name")
-                        or min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
-                    )
-                    term = Term(
-                        kind=kind,
-                        key=key,
-                        name=name,
-                        slug=final,
-                        base_path=base_path(config, kind),
-                        description=spec.get("description", ""),
-                        articles=members[key],
-                    )
-                    kind_terms[key] = term
-                real_keys = [k for k in keys if k]
-                if len(real_keys) > 1:
-                    collisions.append(
-                        Collision(
-                            kind,
-                            tuple(kind_terms[k].name for k in real_keys),
-                            tuple(assigned),
-                            first_doc[real_keys[1]],
-                        )
-                    )
-            terms[kind] = kind_terms
-            # Generated pages exist only where they have content: no empty overview.
-            if kind_terms:
-                pages.add(f"{base_path(config, kind)}/index")
-            for term in kind_terms.values():
-                for number in range(1, page_count(len(term.articles), config.page_size) + 1):
-                    pages.add(term.page(number))
+            gathered = _gather(listed, kind, directive_tags)
+            terms[kind] = _kind_terms(
+                config, kind, gathered, overrides.by_kind.get(kind, {}), collisions
+            )
         months: dict[tuple[int, int], list[Article]] = defaultdict(list)
         for article in listed:
-            if article.date is None:
-                continue
-            local = article.date.astimezone(zone)
-            months[(local.year, local.month)].append(article)
-        if months:
-            pages.add(f"{config.archive_path}/index")
-        for year, month in months:
-            pages.add(month_pagename(config.archive_path, year, month))
+            if article.date is not None:
+                local = article.date.astimezone(config.zone)
+                months[(local.year, local.month)].append(article)
         series = SeriesIndex.build(listed, config.series_path)
-        pages |= series.pages
+        pages = _pages(config, terms, months) | series.pages
         return cls(terms, dict(months), collisions, overrides, pages, series)
 
     def term(self, kind: str, name: str) -> Term | None:
@@ -202,6 +132,115 @@ class Taxonomy:
         if by == "count":
             return sorted(items, key=lambda t: (-len(t.articles), t.key))
         return sorted(items, key=lambda t: t.key)
+
+
+@dataclass
+class _Gathered:
+    """The names of one kind over the listed articles, by name key."""
+
+    spellings: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    members: dict[str, list[Article]] = field(default_factory=lambda: defaultdict(list))
+    first_doc: dict[str, str] = field(default_factory=dict)
+
+
+def _gather(
+    listed: list[Article], kind: str, directive_tags: Mapping[str, Sequence[str]]
+) -> _Gathered:
+    gathered = _Gathered()
+    for article in listed:
+        seen: set[str] = set()
+        for name in _names_of(article, kind, directive_tags.get(article.docname, ())):
+            key = name_key(name)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            gathered.spellings[key][name] += 1
+            gathered.members[key].append(article)
+            gathered.first_doc.setdefault(key, article.docname)
+    return gathered
+
+
+def _kind_terms(
+    config: KbConfig,
+    kind: str,
+    gathered: _Gathered,
+    kind_overrides: Mapping[str, Mapping[str, str]],
+    collisions: list[Collision],
+) -> dict[str, Term]:
+    """The terms of ``kind``, each with its slug: names whose slugs collide are
+    numbered (``ai``, ``ai-2``) and the collision is noted."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(gathered.members):
+        wanted = kind_overrides.get(key, {}).get("slug") or slugify(key)
+        by_slug[wanted].append(key)
+    kind_terms: dict[str, Term] = {}
+    taken = set(by_slug) | _RESERVED_SLUGS
+    for slug, keys in sorted(by_slug.items()):
+        if slug in _RESERVED_SLUGS:
+            keys = ["", *keys]
+        assigned: list[str] = []
+        for position, key in enumerate(keys):
+            if not key:
+                continue
+            final = slug
+            if position:
+                number = position + 1
+                while f"{slug}-{number}" in taken:
+                    number += 1
+                final = f"{slug}-{number}"
+                taken.add(final)
+            assigned.append(final)
+            kind_terms[key] = _term(config, kind, key, final, gathered, kind_overrides)
+        real_keys = [k for k in keys if k]
+        if len(real_keys) > 1:
+            names = tuple(kind_terms[k].name for k in real_keys)
+            first = gathered.first_doc[real_keys[1]]
+            collisions.append(Collision(kind, names, tuple(assigned), first))
+    return kind_terms
+
+
+def _term(
+    config: KbConfig,
+    kind: str,
+    key: str,
+    slug: str,
+    gathered: _Gathered,
+    kind_overrides: Mapping[str, Mapping[str, str]],
+) -> Term:
+    """The term of ``key``, named by the taxonomy file or its most used spelling."""
+    spec = kind_overrides.get(key, {})
+    spellings = gathered.spellings[key]
+    name = spec.get("name") or min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+    return Term(
+        kind=kind,
+        key=key,
+        name=name,
+        slug=slug,
+        base_path=base_path(config, kind),
+        description=spec.get("description", ""),
+        articles=gathered.members[key],
+    )
+
+
+def _pages(
+    config: KbConfig,
+    terms: Mapping[str, Mapping[str, Term]],
+    months: Mapping[tuple[int, int], list[Article]],
+) -> set[str]:
+    """The generated pages of the terms and months; they exist only where they
+    have content (no empty overview)."""
+    pages: set[str] = set()
+    for kind, kind_terms in terms.items():
+        if kind_terms:
+            pages.add(f"{base_path(config, kind)}/index")
+        for term in kind_terms.values():
+            for number in range(1, page_count(len(term.articles), config.page_size) + 1):
+                pages.add(term.page(number))
+    if months:
+        pages.add(f"{config.archive_path}/index")
+    for year, month in months:
+        pages.add(month_pagename(config.archive_path, year, month))
+    return pages
 
 
 def month_pagename(archive_path: str, year: int, month: int) -> str:

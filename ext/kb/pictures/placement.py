@@ -162,6 +162,8 @@ def separate(spots: Sequence[Spot], names: Mapping[str, str]) -> list[Spot]:
     this moves each node the least needed for every name to fit beside it.
     Each round finds every overlapping pair at once (numpy, all pairs) and
     moves both nodes of each pair by half the overlap, in opposite directions.
+    About 60 lines on purpose: one numpy loop over arrays every step shares;
+    cut into functions they would travel as a dozen arguments.
     """
     import numpy as np
 

@@ -360,6 +360,37 @@ def _json_feed(app: Sphinx, domain: KbDomain, feed: Feed, bodies: Bodies | None 
     return (text + "\n").encode("utf-8")
 
 
+#: A feed's title, its page's address, its articles and its JSON Feed's path.
+FeedPlan = tuple[str, str, list[Article], str]
+
+
+def _feed_plans(app: Sphinx, site: str) -> dict[str, FeedPlan]:
+    """Output path -> plan of the site feed and of each tag's and category's."""
+    domain = domain_of(app.env)
+    config = kb_config(app)
+    # path -> (title, page, articles, its JSON Feed's path): a feed is only
+    # regenerated when these changed, which keeps a one-article rebuild from
+    # rewriting every feed.
+    plans: dict[str, FeedPlan] = {
+        feed_path(config): (
+            site,
+            app.builder.get_target_uri(app.config.root_doc),
+            domain.listed_articles(),
+            json_feed_path(config),
+        )
+    }
+    taxonomy = domain.taxonomy
+    for kind in ("tag", "category"):
+        for term in taxonomy.sorted_terms(kind):
+            plans[feed_path(config, term)] = (
+                feed_title(wording_of(app), site, term),
+                app.builder.get_target_uri(term.pagename),
+                term.articles,
+                json_feed_path(config, term),
+            )
+    return plans
+
+
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not writes_website(app.builder):
         return
@@ -383,26 +414,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         and outputs.keep_group(FEEDS)
     ):
         return  # nothing read or removed: every feed on disk is current
-    # path -> (title, page, articles, its JSON Feed's path): a feed is only
-    # regenerated when these changed, which keeps a one-article rebuild from
-    # rewriting every feed.
-    plans: dict[str, tuple[str, str, list[Article], str]] = {
-        feed_path(config): (
-            site,
-            app.builder.get_target_uri(app.config.root_doc),
-            domain.listed_articles(),
-            json_feed_path(config),
-        )
-    }
-    taxonomy = domain.taxonomy
-    for kind in ("tag", "category"):
-        for term in taxonomy.sorted_terms(kind):
-            plans[feed_path(config, term)] = (
-                feed_title(wording_of(app), site, term),
-                app.builder.get_target_uri(term.pagename),
-                term.articles,
-                json_feed_path(config, term),
-            )
+    plans = _feed_plans(app, site)
     bodies = Bodies(app) if config.feed_full_text else None
     for path, (title, page_uri, articles, json_path) in plans.items():
         if not has_feed(articles):

@@ -22,18 +22,9 @@ from kb.core.taxonomy import term_links
 from kb.core.wording import Wording
 from kb.pictures import timeline
 from kb.sphinx.domain import KbDomain
+from kb.sphinx.pictureviews import graph_view, map_caption, timeline_view
 from kb.sphinx.render import Linker, Templates
-from kb.sphinx.views import (
-    Listed,
-    TermShown,
-    by_year,
-    cloud_words,
-    graph_view,
-    items,
-    listed,
-    map_caption,
-    timeline_view,
-)
+from kb.sphinx.views import Listed, TermShown, by_year, cloud_words, items, listed
 
 #: How many co-mentioned entries an entry page shows.
 TOGETHER_LIMIT = 10

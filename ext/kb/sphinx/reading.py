@@ -16,7 +16,6 @@ additions.
 
 from __future__ import annotations
 
-import codecs
 import logging as std_logging
 import re
 from collections.abc import Callable, Sequence
@@ -31,14 +30,14 @@ from sphinx.util import logging
 
 from kb.core.articlemeta import article_meta
 from kb.core.entrymeta import entry_meta
-from kb.core.frontmatter import Problem, RawFrontMatter, read_front_matter, undecodable
+from kb.core.frontmatter import Problem, RawFrontMatter, read_front_matter
 from kb.core.glossarytable import Declared, GlossaryTable
 from kb.core.mystguard import disarm_front_matter
 from kb.core.names import slugify
 from kb.core.records import Entry, reading_minutes
 from kb.core.settings import AUTOLINK_MODES, KbConfig
 from kb.core.targets import entry_kind, has_article_front_matter, is_article
-from kb.sphinx import directives, filereads
+from kb.sphinx import decoding, directives, filereads
 from kb.sphinx.cjk import CjkStrongTransform
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
@@ -51,68 +50,6 @@ logger = logging.getLogger(__name__)
 ARTICLE_KEY = "kb_article"
 HAS_H1_KEY = "kb_has_h1"
 AUTOLINK_KEY = "kb_autolink"
-
-
-# --- sources that are not valid text ------------------------------------------
-
-#: Prefix of a codec that decodes like the one named after it, with U+FFFD for
-#: bytes that do not decode. Sphinx 9 reads sources strictly and stops the
-#: whole build at the first undecodable byte; it passes only an encoding name,
-#: so leniency has to be a codec.
-LENIENT_CODEC_PREFIX = "kb_lenient_"
-
-
-def _lenient_codec(name: str) -> codecs.CodecInfo | None:
-    if not name.startswith(LENIENT_CODEC_PREFIX):
-        return None
-    strict = codecs.lookup(name[len(LENIENT_CODEC_PREFIX) :])
-
-    class Decoder(strict.incrementaldecoder):  # type: ignore[name-defined]
-        def __init__(self, errors: str = "strict") -> None:
-            super().__init__("replace")
-
-    def decode(data: Any, errors: str = "strict", /) -> tuple[str, int]:
-        return strict.decode(data, "replace")
-
-    return codecs.CodecInfo(
-        strict.encode,
-        decode,
-        incrementalencoder=strict.incrementalencoder,
-        incrementaldecoder=Decoder,
-        streamreader=strict.streamreader,
-        streamwriter=strict.streamwriter,
-        name=name,
-    )
-
-
-def use_lenient_decoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Read every source with bad bytes replaced, so one file cannot stop the build.
-
-    A file that holds no bad byte decodes exactly as before; for one that does,
-    :func:`report_undecodable` names the file and line when its text arrives.
-    """
-    encoding = app.config.source_encoding
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        return  # Sphinx itself reports an unknown source_encoding
-    env.settings["input_encoding"] = LENIENT_CODEC_PREFIX + encoding
-
-
-def report_undecodable(app: Sphinx, docname: str, text: str) -> None:
-    """Warn with the line of the first bad byte when ``text`` holds replacements.
-
-    Only a text with U+FFFD is checked against its bytes, so a well-formed
-    project never reads a source twice.
-    """
-    if "\ufffd" not in text:
-        return
-    try:
-        problem = undecodable(app.env.doc2path(docname).read_bytes(), app.config.source_encoding)
-    except (OSError, LookupError):
-        return  # reading the document reports it
-    if problem is not None:
-        report([problem], docname)
 
 
 # --- front matter -----------------------------------------------------------------
@@ -144,7 +81,7 @@ def has_level_one_heading(body: str) -> bool:
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the parsed front matter of articles and entries for the transforms."""
-    report_undecodable(app, docname, source[0])
+    decoding.report_undecodable(app, docname, source[0])
     config = kb_config(app)
     article = entry = False
     if is_article(docname, config):
@@ -523,13 +460,7 @@ def install_heading_filter(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    try:
-        codecs.lookup(LENIENT_CODEC_PREFIX + "utf-8")
-    except LookupError:
-        # Codecs are looked up process-wide; registered once, whatever the
-        # number of Sphinx applications a process makes.
-        codecs.register(_lenient_codec)
-    app.connect("env-before-read-docs", use_lenient_decoding)
+    decoding.setup(app)
     app.connect("env-before-read-docs", fix_glossary_names)
     app.connect("source-read", on_source_read)
     app.connect("builder-inited", install_heading_filter)

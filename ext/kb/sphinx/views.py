@@ -52,16 +52,15 @@ from kb.core.taxonomy import (
 )
 from kb.core.values import clip_excerpt
 from kb.core.wording import Wording
-from kb.pictures import graph, timeline
+from kb.pictures import timeline
 from kb.sphinx.domain import KbDomain
+from kb.sphinx.pictureviews import graph_view, map_caption, timeline_view
 from kb.sphinx.render import Linker, Templates
 
 #: Badges shown per article in lists; the article page itself shows them all.
 #: Every tag page lists its articles, so without a cap an article with n tags
 #: costs n² badges over its n tag pages.
 LIST_BADGES = 20
-#: Shape of each entry kind on the relationship map (circle when missing).
-SHAPES = {"partner": "circle", "technology": "square"}
 
 
 # --- list items ------------------------------------------------------------------
@@ -397,52 +396,6 @@ def mention_counts(domain: KbDomain) -> Counter[str]:
     return Counter(domain.mention_graph.index.counts)
 
 
-# --- pictures -----------------------------------------------------------------------------
-
-
-def timeline_view(
-    counts: tuple[timeline.MonthCount, ...],
-    config: KbConfig,
-    caption: str,
-    words: Wording,
-    element_id: str = "kb-timeline",
-) -> dict[str, Any] | None:
-    """Context of kb/timeline.html for ``counts``; None when there is nothing to show."""
-    picture = timeline.draw_timeline(counts, words)
-    if picture is None:
-        return None
-    # Every month with a listed article has its archive page.
-    targets = {m.key: month_pagename(config.archive_path, m.year, m.month) for m in picture.months}
-    return {"picture": picture, "month_targets": targets, "caption": caption, "id": element_id}
-
-
-@functools.lru_cache(maxsize=4)
-def drawn(inputs: graph.PictureInputs) -> graph.GraphPicture:
-    """The picture of ``inputs``: one map shown on several overviews is laid out once."""
-    return graph.draw(inputs)
-
-
-def graph_view(
-    inputs: graph.PictureInputs | None,
-    config: KbConfig,
-    caption: str,
-    element_id: str,
-    words: Wording,
-) -> dict[str, Any] | None:
-    """Context of kb/relationship-map.html for ``inputs``; None when there is nothing."""
-    if inputs is None:
-        return None
-    return {
-        "picture": drawn(inputs) if not inputs.center else graph.draw(inputs),
-        "caption": caption,
-        "kind_titles": {
-            kind: glossary_title(words, kind, spec) for kind, spec in config.glossary_kinds.items()
-        },
-        "shapes": SHAPES,
-        "id": element_id,
-    }
-
-
 def generated_glossary_kinds(
     domain: KbDomain, config: KbConfig, found_docs: set[str]
 ) -> list[str]:
@@ -454,12 +407,6 @@ def generated_glossary_kinds(
         for kind in config.glossary_kinds
         if kind in with_entries and glossary_overview_pagename(config, kind) not in found_docs
     ]
-
-
-def map_caption(words: Wording) -> str:
-    return words.gettext(
-        "Relationship map: partners and technologies mentioned in the same articles"
-    )
 
 
 #: Where the build's table of generated pages is kept in the domain's scratch.

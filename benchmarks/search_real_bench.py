@@ -17,9 +17,9 @@ N=2,000: the generated articles of benchmarks/generate.py indexed without
 Sphinx (kb.search.store), the engine of kb-search.js run in node over the
 files (tests/test_search_index.py's harness): bytes of index files a query
 loads until its exact count, plus the 20 page files of its first results, and
-the time to write the index. With
-``--before`` the same is measured with another checkout's kb (its store and
-its kb-search.js), for a before/after comparison.
+the CPU time to write the index (``--repeat`` times, interleaved with the
+other checkout's). With ``--before`` the same is measured with another
+checkout's kb (its store and its kb-search.js), for a before/after comparison.
 """
 
 from __future__ import annotations
@@ -100,34 +100,53 @@ def measure_real(work: Path, runs: int, pieces: int) -> dict[str, Any]:
 # --- N=2,000 without Sphinx, in node -------------------------------------------------------
 
 
-def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
-    """Write the index of ``n`` generated articles with ``checkout``'s kb; query it in node."""
-    records_cache = work / f"records-{n}.json"
-    generated_records(n, DEFAULT_SEED, records_cache)
-    out_dir = Path(tempfile.mkdtemp(dir=work))
+def _write_index(checkout: Path, records: Path, out_dir: Path) -> float:
+    """CPU seconds ``checkout``'s kb takes to write the index of the records (a fresh process)."""
     script = (
         "import json, time\n"
         "from kb.search.store import PageRecord, order_pages, write_full\n"
-        f"data = json.load(open({str(records_cache)!r}, encoding='utf-8'))\n"
+        f"data = json.load(open({str(records)!r}, encoding='utf-8'))\n"
         "from dataclasses import fields\n"
         "known = {f.name for f in fields(PageRecord)}\n"
         "records = {name: PageRecord(**{k: tuple(x) if k == 'names' else x"
         " for k, x in v.items() if k in known}) for name, v in data.items()}\n"
         "order = order_pages({k: r.date for k, r in records.items()})\n"
-        "t = time.perf_counter()\n"
+        "t = time.process_time()\n"
         f"write_full(__import__('pathlib').Path({str(out_dir)!r}), order, records.__getitem__)\n"
-        "print(time.perf_counter() - t)\n"
+        "print(time.process_time() - t)\n"
     )
-    seconds = float(
-        subprocess.run(
-            [sys.executable, "-c", script],
-            check=True,
-            capture_output=True,
-            text=True,
-            # That checkout's kb, ahead of the one installed here.
-            env={**os.environ, "PYTHONPATH": str(checkout / "ext")},
-        ).stdout
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        # That checkout's kb, ahead of the one installed here.
+        env={**os.environ, "PYTHONPATH": str(checkout / "ext")},
     )
+    return float(result.stdout)
+
+
+def write_times(
+    checkouts: dict[str, Path], n: int, work: Path, repeat: int
+) -> dict[str, list[float]]:
+    """Index-writing CPU seconds of each checkout, ``repeat`` times, interleaved."""
+    records = work / f"records-{n}.json"
+    generated_records(n, DEFAULT_SEED, records)
+    times: dict[str, list[float]] = {label: [] for label in checkouts}
+    for _ in range(repeat):
+        for label, checkout in checkouts.items():
+            out_dir = Path(tempfile.mkdtemp(dir=work))
+            times[label].append(round(_write_index(checkout, records, out_dir), 2))
+            shutil.rmtree(out_dir)
+    return times
+
+
+def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
+    """Write the index of ``n`` generated articles with ``checkout``'s kb; query it in node."""
+    records_cache = work / f"records-{n}.json"
+    generated_records(n, DEFAULT_SEED, records_cache)
+    out_dir = Path(tempfile.mkdtemp(dir=work))
+    seconds = _write_index(checkout, records_cache, out_dir)
     index = out_dir / "kb-search"
     size = sum(path.stat().st_size for path in index.rglob("*.js"))
     from test_search_index import run_engine
@@ -156,6 +175,14 @@ def measure_generated(checkout: Path, n: int, work: Path) -> dict[str, Any]:
 
 
 # --- report ------------------------------------------------------------------------------------
+
+
+def _spread(values: list[float]) -> str:
+    """Mean ± standard deviation (each run) of a few timings."""
+    if len(values) == 1:
+        return f"{values[0]:.1f}"
+    runs = ", ".join(f"{value:.1f}" for value in values)
+    return f"{statistics.mean(values):.1f} ± {statistics.stdev(values):.1f} ({runs})"
 
 
 def _kb(value: float | None) -> str:
@@ -200,7 +227,8 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [
             f"## N = {results['n']:,} generated articles, index only ({label})",
             "",
-            f"Index written in {data['write_s']} s; {data['index_bytes'] / 1e6:.1f} MB; median "
+            f"Index written in {_spread(data.get('write_cpu_s', [data['write_s']]))} s of CPU; "
+            f"{data['index_bytes'] / 1e6:.1f} MB; median "
             f"bytes per query (the 13 queries of search_bench.py, to the exact count plus 20 page "
             f"files): {_kb(data['median_bytes'])}.",
             "",
@@ -220,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pieces", type=int, default=300)
     parser.add_argument("--generated", type=int, default=2000, help="articles (0: skip)")
     parser.add_argument("--before", type=Path, help="another checkout of kb to compare")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="index writes per checkout, interleaved, for the CPU time",
+    )
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--results", type=Path, default=HERE / "results")
@@ -233,11 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_real:
         results["real"] = measure_real(args.work, args.runs, args.pieces)
     if args.generated:
-        results["generated"] = {"this checkout": measure_generated(REPO, args.generated, args.work)}
+        checkouts = {"this checkout": REPO}
         if args.before is not None:
-            results["generated"]["before"] = measure_generated(
-                args.before, args.generated, args.work
-            )
+            checkouts["before"] = args.before
+        times = write_times(checkouts, args.generated, args.work, args.repeat)
+        results["generated"] = {}
+        for label, checkout in checkouts.items():
+            data = measure_generated(checkout, args.generated, args.work)
+            results["generated"][label] = {**data, "write_cpu_s": times[label]}
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "search-real.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         machine,
         nodes,
         previews,
+        notfound,
         rawfiles,
         reading,
         redirecting,
@@ -58,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     writing.setup(app)
     feeds.setup(app)
     searching.setup(app)
+    notfound.setup(app)
     sharing.setup(app)
     redirecting.setup(app)
     machine.setup(app)

@@ -67,6 +67,12 @@ def _relative_folder(value: Any) -> str | None:
     return None
 
 
+def _url_path(value: Any) -> str | None:
+    if not isinstance(value, str) or (value and not value.startswith("/")):
+        return "must be an absolute path on the site's host, such as /ja/latest/"
+    return None
+
+
 def _glossary_kinds(value: Any) -> str | None:
     if not isinstance(value, dict) or not value:
         return "must map each entry kind to {'folder', 'title', 'role'}"
@@ -152,6 +158,11 @@ class KbConfig:
     sphinx_tags_redirects: bool = setting(False, "")
     #: kb's Japanese search (``kb-search/``) instead of Sphinx's, for a project with articles.
     search: bool = setting(True, "html")
+    #: A ``404.html`` that searches for the words of the missing address (with kb's search).
+    notfound_page: bool = setting(True, "html")
+    #: The path the site is served under (``/ja/latest/``), for the 404 page's links
+    #: and assets, which must work at any depth; the path of ``html_baseurl`` when empty.
+    notfound_prefix: str = setting("", "html", _url_path)
     #: Pictures: the relationship map on the glossary overviews and each entry page,
     #: and the articles-per-month chart on entry, tag and category pages.
     graphs: bool = setting(True, "html")

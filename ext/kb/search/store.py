@@ -67,7 +67,8 @@ from kb.search.tokenizer import compact, fold, scan
 #: Bumped whenever the files' shape changes; kb-search.js checks it.
 #: 2: pairs of every character class, compact text, code spans in page files.
 #: 3: pages holding a key in code only, for the rank.
-FORMAT = 3
+#: 4: sections in page files; the facets (``f/<facet>.js``).
+FORMAT = 4
 FOLDER = "kb-search"
 #: Bytes of postings (and of positions) per bucket the bucket count aims at:
 #: a query of eight tokens then loads about 8 × 8 KB.
@@ -101,6 +102,9 @@ class PageRecord:
     #: Where the body holds code (literal blocks, inline code): start and end
     #: offsets in characters, in order, for snippets that show code as code.
     code: tuple[tuple[int, int], ...] = ()
+    #: The page's sections: where each starts in the body (characters), its
+    #: anchor and its heading; a result links to the section of its match.
+    sections: tuple[tuple[int, str, str], ...] = ()
 
     def text(self) -> str:
         """The text a query is matched against, in four lines: title, names, excerpt, body.
@@ -134,6 +138,11 @@ class PageRecord:
         shift = sum(len(field) + 1 for field in self.fields()[:3])
         return [shift + at for span in self.code for at in span]
 
+    def section_starts(self) -> list[list[Any]]:
+        """The sections as offsets in :meth:`text`, each with its anchor and heading."""
+        shift = sum(len(field) + 1 for field in self.fields()[:3])
+        return [[shift + start, anchor, heading] for start, anchor, heading in self.sections]
+
     def digest(self) -> str:
         # The fields in order, without asdict's deep copy (a body is thousands of characters).
         data = json.dumps([getattr(self, name) for name in _RECORD_FIELDS], ensure_ascii=False)
@@ -146,6 +155,9 @@ class PageRecord:
                 **data,
                 "names": tuple(data.get("names", ())),
                 "code": tuple((start, end) for start, end in data.get("code", ())),
+                "sections": tuple(
+                    (start, anchor, heading) for start, anchor, heading in data.get("sections", ())
+                ),
             }
         )
 
@@ -252,6 +264,7 @@ def page_file_text(page_id: int, record: PageRecord) -> str:
         "t": record.title,
         "d": record.date,
         "c": record.code_spans(),
+        "s": record.section_starts(),
         "z": base64.b64encode(packed).decode("ascii"),
     }
     return _script("page", page_id, data)
@@ -261,6 +274,11 @@ def _script(kind: str, number: int, data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # "<" escaped: no value can close the script or read as markup.
     return f"KbSearch.{kind}({number},{text.replace('<', chr(92) + 'u003c')});\n"
+
+
+def index_script(kind: str, number: int, data: Any) -> str:
+    """A file of the index: a script handing ``data`` to ``KbSearch.<kind>``."""
+    return _script(kind, number, data)
 
 
 def _unscript(text: str) -> Any:

@@ -28,7 +28,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from sphinx.locale import admonitionlabels
@@ -40,6 +40,7 @@ from kb.core.claims import Refused
 from kb.core.frontmatter import read_front_matter
 from kb.core.targets import has_article_front_matter
 from kb.core.wording import language_tag, plural_samples
+from kb.search.facets import PageFacets, facet_files
 from kb.search.htmltext import Piece, html_inline_text, html_pieces
 from kb.search.store import (
     FOLDER,
@@ -116,8 +117,17 @@ class _Body:
 
     def __init__(self) -> None:
         self.blocks: list[Piece] = []
+        #: (index of the section's first block, its anchor, its heading), in order.
+        self.sections: list[tuple[int, str, str]] = []
 
     def walk(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.section):
+            title = node.next_node(nodes.title)
+            anchors = node.get("ids", ())
+            # The page's own title section is the page: a match there links to its top.
+            if anchors and not isinstance(node.parent, nodes.document):
+                heading = title.astext() if title is not None else ""
+                self.sections.append((len(self.blocks), anchors[0], heading))
         if isinstance(node, nodes.Text):
             self._block(node.astext(), code=False)
         elif not isinstance(node, nodes.Element) or _skipped(node):
@@ -144,19 +154,27 @@ class _Body:
         piece.add(text, code)
         self.blocks.append(piece)
 
-    def text(self) -> tuple[str, tuple[tuple[int, int], ...]]:
-        """The blocks one a line (line breaks inside a block become spaces), and the code spans."""
+    def text(self) -> BodyText:
+        """The blocks one a line (line breaks inside a block become spaces), the code
+        spans, and where each section starts in that text."""
         lines: list[str] = []
         spans: list[tuple[int, int]] = []
+        starts: list[int] = []
         at = 0
         for piece in self.blocks:
+            starts.append(at)
             if not piece.text.strip():
                 continue
             line = piece.text.replace("\r", " ").replace("\n", " ")
             spans.extend((at + start, at + end) for start, end in piece.code)
             lines.append(line)
             at += len(line) + 1
-        return "\n".join(lines), tuple(spans)
+        starts.append(at)
+        sections = tuple(
+            (starts[block], anchor, " ".join(heading.split()))
+            for block, anchor, heading in self.sections
+        )
+        return BodyText("\n".join(lines), tuple(spans), sections)
 
 
 def _skipped(node: nodes.Element) -> bool:
@@ -185,8 +203,16 @@ def _admonition_label(node: nodes.Element) -> str:
     return str(admonitionlabels.get(node.tagname, ""))
 
 
-def body_text(doctree: nodes.Node) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The page's text, one block a line, and where it holds code."""
+class BodyText(NamedTuple):
+    text: str
+    #: Where the text holds code: (start, end) offsets.
+    code: tuple[tuple[int, int], ...]
+    #: Where each section starts in the text: (offset, anchor, heading).
+    sections: tuple[tuple[int, str, str], ...]
+
+
+def body_text(doctree: nodes.Node) -> BodyText:
+    """The page's text, one block a line, where it holds code, and its sections."""
     body = _Body()
     body.walk(doctree)
     return body.text()
@@ -246,7 +272,7 @@ def page_record(app: Sphinx, docname: str, doctree: nodes.document) -> PageRecor
     elif entry is not None:
         names = tuple(dict.fromkeys([entry.name, *entry.aliases]))
         excerpt = entry.summary
-    body, code = body_text(doctree)
+    body, code, sections = body_text(doctree)
     return PageRecord(
         docname=docname,
         url=app.builder.get_target_uri(docname),
@@ -256,10 +282,16 @@ def page_record(app: Sphinx, docname: str, doctree: nodes.document) -> PageRecor
         excerpt=excerpt,
         body=body,
         code=code,
+        sections=sections,
     )
 
 
 # --- the Sphinx events -------------------------------------------------------------------
+
+
+def search_enabled(app: Sphinx) -> bool:
+    """True when this build writes kb's search index (and kb-search.js is on every page)."""
+    return _enabled(app)
 
 
 def _enabled(app: Sphinx) -> bool:
@@ -291,13 +323,15 @@ def on_builder_inited(app: Sphinx) -> None:
     if app.builder.indexer_format is js_index:  # type: ignore[attr-defined]
         app.builder.indexer_format = StubIndexFormat(app.config.root_doc)  # type: ignore[attr-defined]
     app.add_js_file(JS_FILE, defer="defer")
-    texts = json.dumps(search_texts(app.config.language or "en"), ensure_ascii=False)
+    texts = json.dumps(
+        search_texts(app.config.language or "en", kb_config(app).timezone), ensure_ascii=False
+    )
     # In a <script> element: "</" would end it.
     app.add_js_file(None, body=texts.replace("<", "\\u003c"), type="application/json", id=TEXTS_ID)
     app.add_css_file(CSS_FILE)
 
 
-def search_texts(language: str) -> dict[str, Any]:
+def search_texts(language: str, timezone: str = "UTC") -> dict[str, Any]:
     """What kb-search.js shows, from the kb catalog of the build's language.
 
     A text with a number is given once per CLDR plural category of the
@@ -307,6 +341,8 @@ def search_texts(language: str) -> dict[str, Any]:
     samples = plural_samples(language)
     return {
         "language": language_tag(language),
+        # Dates and months as kb_timezone has them (an IANA name or an offset such as +09:00).
+        "timeZone": timezone,
         "found": {
             category: i18n.ngettext(
                 "Search finished, found %(num)d page matching the search query.",
@@ -327,6 +363,31 @@ def search_texts(language: str) -> dict[str, Any]:
             for category, number in samples
         },
         "empty": i18n._("No results"),
+        "listed": {
+            category: i18n.ngettext(
+                "%(num)d article matches the filters.",
+                "%(num)d articles match the filters.",
+                number,
+            )
+            for category, number in samples
+        },
+        "filters": i18n._("Filter and sort"),
+        "narrow": i18n._("Filter these results"),
+        "facets": {
+            "category": i18n._("Category"),
+            "tag": i18n._("Tag"),
+            "author": i18n._("Author"),
+            "year": i18n._("Year"),
+            "month": i18n._("Month"),
+            "entry": i18n._("Glossary entry"),
+        },
+        "sort": i18n._("Order"),
+        "relevance": i18n._("Relevance"),
+        "newest": i18n._("Newest first"),
+        "clearFilters": i18n._("Clear filters"),
+        "clearHighlight": i18n._("Clear highlighting"),
+        "notfoundFound": i18n._("Pages holding the words of this address:"),
+        "notfoundNone": i18n._("No page holds the words of this address; try the search box."),
         "failed": i18n._("The search index could not be loaded."),
     }
 
@@ -422,10 +483,41 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
             # Ids follow the date: a page added before others, removed, or
             # redated renumbers the pages, and every chunk is written again.
             _write_whole_index(app, cache, files, order, pending)
+        for relative, text in facet_files(order, page_facets(app, order)).items():
+            files.write(relative, text)
     except Refused as refusal:
         logger.warning(
             "search index not written: %s", refusal, type="kb", subtype="search"
         )
+
+
+def _local_month(date: dt.datetime | None, zone: dt.tzinfo) -> str:
+    if date is None:
+        return ""
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=dt.timezone.utc)
+    return date.astimezone(zone).strftime("%Y-%m")
+
+
+def page_facets(app: Sphinx, docnames: list[str]) -> dict[str, PageFacets]:
+    """The facets of each article: its categories, tags and authors as displayed, the
+    names of the glossary entries it mentions, and its month in ``kb_timezone``."""
+    domain = _domain(app)
+    zone = kb_config(app).zone
+    found = {}
+    for docname in docnames:
+        article = domain.articles.get(docname)
+        if article is None:
+            continue
+        mentioned = (domain.entries.get(entry) for entry in domain.mentions.get(docname, ()))
+        found[docname] = PageFacets(
+            category=domain.display_names(article, "category"),
+            tag=domain.display_names(article, "tag"),
+            author=domain.display_names(article, "author"),
+            entry=tuple(sorted(entry.name for entry in mentioned if entry is not None)),
+            month=_local_month(article.date, zone),
+        )
+    return found
 
 
 def _write_whole_index(

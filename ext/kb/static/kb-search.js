@@ -533,7 +533,10 @@ if (typeof document !== "undefined") {
     const DEBOUNCE_MS = 120;
     const SNIPPET_BEFORE = 50;
     const SNIPPET_LENGTH = 160;
-    const FORMAT = 3;
+    const SECTION_SNIPPET_LENGTH = 90;
+    // Sections listed under one result at most.
+    const MAX_SECTIONS = 3;
+    const FORMAT = 4;
 
     const html = document.documentElement;
     const root = html.dataset.content_root || "";
@@ -547,6 +550,7 @@ if (typeof document !== "undefined") {
     const say = (key) => texts[key] || "";
     const text = {
       found: (count) => counted(texts.found, count),
+      listed: (count) => counted(texts.listed, count),
       none: () => say("none"),
       counting: () => say("counting"),
       results: () => say("results"),
@@ -555,12 +559,18 @@ if (typeof document !== "undefined") {
       empty: () => say("empty"),
       failed: () => say("failed"),
     };
-    const days = new Intl.DateTimeFormat(language, {
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-      timeZone: "UTC",
-    });
+    // Dates in kb_timezone, as the site's lists show them (UTC where the browser knows no such zone).
+    const dateFormat = (options) => {
+      try {
+        return new Intl.DateTimeFormat(language, { ...options, timeZone: texts.timeZone || "UTC" });
+      } catch (error) {
+        return new Intl.DateTimeFormat(language, { ...options, timeZone: "UTC" });
+      }
+    };
+    const days = dateFormat({ year: "numeric", month: "long", day: "numeric" });
+    // Month and year values are already local: shown as written, in the page's language.
+    const months = new Intl.DateTimeFormat(language, { year: "numeric", month: "long", timeZone: "UTC" });
+    const years = new Intl.DateTimeFormat(language, { year: "numeric", timeZone: "UTC" });
 
     // --- index files, loaded as scripts (works from file:// too) ----------------
     const waiting = new Map();
@@ -619,18 +629,41 @@ if (typeof document !== "undefined") {
     const SOFT_SPACE = new RegExp(`[${KbSearchTokenizer.SPACES}]`, "u");
     const CJK_ONE = new RegExp(`^${KbSearchTokenizer.CJK_CLASS}$`, "u");
 
-    /** A query's results: ranked, then proven by positions or by the pages' text. */
-    const session = async (query) => {
+    /**
+     * A query's results: ranked, then proven by positions or by the pages' text.
+     * options.allowed: the pages the filters let through (null: every page);
+     * options.sort "date": newest first (ids follow the date). With filters and
+     * no query, every page they let through, newest first.
+     */
+    const session = async (query, options = {}) => {
+      const allowed = options.allowed || null;
+      const byDate = options.sort === "date";
       const parts = KbSearchTokenizer.queryParts(query);
       const found = await engine.search(parts);
-      // The matching ids in rank order, once known. Proving phrases loads
+      const narrow = (list) => {
+        const kept = allowed ? list.filter((id) => allowed.has(id)) : list;
+        return byDate ? [...kept].sort((a, b) => b - a) : kept;
+      };
+      const filtersOnly = !parts.length && allowed !== null;
+      const candidates = filtersOnly ? [...allowed].sort((a, b) => b - a) : narrow(found.ranked);
+      const proven = filtersOnly || found.proven;
+      // Every page matching the query, filters aside (for the facets' counts); null: no query.
+      let matchesPromise = parts.length ? null : Promise.resolve(null);
+      const matches = () => {
+        if (matchesPromise === null)
+          matchesPromise = found.proven
+            ? Promise.resolve(found.ranked)
+            : found.exact().then((list) => list || byText(found.ranked, parts));
+        return matchesPromise;
+      };
+      // The matching ids in the order shown, once known. Proving phrases loads
       // positions, so it starts only when asked (after the first results).
-      let exact = found.proven ? found.ranked : null;
-      const rankOf = new Map(found.ranked.map((id, index) => [id, index]));
-      let exactPromise = found.proven ? Promise.resolve(found.ranked) : null;
+      let exact = proven ? candidates : null;
+      const rankOf = new Map(candidates.map((id, index) => [id, index]));
+      let exactPromise = proven ? Promise.resolve(candidates) : null;
       const exactList = () => {
         if (exactPromise === null) {
-          exactPromise = found.exact().then(async (list) => list || byText(found.ranked, parts));
+          exactPromise = matches().then(narrow);
           exactPromise.then((list) => (exact = list));
         }
         return exactPromise;
@@ -642,22 +675,22 @@ if (typeof document !== "undefined") {
           if (exact !== null) {
             // Everything before the cursor is either shown already or failed.
             const rest = exact.filter((id) => rankOf.get(id) >= cursor).slice(0, count - shown.length);
-            for (const id of rest) {
-              const data = await page(id);
-              shown.push(id);
-              onResult(id, data);
+            const datas = rest.map((id) => page(id));
+            for (let i = 0; i < rest.length; i++) {
+              shown.push(rest[i]);
+              onResult(rest[i], await datas[i]);
             }
-            cursor = rest.length ? rankOf.get(rest[rest.length - 1]) + 1 : found.ranked.length;
+            cursor = rest.length ? rankOf.get(rest[rest.length - 1]) + 1 : candidates.length;
             break;
           }
-          if (cursor >= found.ranked.length) break;
+          if (cursor >= candidates.length) break;
           // Read the next few candidates at once; show them in rank order.
-          const batch = found.ranked.slice(cursor, cursor + (count - shown.length));
+          const batch = candidates.slice(cursor, cursor + (count - shown.length));
           cursor += batch.length;
           const datas = batch.map((id) => page(id));
           for (let i = 0; i < batch.length; i++) {
             const data = await datas[i];
-            if (found.proven || KbSearchEngine.verify(data.compact, parts)) {
+            if (proven || KbSearchEngine.verify(data.compact, parts)) {
               shown.push(batch[i]);
               onResult(batch[i], data);
             }
@@ -668,6 +701,7 @@ if (typeof document !== "undefined") {
       return {
         parts,
         next,
+        matches,
         count: () => exactList().then((list) => list.length),
         ids: () => exactList(),
         remaining: async () => {
@@ -675,6 +709,101 @@ if (typeof document !== "undefined") {
           return list.filter((id) => rankOf.get(id) >= cursor).length;
         },
       };
+    };
+
+    // --- filters: facets of the index (kb/search/facets.py) -----------------------
+    const FACET_FILES = ["category", "tag", "author", "entry", "month"];
+    // In the URL and on screen; a year is the union of its months.
+    const FILTERS = ["category", "tag", "author", "year", "month", "entry"];
+    const union = (sets) => {
+      const out = new Set();
+      for (const set of sets) for (const id of set) out.add(id);
+      return out;
+    };
+    const intersect = (a, b) => {
+      const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+      const out = new Set();
+      for (const id of small) if (large.has(id)) out.add(id);
+      return out;
+    };
+    const facetData = new Map();
+    /** value -> Set of page ids, for one filter. */
+    const filterValues = (name) => {
+      if (!facetData.has(name)) {
+        let promise;
+        if (name === "year") {
+          promise = filterValues("month").then((byMonth) => {
+            const byYear = new Map();
+            for (const [month, ids] of byMonth) {
+              const year = month.slice(0, 4);
+              byYear.set(year, union([byYear.get(year) || new Set(), ids]));
+            }
+            return byYear;
+          });
+        } else {
+          const number = FACET_FILES.indexOf(name);
+          promise = load(`f${number}`, `f/${number}.js`).then((data) => {
+            const values = new Map();
+            for (const [value, packed] of Object.entries(data)) {
+              if (name !== "month") {
+                values.set(value, new Set(KbSearchEngine.decode(packed)));
+                continue;
+              }
+              const ids = new Set();
+              for (const [first, after] of packed) for (let id = first; id < after; id++) ids.add(id);
+              values.set(value, ids);
+            }
+            return values;
+          });
+        }
+        facetData.set(name, promise);
+      }
+      return facetData.get(name);
+    };
+    /** The filters and the order a results address asks for. */
+    const readFilters = (params) => {
+      const chosen = {};
+      for (const name of FILTERS) chosen[name] = [...new Set(params.getAll(name).filter((value) => value))];
+      return { chosen, sort: params.get("sort") === "date" ? "date" : "" };
+    };
+    const anyFilter = (chosen) => FILTERS.some((name) => chosen[name].length);
+    /** Pages every filter lets through (values of one filter OR, filters AND), but ``except``'s; null when none applies. */
+    const allowedPages = async (chosen, except = null) => {
+      let allowed = null;
+      for (const name of FILTERS) {
+        if (name === except || !chosen[name].length) continue;
+        const values = await filterValues(name);
+        const pages = union(chosen[name].map((value) => values.get(value) || new Set()));
+        allowed = allowed === null ? pages : intersect(allowed, pages);
+      }
+      return allowed;
+    };
+    /**
+     * For each filter, its values with the number of results each would give:
+     * the query's pages that the other filters let through and that hold the
+     * value. Values without a result are left out, unless chosen.
+     */
+    const facetCounts = async (current, chosen) => {
+      const matched = await current.matches();
+      const base = matched === null ? null : new Set(matched);
+      const counts = {};
+      await Promise.all(
+        FILTERS.map(async (name) => {
+          const [values, others] = await Promise.all([filterValues(name), allowedPages(chosen, name)]);
+          const within = base && others ? intersect(base, others) : base || others;
+          const row = [];
+          for (const [value, pages] of values) {
+            let count = pages.size;
+            if (within) {
+              count = 0;
+              for (const id of pages) if (within.has(id)) count++;
+            }
+            if (count || chosen[name].includes(value)) row.push([value, count]);
+          }
+          counts[name] = row;
+        }),
+      );
+      return counts;
     };
 
     // The text decides, page by page, when positions cannot (a one-character edge).
@@ -694,8 +823,15 @@ if (typeof document !== "undefined") {
     const link = (data) => root + (data.u || "");
     const shownDate = (iso) => {
       if (!iso) return "";
-      const [year, month, day] = iso.slice(0, 10).split("-").map(Number);
-      return days.format(Date.UTC(year, month - 1, day));
+      // Page files hold the moment in UTC (2025-11-07T02:11:09).
+      const moment = Date.parse(iso.length > 10 ? `${iso}Z` : `${iso}T00:00:00Z`);
+      return Number.isNaN(moment) ? iso : days.format(moment);
+    };
+    const shownValue = (name, value) => {
+      const [year, month] = value.split("-").map(Number);
+      if (name === "month" && month) return months.format(Date.UTC(year, month - 1, 1));
+      if (name === "year" && year) return years.format(Date.UTC(year, 0, 1));
+      return value;
     };
 
     /**
@@ -742,7 +878,9 @@ if (typeof document !== "undefined") {
       const code = [];
       const spans = data.c || [];
       for (let i = 0; i + 1 < spans.length; i += 2) code.push([unitOf[spans[i]], unitOf[spans[i + 1]]]);
-      data.located = { text, from, to, code, bodyAt: 0 };
+      // Sections: where each starts (UTF-16 offset of the text shown), its anchor and heading.
+      const sections = (data.s || []).map(([at, anchor, heading]) => ({ start: unitOf[at], anchor, heading }));
+      data.located = { text, from, to, code, sections, bodyAt: 0 };
       let bodyAt = 0;
       for (let i = 0; i < 3; i++) bodyAt = source.indexOf("\n", bodyAt) + 1;
       data.located.bodyAt = bodyAt;
@@ -768,20 +906,60 @@ if (typeof document !== "undefined") {
       return found.sort((a, b) => a.place - b.place || a.start - b.start);
     };
 
-    /** Snippet around the best hit (prose of the body, else code, else anywhere), code shown as code. */
-    const snippet = (data, parts, length) => {
-      const source = data.text;
-      const where = locate(data);
-      const hits = [];
+    /** The best hit of the parts (prose of the body, else code, else anywhere) within [from, to). */
+    const bestHit = (data, parts, from = 0, to = Infinity) => {
       let anchor = null;
       for (const part of parts) {
-        const found = occurrences(data, part);
+        const found = occurrences(data, part).filter((hit) => hit.start >= from && hit.start < to);
         if (!found.length) continue;
         if (anchor === null || found[0].place < anchor.place || (found[0].place === anchor.place && found[0].start < anchor.start))
           anchor = found[0];
-        for (const hit of found) hits.push([hit.start, hit.end]);
       }
-      const start = anchor ? Math.max(anchor.start - SNIPPET_BEFORE, 0) : where.bodyAt;
+      return anchor;
+    };
+
+    /** The section holding an offset of the text shown (null before the first, or outside the body). */
+    const sectionAt = (where, offset) => {
+      if (offset < where.bodyAt) return null;
+      let found = null;
+      for (const section of where.sections) {
+        if (section.start > offset) break;
+        found = section;
+      }
+      return found;
+    };
+
+    /**
+     * The sections where the query matches: the best hit's first, then the
+     * others in the page's order; each with the offsets it spans.
+     */
+    const matchedSections = (data, parts) => {
+      const where = locate(data);
+      const best = bestHit(data, parts);
+      if (!best || best.place === 2 || !where.sections.length) return [];
+      const spans = where.sections.map((section, index) => ({
+        ...section,
+        end: index + 1 < where.sections.length ? where.sections[index + 1].start : Infinity,
+      }));
+      const held = new Set();
+      for (const part of parts)
+        for (const hit of occurrences(data, part)) {
+          const section = sectionAt(where, hit.start);
+          if (section) held.add(section.anchor);
+        }
+      const first = sectionAt(where, best.start);
+      const ordered = spans.filter((span) => held.has(span.anchor));
+      return first ? [ordered.find((span) => span.anchor === first.anchor), ...ordered.filter((span) => span.anchor !== first.anchor)] : ordered;
+    };
+
+    /** Snippet around the best hit within [from, to) (prose of the body, else code, else anywhere), code shown as code. */
+    const snippet = (data, parts, length, from = 0, to = Infinity) => {
+      const source = data.text;
+      const where = locate(data);
+      const hits = [];
+      const anchor = bestHit(data, parts, from, to);
+      for (const part of parts) for (const hit of occurrences(data, part)) hits.push([hit.start, hit.end]);
+      const start = anchor ? Math.max(anchor.start - SNIPPET_BEFORE, from === 0 ? 0 : from) : where.bodyAt;
       const end = Math.min(start + length, source.length);
       const cuts = new Set([start, end]);
       const code = where.code.filter(([a, b]) => b > start && a < end);
@@ -827,80 +1005,218 @@ if (typeof document !== "undefined") {
       return paragraph;
     };
 
-    const rememberTerms = (parts) => {
-      if (typeof SPHINX_HIGHLIGHT_ENABLED === "undefined" || !SPHINX_HIGHLIGHT_ENABLED) return;
-      try {
-        localStorage.setItem("sphinx_highlight_terms", parts.map((part) => part.text).join(" "));
-      } catch (error) {
-        // Storage may be disabled; highlighting on the target page is a nicety.
-      }
+    // --- a result's address: its section, and the terms to highlight there ---------
+    const TERMS_PARAM = "kb-terms";
+    const resultLink = (data, parts, section) => {
+      let href = link(data);
+      if (parts.length) href += `?${TERMS_PARAM}=${encodeURIComponent(parts.map((part) => part.text).join(" "))}`;
+      if (section && section.anchor) href += `#${encodeURIComponent(section.anchor)}`;
+      return href;
     };
 
-    // --- the search page -------------------------------------------------------------
-    const searchPage = async (query) => {
-      const body = document.body;
-      body.dataset.kbSearch = "running";
-      const results = document.getElementById("search-results");
-      const output = Search.output || results.appendChild(document.createElement("ul"));
-      output.classList.add("search");
-      const summary = Search.status;
-      const progress = document.getElementById("search-progress");
-      if (progress) progress.textContent = "";
-      const finish = (message) => {
-        if (typeof Search.stopPulse === "function") Search.stopPulse();
-        if (Search.title) Search.title.innerText = text.results();
-        summary.innerText = message;
-      };
-      let current;
-      try {
-        current = await session(query);
-      } catch (error) {
-        console.error("kb search failed", error);
-        finish(text.failed());
-        body.dataset.kbSearch = "done";
-        return;
+    /** One result: its title linked to the section of the best match, and up to three matching sections. */
+    const resultItem = (data, parts) => {
+      const item = document.createElement("li");
+      item.classList.add("kind-text");
+      const sections = parts.length ? matchedSections(data, parts) : [];
+      const anchor = item.appendChild(document.createElement("a"));
+      anchor.href = resultLink(data, parts, sections[0]);
+      anchor.textContent = data.t;
+      if (data.d) {
+        const date = item.appendChild(document.createElement("span"));
+        date.classList.add("kb-search-date");
+        date.textContent = shownDate(data.d);
       }
-      rememberTerms(current.parts);
-      const show = (id, data) => {
-        const item = document.createElement("li");
-        item.classList.add("kind-text");
-        const anchor = item.appendChild(document.createElement("a"));
-        anchor.href = link(data);
-        anchor.textContent = data.t;
-        if (data.d) {
-          const date = item.appendChild(document.createElement("span"));
-          date.classList.add("kb-search-date");
-          date.textContent = shownDate(data.d);
-        }
-        item.appendChild(snippet(data, current.parts, SNIPPET_LENGTH));
-        output.appendChild(item);
-      };
-      const more = document.createElement("button");
+      if (sections[0] && sections[0].heading) {
+        const where = item.appendChild(document.createElement("span"));
+        where.className = "kb-search-section";
+        where.textContent = sections[0].heading;
+      }
+      if (sections.length < 2) {
+        item.appendChild(snippet(data, parts, SNIPPET_LENGTH));
+        return item;
+      }
+      const list = item.appendChild(document.createElement("ul"));
+      list.className = "kb-search-sections";
+      for (const section of sections.slice(0, MAX_SECTIONS)) {
+        const entry = list.appendChild(document.createElement("li"));
+        const to = entry.appendChild(document.createElement("a"));
+        to.href = resultLink(data, parts, section);
+        to.textContent = section.heading || data.t;
+        entry.appendChild(snippet(data, parts, SECTION_SNIPPET_LENGTH, section.start, section.end));
+      }
+      return item;
+    };
+
+    // --- the search page: results, filters and sort, kept in its address ------------
+    const FILTERS_ID = "kb-filters";
+    let view = null;
+    let runs = 0;
+    const choice = (name, value, count, checked) => {
+      const item = document.createElement("li");
+      const label = item.appendChild(document.createElement("label"));
+      const box = label.appendChild(document.createElement("input"));
+      box.type = "checkbox";
+      box.name = name;
+      box.value = value;
+      box.checked = checked;
+      label.append(shownValue(name, value), " ");
+      const number = label.appendChild(document.createElement("span"));
+      number.className = "kb-facet-count";
+      number.textContent = `(${count})`;
+      return item;
+    };
+    const renderFacets = (counts, chosen) => {
+      const focused = view.facets.contains(document.activeElement) ? document.activeElement : null;
+      const keep = focused && focused.name ? [focused.name, focused.value] : null;
+      view.facets.replaceChildren();
+      for (const name of FILTERS) {
+        const row = counts[name] || [];
+        if (!row.length) continue;
+        if (name === "month" || name === "year") row.sort((a, b) => (a[0] < b[0] ? 1 : -1));
+        else row.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], language));
+        const group = view.facets.appendChild(document.createElement("fieldset"));
+        group.className = `kb-facet kb-facet-${name}`;
+        group.appendChild(document.createElement("legend")).textContent = (texts.facets || {})[name] || name;
+        const list = group.appendChild(document.createElement("ul"));
+        for (const [value, count] of row) list.appendChild(choice(name, value, count, chosen[name].includes(value)));
+      }
+      view.clear.hidden = !anyFilter(chosen);
+      if (keep) {
+        const again = Array.from(view.facets.querySelectorAll("input")).find(
+          (box) => box.name === keep[0] && box.value === keep[1],
+        );
+        if (again) again.focus();
+      }
+    };
+    const addressFor = (query, chosen, sort) => {
+      const params = new URLSearchParams();
+      if (query) params.set("q", query);
+      for (const name of FILTERS) for (const value of chosen[name]) params.append(name, value);
+      if (sort === "date") params.set("sort", "date");
+      return `${location.pathname}?${params}${location.hash}`;
+    };
+    const chosenOnScreen = () => {
+      const chosen = {};
+      for (const name of FILTERS) chosen[name] = [];
+      for (const box of view.facets.querySelectorAll("input:checked")) chosen[box.name].push(box.value);
+      return chosen;
+    };
+    const resultsView = () => {
+      if (view) return view;
+      if (typeof Search !== "undefined" && typeof Search.stopPulse === "function") Search.stopPulse();
+      const results = document.getElementById("search-results");
+      results.replaceChildren();
+      const title = results.appendChild(document.createElement("h2"));
+      const status = results.appendChild(document.createElement("p"));
+      status.className = "search-summary";
+      status.setAttribute("role", "status");
+      const panel = results.appendChild(document.createElement("details"));
+      panel.id = FILTERS_ID;
+      panel.className = "kb-search-filters";
+      panel.appendChild(document.createElement("summary")).textContent = say("filters");
+      const sortLabel = panel.appendChild(document.createElement("label"));
+      sortLabel.className = "kb-search-sort";
+      sortLabel.append(say("sort"), " ");
+      const sort = sortLabel.appendChild(document.createElement("select"));
+      sort.name = "sort";
+      for (const [value, label] of [["", say("relevance")], ["date", say("newest")]]) {
+        const option = sort.appendChild(document.createElement("option"));
+        option.value = value;
+        option.textContent = label;
+      }
+      const clear = panel.appendChild(document.createElement("button"));
+      clear.type = "button";
+      clear.className = "kb-search-clear";
+      clear.textContent = say("clearFilters");
+      const facets = panel.appendChild(document.createElement("div"));
+      facets.className = "kb-facets";
+      const output = results.appendChild(document.createElement("ul"));
+      output.className = "search";
+      const more = results.appendChild(document.createElement("button"));
       more.type = "button";
       more.className = "kb-search-more";
       more.textContent = text.more();
       more.hidden = true;
-      results.appendChild(more);
-      const showPage = async () => {
-        more.disabled = true;
-        body.dataset.kbSearch = "running";
-        await current.next(PAGE_SIZE, show);
-        body.dataset.kbFirstPage = "shown";
-        const remaining = await current.remaining();
-        more.hidden = remaining === 0;
-        more.disabled = false;
-        body.dataset.kbSearch = "done";
+      view = { title, status, panel, sort, clear, facets, output, more, query: "", current: null };
+      const go = (chosen) => {
+        const sortBy = sort.value;
+        history.pushState(null, "", addressFor(view.query, chosen, sortBy));
+        showResults(view.query, { chosen, sort: sortBy });
       };
-      more.addEventListener("click", () => showPage());
-      summary.innerText = text.counting();
-      // The first results first; the exact count follows.
-      await current.next(PAGE_SIZE, show);
+      facets.addEventListener("change", () => go(chosenOnScreen()));
+      sort.addEventListener("change", () => go(chosenOnScreen()));
+      clear.addEventListener("click", () => {
+        const none = {};
+        for (const name of FILTERS) none[name] = [];
+        go(none);
+        panel.querySelector("summary").focus();
+      });
+      more.addEventListener("click", async () => {
+        const mine = runs;
+        more.disabled = true;
+        document.body.dataset.kbSearch = "running";
+        await view.current.next(PAGE_SIZE, (id, data) => {
+          if (mine === runs) output.appendChild(resultItem(data, view.current.parts));
+        });
+        if (mine !== runs) return;
+        more.hidden = (await view.current.remaining()) === 0;
+        more.disabled = false;
+        document.body.dataset.kbSearch = "done";
+      });
+      // Back and Forward go through the filters chosen before.
+      window.addEventListener("popstate", () => {
+        const params = new URLSearchParams(location.search);
+        const query = params.get("q") || "";
+        document.querySelectorAll("input[name=q]").forEach((box) => (box.value = query));
+        showResults(query, readFilters(params));
+      });
+      return view;
+    };
+
+    const showResults = async (query, state) => {
+      const mine = ++runs;
+      const body = document.body;
+      body.dataset.kbSearch = "running";
+      delete body.dataset.kbFirstPage;
+      delete body.dataset.kbFacets;
+      const shown = resultsView();
+      shown.query = query;
+      shown.title.textContent = text.results();
+      shown.output.replaceChildren();
+      shown.more.hidden = true;
+      shown.sort.value = state.sort;
+      if (anyFilter(state.chosen) || location.hash === `#${FILTERS_ID}`) shown.panel.open = true;
+      shown.status.textContent = text.counting();
+      let current;
+      try {
+        current = await session(query, { allowed: await allowedPages(state.chosen), sort: state.sort });
+      } catch (error) {
+        console.error("kb search failed", error);
+        shown.status.textContent = text.failed();
+        body.dataset.kbSearch = "done";
+        return;
+      }
+      if (mine !== runs) return;
+      shown.current = current;
+      // The first results first; the exact count and the facets' counts follow.
+      await current.next(PAGE_SIZE, (id, data) => {
+        if (mine === runs) shown.output.appendChild(resultItem(data, current.parts));
+      });
+      if (mine !== runs) return;
       body.dataset.kbFirstPage = "shown";
       const count = await current.count();
-      finish(count ? text.found(count) : text.none());
-      more.hidden = (await current.remaining()) === 0;
+      if (mine !== runs) return;
+      shown.status.textContent = !count ? text.none() : current.parts.length ? text.found(count) : text.listed(count);
+      shown.more.hidden = (await current.remaining()) === 0;
+      const counts = await facetCounts(current, state.chosen);
+      if (mine !== runs) return;
+      renderFacets(counts, state.chosen);
+      body.dataset.kbFacets = "shown";
       body.dataset.kbSearch = "done";
     };
+
+    const searchPage = (query) => showResults(query, readFilters(new URLSearchParams(location.search)));
 
     // --- the search box: results as one types --------------------------------------------
     let boxCount = 0;
@@ -971,12 +1287,11 @@ if (typeof document !== "undefined") {
           option.className = "kb-search-option";
           option.id = `${id}-${index}`;
           option.setAttribute("role", "option");
-          option.href = link(data);
+          option.href = resultLink(data, current.parts, matchedSections(data, current.parts)[0]);
           const title = option.appendChild(document.createElement("span"));
           title.className = "kb-search-title";
           title.textContent = data.t;
           option.appendChild(snippet(data, current.parts, 70));
-          option.addEventListener("click", () => rememberTerms(current.parts));
           list.appendChild(option);
         });
         if (!items.length) {
@@ -985,6 +1300,14 @@ if (typeof document !== "undefined") {
           empty.textContent = text.empty();
         }
         const all = list.appendChild(allLink(query, null));
+        // Filters and sort live on the results page; the box keeps to plain queries.
+        if (items.length) {
+          const narrowed = list.appendChild(allLink(query, null));
+          narrowed.id = `${id}-filters`;
+          narrowed.className = "kb-search-narrow";
+          narrowed.hash = FILTERS_ID;
+          narrowed.textContent = say("narrow");
+        }
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         select(-1);
@@ -1040,26 +1363,200 @@ if (typeof document !== "undefined") {
         (input) => input.type === "search" || input.type === "text" || !input.type,
       );
 
-    const start = () => {
-      boxes().forEach(attach);
-      // "/" goes to the search box, unless one is typing somewhere already.
-      document.addEventListener("keydown", (event) => {
-        if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-        const target = event.target;
-        if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName))) return;
-        const shown = () => boxes().find((input) => input.offsetParent !== null);
-        if (!shown()) {
-          // pydata-sphinx-theme and sphinx-book-theme keep the box in a dialog that
-          // their own search button opens (and focuses).
-          const opener = document.querySelector(".search-button__button");
-          if (opener) opener.click();
-        }
-        const box = shown() || boxes()[0];
-        if (!box) return;
-        event.preventDefault();
+    /** Focus the theme's search box (opening the dialog some themes keep it in); false when there is none. */
+    const openBox = () => {
+      const shown = () => boxes().find((input) => input.offsetParent !== null);
+      if (!shown()) {
+        // pydata-sphinx-theme and sphinx-book-theme keep the box in a dialog that
+        // their own search button opens (and focuses).
+        const opener = document.querySelector(".search-button__button");
+        if (opener) opener.click();
+      }
+      const box = shown() || boxes()[0];
+      if (!box) return false;
+      if (document.activeElement !== box) {
         box.focus();
         box.select();
+      }
+      return true;
+    };
+
+    const typing = (target) =>
+      target && (target.isContentEditable || /^(input|textarea|select|readthedocs-search)$/i.test(target.tagName || ""));
+
+    // --- the terms of a search, highlighted on the page a result opens ---------------
+    const HIGHLIGHT_CLASS = "kb-highlight";
+    const highlightTerms = () => {
+      const params = new URLSearchParams(location.search);
+      const wanted = params.get(TERMS_PARAM);
+      if (!wanted || document.getElementById("search-results")) return;
+      const parts = KbSearchTokenizer.queryParts(wanted);
+      const main = document.querySelector("[role=main], main, article, .body") || document.body;
+      const nodes = [];
+      const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, {
+        acceptNode: (node) =>
+          node.parentElement.closest("script, style, textarea, .headerlink, .kb-search-dropdown")
+            ? NodeFilter.FILTER_REJECT
+            : NodeFilter.FILTER_ACCEPT,
       });
+      let source = "";
+      const startsAt = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        nodes.push(node);
+        startsAt.push(source.length);
+        source += node.data;
+      }
+      if (!nodes.length || !parts.length) return;
+      // The text as the index reads it, mapped back to offsets in the page's text nodes.
+      const data = { text: source };
+      const ranges = [];
+      for (const part of parts) for (const hit of occurrences(data, part)) ranges.push([hit.start, hit.end]);
+      if (!ranges.length) return;
+      ranges.sort((a, b) => b[0] - a[0]);
+      const marks = [];
+      // From the last range back, so earlier offsets stay valid.
+      for (const [from, to] of ranges) {
+        for (let index = nodes.length - 1; index >= 0; index--) {
+          const nodeStart = startsAt[index];
+          const node = nodes[index];
+          const nodeEnd = nodeStart + node.data.length;
+          if (nodeEnd <= from || nodeStart >= to) continue;
+          const a = Math.max(from, nodeStart) - nodeStart;
+          const b = Math.min(to, nodeEnd, nodeStart + node.data.length) - nodeStart;
+          if (b <= a || node.parentElement.classList.contains(HIGHLIGHT_CLASS)) continue;
+          const range = document.createRange();
+          range.setStart(node, a);
+          range.setEnd(node, b);
+          const mark = document.createElement("mark");
+          mark.className = HIGHLIGHT_CLASS;
+          range.surroundContents(mark);
+          marks.push(mark);
+        }
+      }
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "kb-highlight-clear";
+      button.textContent = say("clearHighlight");
+      main.prepend(button);
+      const clear = () => {
+        for (const mark of document.querySelectorAll(`mark.${HIGHLIGHT_CLASS}`)) {
+          const parent = mark.parentNode;
+          mark.replaceWith(...mark.childNodes);
+          parent.normalize();
+        }
+        button.remove();
+        document.removeEventListener("keydown", onEscape);
+        const url = new URL(location.href);
+        url.searchParams.delete(TERMS_PARAM);
+        history.replaceState(history.state, "", url.href);
+      };
+      const onEscape = (event) => {
+        if (event.key === "Escape" && !typing(event.target)) clear();
+      };
+      button.addEventListener("click", clear);
+      document.addEventListener("keydown", onEscape);
+      document.body.dataset.kbHighlight = String(marks.length);
+      // The section the link named, once the page is laid out: the browser's own
+      // scroll to the fragment may come before the page's last layout.
+      const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target) {
+        const reveal = () => requestAnimationFrame(() => target.scrollIntoView());
+        if (document.readyState === "complete") reveal();
+        else window.addEventListener("load", reveal, { once: true });
+      }
+    };
+
+    // --- 404.html: the words of the missing address, searched ----------------------
+    const NOTFOUND_RESULTS = 10;
+    // Parts of an address that name no content.
+    const ADDRESS_NOISE = /^(?:html?|index|php|aspx?|md|txt)$/i;
+    const wordsOfAddress = (path, prefix) => {
+      let text = path;
+      try {
+        text = decodeURIComponent(path);
+      } catch (error) {
+        // A malformed escape: the address as it came.
+      }
+      if (text.startsWith(prefix)) text = text.slice(prefix.length);
+      const words = text.split(/[\/\-_.+~\s,;:=&?#!()'"]+/u).filter((word) => word && !ADDRESS_NOISE.test(word));
+      return [...new Set(words)];
+    };
+    const notFound = async () => {
+      const holder = document.getElementById("kb-notfound");
+      if (!holder) return;
+      const body = document.body;
+      const words = wordsOfAddress(location.pathname, holder.dataset.prefix || "/");
+      const box = holder.querySelector("input[name=q]");
+      if (box) box.value = words.join(" ");
+      const list = holder.querySelector(".kb-notfound-results");
+      const lead = holder.querySelector(".kb-notfound-lead");
+      body.dataset.kbSearch = "running";
+      // Each word alone: pages holding the most words first, then the best ranked.
+      const scores = new Map();
+      try {
+        for (const word of words) {
+          const current = await session(word);
+          (await current.ids()).forEach((id, rank) => {
+            const score = scores.get(id) || { words: 0, rank: 0 };
+            score.words += 1;
+            score.rank += rank;
+            scores.set(id, score);
+          });
+        }
+      } catch (error) {
+        console.error("kb search failed", error);
+        lead.textContent = text.failed();
+        body.dataset.kbSearch = "done";
+        return;
+      }
+      const best = [...scores]
+        .sort(([a, x], [b, y]) => y.words - x.words || x.rank - y.rank || b - a)
+        .slice(0, NOTFOUND_RESULTS)
+        .map(([id]) => id);
+      const parts = KbSearchTokenizer.queryParts(words.join(" "));
+      const datas = await Promise.all(best.map((id) => page(id)));
+      for (const data of datas) list.appendChild(resultItem(data, parts.filter((part) => data.compact.includes(part.text))));
+      lead.textContent = best.length ? say("notfoundFound") : say("notfoundNone");
+      body.dataset.kbSearch = "done";
+    };
+
+    const start = () => {
+      boxes().forEach(attach);
+      // "/" goes to kb's search box, unless one is typing somewhere already. On
+      // window, in the capture phase: before any listener of the document, where
+      // Read the Docs Addons' hotkey (src/hotkeys.js) would open its own search.
+      window.addEventListener(
+        "keydown",
+        (event) => {
+          if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+          if (typing(event.target) || typing(document.activeElement)) return;
+          if (!openBox()) return;
+          event.preventDefault();
+          event.stopImmediatePropagation();
+        },
+        true,
+      );
+      // Read the Docs Addons open their search window on this event (src/search.js),
+      // sent by their hotkey, their flyout's box and the theme's box when focused:
+      // kb's box answers instead, and the host's window stays closed.
+      window.addEventListener(
+        "readthedocs-search-show",
+        (event) => {
+          if (!boxes().length) return;
+          event.stopImmediatePropagation();
+          event.preventDefault();
+          openBox();
+        },
+        true,
+      );
+      const results = document.getElementById("search-results");
+      if (results) {
+        const params = new URLSearchParams(location.search);
+        // Sphinx runs a query it is given (Search.query); filters alone are kb's to list.
+        if (!params.get("q") && anyFilter(readFilters(params).chosen)) searchPage("");
+      }
+      highlightTerms();
+      notFound();
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
     else start();
@@ -1069,6 +1566,7 @@ if (typeof document !== "undefined") {
       chunk: (bucket, data) => settle(`t${bucket}`, data),
       positions: (bucket, data) => settle(`x${bucket}`, data),
       page: (id, data) => settle(`d${id}`, data),
+      facet: (number, data) => settle(`f${number}`, data),
       searchPage,
       session,
       occurrences,

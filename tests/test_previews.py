@@ -137,3 +137,52 @@ def test_the_script_holds_no_interface_text() -> None:
     strings = re.findall(r'"([^"]*)"', "\n".join(code))
     words = [text for text in strings if text != "use strict"]
     assert words and all(re.fullmatch(r"[\w\-\[\]#.=:()]*", text) for text in words), words
+
+
+def test_cards_follow_edits_of_the_documents_they_show(tmp_path: Path) -> None:
+    """A card shows other documents' facts: the page is written again when they change,
+    and only then."""
+    src = write_project(tmp_path, FILES, index=None, with_glossary=True)
+    first = build(src)
+    page = first.page_path("articles/2025/11/first")
+    url = "http://site/articles/2025/11/first.html"
+    nvidia = "http://site/glossary/partners/nvidia.html"
+    written = page.stat().st_mtime_ns
+    # A build with nothing changed leaves the page as it is.
+    build(src)
+    assert page.stat().st_mtime_ns == written
+    # A linked article's excerpt alone: the home page shows no list, only its card.
+    (src / "articles/2025/11/first.md").write_text(
+        FILES["articles/2025/11/first.md"].replace("提携の要約。", "新しい要約。"), encoding="utf-8"
+    )
+    home = cards(build(src).html("index"), "http://site/index.html")
+    assert texts(home[url])["kb-preview-summary"] == ["新しい要約。"]
+    # The entry's summary (every page is written again when the glossary changes).
+    entry = src / "glossary" / "partners" / "nvidia.md"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "米国の半導体企業。AI計算で広く使われるGPUとその開発基盤CUDAを手がける。",
+            "書き換えた要約。",
+        ),
+        encoding="utf-8",
+    )
+    edited = build(src)
+    found = cards(edited.html("articles/2025/11/first"), url)
+    assert texts(found[nvidia])["kb-preview-summary"] == ["書き換えた要約。"]
+    # The number of articles mentioning it, a linked article's title.
+    (src / "articles/2025/11/third.md").write_text(
+        article("NVIDIAの三つ目。", title="三つ目", date="2025-11-09 02:00:00 +0000"),
+        encoding="utf-8",
+    )
+    second = src / "articles/2025/11/second.md"
+    second.write_text(
+        second.read_text(encoding="utf-8").replace("二つ目の記事", "改題した記事"),
+        encoding="utf-8",
+    )
+    again = build(src)
+    found = cards(again.html("articles/2025/11/first"), url)
+    assert texts(found[nvidia])["kb-preview-summary"] == ["書き換えた要約。"]
+    assert texts(found[nvidia])["kb-preview-line"][-1] == "3件の記事に登場"
+    assert texts(found["http://site/articles/2025/11/second.html"])["kb-preview-title"] == [
+        "改題した記事"
+    ]

@@ -70,6 +70,7 @@ _PER_DOC = (
     "directive_tags",
     "redirects",
     "series_lines",
+    "previews",
 )
 
 
@@ -108,7 +109,8 @@ class KbDomain(Domain):
     # 3: entry pages gained the entry-pictures placeholder.
     # 4: redirect_from is read once, with its line, into "redirects".
     # 5: articles carry series and series_order; "series_lines" keeps their lines.
-    data_version = 5
+    # 6: "previews" keeps the entries and pages each document links to.
+    data_version = 6
     object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article
@@ -125,6 +127,8 @@ class KbDomain(Domain):
         "redirects": {},
         # docname of a series part -> {"series": line, "series_order": line}
         "series_lines": {},
+        # docname -> {"links": entries and pages its text links to, "hash": of their cards}
+        "previews": {},
         # fingerprint of the glossary names the auto-linker was built from
         "glossary_fingerprint": "",
         # key and result of the last related-articles computation

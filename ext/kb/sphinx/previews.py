@@ -12,6 +12,12 @@ as on a server, and a page carries only the cards of its own links.
 Lists kb renders into a page (related articles, the byline) are HTML by then and
 are not looked at: they already show what a card would. ``kb_previews = False``
 writes no card and no script.
+
+A card shows facts of other documents (an entry's summary, how many articles mention
+it, an article's title), so a page is written again when they change, as pages with
+generated lists are: its links are noted when it is read (``doctree-read``, in the
+domain), and ``env-get-updated`` compares what their cards are made from with what
+they were made from when the page was last written.
 """
 
 from __future__ import annotations
@@ -22,16 +28,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
+from sphinx.util import docname_join
 
 from kb.core.records import Article, Entry
 from kb.core.targets import glossary_title
 from kb.core.values import clip_excerpt
 from kb.core.wording import Wording
 from kb.sphinx.config import kb_config
-from kb.sphinx.domain import KbDomain, domain_of, writes_website
+from kb.sphinx.domain import (
+    ENTRY_REFTYPE,
+    MENTION_REFTYPE,
+    PAGE_REFTYPE,
+    KbDomain,
+    domain_of,
+    writes_website,
+)
+from kb.sphinx.outputs import digest_of
 from kb.sphinx.render import linker_for, templates_of
 from kb.sphinx.views import mention_counts
 
@@ -125,17 +142,97 @@ def add_previews(
     counts = mention_counts(domain) if any(isinstance(t, Entry) for t in targets) else {}
     cards = [card(target, domain, templates.words, counts) for target in targets]
     # In <head>: inert, and no part of the page's text (its search record, its reading).
-    context["metatags"] = context.get("metatags", "") + "\n" + templates.render(
-        "kb/previews.html",
-        cards=cards,
-        url=linker_for(builder, pagename),
-        zone=kb_config(app).zone,
+    context["metatags"] = (
+        context.get("metatags", "")
+        + "\n"
+        + templates.render(
+            "kb/previews.html",
+            cards=cards,
+            url=linker_for(builder, pagename),
+            zone=kb_config(app).zone,
+        )
     )
     html_builder: StandaloneHTMLBuilder = builder  # type: ignore[assignment]
     html_builder.add_css_file(CSS_FILE)
     html_builder.add_js_file(JS_FILE, defer="defer")
 
 
+# --- pages written again when their cards change ------------------------------------------
+
+#: A link noted at read time: ("kb", role, name) for a glossary link, ("doc", docname)
+#: for a link to a document.
+Link = tuple[str, ...]
+
+
+def note_links(app: Sphinx, doctree: nodes.document) -> None:
+    """The glossary entries and documents a page's text links to, in the domain."""
+    docname = app.env.docname
+    links: dict[Link, None] = {}
+    for xref in doctree.findall(addnodes.pending_xref):
+        domain, reftype = xref.get("refdomain"), xref.get("reftype", "")
+        target = str(xref.get("reftarget", ""))
+        if domain == "kb" and reftype != PAGE_REFTYPE:
+            links[("kb", reftype, target)] = None
+        elif (domain, reftype) in (("doc", "myst"), ("std", "doc")):
+            # MyST gives the document's full name; {doc} may give it relative.
+            links[("doc", docname_join(docname, target.partition("#")[0]))] = None
+    records = domain_of(app.env).data["previews"]
+    if links:
+        records[docname] = {"links": tuple(links), "hash": ""}
+    else:
+        records.pop(docname, None)
+
+
+def linked_records(
+    domain: KbDomain, links: tuple[Link, ...], kinds: Mapping[str, str]
+) -> list[Entry | Article]:
+    found: list[Entry | Article] = []
+    for link in links:
+        target: Entry | Article | None
+        if link[0] == "kb":
+            _, reftype, name = link
+            kind = "" if reftype in (ENTRY_REFTYPE, MENTION_REFTYPE) else kinds.get(reftype, "")
+            target = domain.find_entry(name, kind)
+        else:
+            target = domain.articles.get(link[1])
+            target = target if target is not None and target.is_article else None
+        if target is not None:
+            found.append(target)
+    return found
+
+
+def card_inputs(target: Entry | Article, domain: KbDomain, counts: Mapping[str, int]) -> Any:
+    """What a target's card is made from (see :func:`card`)."""
+    if isinstance(target, Entry):
+        return (target, counts.get(target.docname, 0))
+    return (
+        target.docname,
+        target.title,
+        target.date,
+        domain.display_names(target, "category"),
+        clip_excerpt(target.excerpt, EXCERPT_CHARS),
+    )
+
+
+def pages_with_changed_cards(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages whose cards show something that changed since they were last written."""
+    domain = domain_of(env)
+    config = kb_config(env)
+    if not config.previews or not domain.lists_changed:
+        return []
+    counts = mention_counts(domain)
+    changed = []
+    for docname, record in domain.data["previews"].items():
+        targets = linked_records(domain, record["links"], config.role_kinds)
+        digest = digest_of(repr([card_inputs(t, domain, counts) for t in targets]))
+        if record["hash"] != digest:
+            record["hash"] = digest
+            changed.append(docname)
+    return changed
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("doctree-read", note_links)
+    app.connect("env-get-updated", pages_with_changed_cards)
     # After kb's own page context (450), with the body as the page shows it.
     app.connect("html-page-context", add_previews, priority=460)

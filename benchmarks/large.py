@@ -79,8 +79,22 @@ def command_for(src: Path, build: Path) -> list[str]:
 # --- one build -----------------------------------------------------------------------
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants (Linux /proc)."""
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages (a forked worker's) split among their users."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_memory_kib(root: int) -> tuple[int, int]:
+    """Resident memory of ``root`` and all its descendants (Linux /proc): the sum of
+    their RSS (counts pages a fork shares once per process) and of their PSS (each
+    page once: what a container's memory limit sees)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -94,12 +108,14 @@ def _tree_rss_kib(root: int) -> int:
         pid, parent = int(entry), int(fields[1])
         children.setdefault(parent, []).append(pid)
         rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    total, stack = 0, [root]
+    total_rss = total_pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        total_pss += _pss_kib(pid)
         stack.extend(children.get(pid, ()))
-    return total
+    return total_rss, total_pss
 
 
 @dataclass
@@ -108,6 +124,7 @@ class Build:
     cpu_s: float
     peak_process_mib: float
     peak_tree_mib: float
+    peak_tree_pss_mib: float
     output_mib: float
     doctrees_mib: float
     load_before: float
@@ -124,7 +141,7 @@ def build_once(src: Path, build: Path) -> Build:
     build.mkdir(parents=True)
     command = command_for(src, build)
     load_before = os.getloadavg()[0]
-    peak = [0]
+    peak = [0, 0]
     with (build / "stderr.log").open("wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, cwd=src)
@@ -132,7 +149,8 @@ def build_once(src: Path, build: Path) -> Build:
 
         def sample() -> None:
             while not done.wait(0.5):
-                peak[0] = max(peak[0], _tree_rss_kib(process.pid))
+                rss, pss = _tree_memory_kib(process.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -150,6 +168,7 @@ def build_once(src: Path, build: Path) -> Build:
         # ru_maxrss is in KiB on Linux: the largest single process (workers included).
         peak_process_mib=round(usage.ru_maxrss / 1024, 1),
         peak_tree_mib=round(max(peak[0], usage.ru_maxrss) / 1024, 1),
+        peak_tree_pss_mib=round(peak[1] / 1024, 1),
         output_mib=round(tree_bytes(build / "html") / mib, 1),
         doctrees_mib=round(tree_bytes(build / "doctrees") / mib, 1),
         load_before=round(load_before, 2),
@@ -212,7 +231,8 @@ def pickle_sizes(doctrees: Path) -> dict[str, int]:
         for name, data in env.domaindata.items()
     }
     for name, value in vars(env).items():
-        if name == "domaindata" or name.startswith("_"):
+        # Docutils' settings hold the environment itself: their pickle is the whole file.
+        if name in ("domaindata", "settings") or name.startswith("_"):
             continue
         try:
             sizes[name] = len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
@@ -265,9 +285,11 @@ def markdown(results: dict[str, Any]) -> str:
         "table: above the CPU count, other processes competed and wall times are inflated; "
         "CPU time is the steadier figure.",
         "",
-        "| N | flavour | wall s | CPU s | peak MiB (one process) | peak MiB (all processes) "
-        "| output MiB | doctrees MiB | load before/after |",
-        "|---|---|---|---|---|---|---|---|---|",
+        *(f"Note: {note}" for note in results.get("notes", [])),
+        "",
+        "| N | flavour | wall s | CPU s | peak MiB (one process) | peak MiB (all processes, RSS) "
+        "| peak MiB (all processes, PSS) | output MiB | doctrees MiB | load before/after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, sizes in results["sizes"].items():
         for flavour in ("kb", "plain"):
@@ -276,14 +298,16 @@ def markdown(results: dict[str, Any]) -> str:
                 continue
             lines.append(
                 f"| {int(n):,} | {flavour} | {b['wall_s']} | {b['cpu_s']} | "
-                f"{b['peak_process_mib']} | {b['peak_tree_mib']} | {b['output_mib']} | "
+                f"{b['peak_process_mib']} | {b['peak_tree_mib']} | "
+                f"{b.get('peak_tree_pss_mib', '–')} | {b['output_mib']} | "
                 f"{b['doctrees_mib']} | {b['load_before']}/{b['load_after']} |"
             )
         if sizes.get("ratio"):
             ratio = sizes["ratio"]
             lines.append(
                 f"| {int(n):,} | kb/plain | {ratio['wall_s']} | {ratio['cpu_s']} | "
-                f"{ratio['peak_process_mib']} | {ratio['peak_tree_mib']} | {ratio['output_mib']} | "
+                f"{ratio['peak_process_mib']} | {ratio['peak_tree_mib']} | "
+                f"{ratio.get('peak_tree_pss_mib', '–')} | {ratio['output_mib']} | "
                 f"{ratio['doctrees_mib']} | |"
             )
     lines += ["", "## Growth (kb): per article, and per article added since the previous size", ""]
@@ -309,7 +333,8 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {folder} | {size / 2**20:.1f} |")
         lines += ["", "Environment pickle by part:", "", "| part | MiB |", "|---|---|"]
         for part, size in list(breakdown["pickle"].items())[:15]:
-            lines.append(f"| {part} | {size / 2**20:.2f} |")
+            if part != "settings":  # holds the environment: the whole file again
+                lines.append(f"| {part} | {size / 2**20:.2f} |")
         if breakdown.get("profile"):
             lines += ["", "cProfile (one process), top functions:", "", "```"]
             lines += breakdown["profile"].splitlines()[:120]
@@ -325,6 +350,7 @@ def _ratio(kb: Build, plain: Build) -> dict[str, float]:
             "cpu_s",
             "peak_process_mib",
             "peak_tree_mib",
+            "peak_tree_pss_mib",
             "output_mib",
             "doctrees_mib",
         )
@@ -340,10 +366,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile a build at the largest size"
     )
+    parser.add_argument(
+        "--profile-only",
+        type=int,
+        metavar="N",
+        help="only cProfile one build of N articles -> results/large-profile.txt",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work", type=Path, default=HERE / "work" / "large")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
+    if args.profile_only:
+        corpus = args.work / f"n{args.profile_only}"
+        text = profile_build(
+            generate(corpus, args.profile_only, args.seed)["kb"], corpus / "profile"
+        )
+        args.results.mkdir(parents=True, exist_ok=True)
+        header = f"cProfile of one kb build of {args.profile_only:,} articles, one process\n\n"
+        (args.results / "large-profile.txt").write_text(header + text, encoding="utf-8")
+        print(header + text[:6000])
+        return 0
     sizes = sorted(int(word) for word in args.sizes.replace(",", " ").split())
     plain_sizes = (
         set(sizes)

@@ -112,6 +112,7 @@ def test_bench_large_measures_the_read_the_docs_command(tmp_path):
     assert "-j auto" in results["command"]
     kb = results["sizes"]["6"]["kb"]
     assert kb["cpu_s"] > 0 and kb["peak_tree_mib"] >= kb["peak_process_mib"] > 0
+    assert kb["peak_tree_pss_mib"] > 0
     assert kb["output_mib"] > 0 and kb["doctrees_mib"] > 0 and kb["warnings"] == 0
     assert set(results["sizes"]["6"]) == {"kb", "plain", "ratio"}
     assert set(results["sizes"]["3"]) == {"kb"}

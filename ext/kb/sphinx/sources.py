@@ -222,6 +222,11 @@ def drop_unreadable_and_drafts(
             continue
         if not (skip_drafts and is_article(docname, config)):
             continue
+        if docname not in added and docname not in changed:
+            # Unchanged since Sphinx read it, and it was read: not a draft then, nor
+            # now (being a draft is written in the file). Scanning every article on
+            # every build grew the edit loop with the size of the site.
+            continue
         try:
             draft = is_draft(path, encoding, config.zone)
         except (OSError, LookupError):

@@ -32,7 +32,8 @@ from sphinx.util.nodes import make_refnode
 from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.settings import KbConfig
-from kb.core.targets import glossary_overview_title, month_title
+from kb.core.targets import glossary_overview_pagename, page_table
+from kb.core.taxonomy import month_pagename
 from kb.core.wording import Wording
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import BOOK_BUILDERS, KbDomain, domain_of
@@ -53,29 +54,25 @@ def book_chapters(
 
     A chapter's id is the ``{ref}`` label of the page it stands for, so
     ``{ref}`kb-partners``` and ``{ref}`kb-archive-2025-11``` lead to it."""
+    entries_of = {
+        kind: sorted(
+            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: name_key(e.name)
+        )
+        for kind in config.glossary_kinds
+    }
+    kinds = [kind for kind, entries in entries_of.items() if entries]
+    # Titles and labels as the website's pages have them (no sphinx-tags titles:
+    # a book has no tag pages).
+    table = page_table(config, domain.taxonomy, kinds, words)
     chapters: list[tuple[str, str, list[str]]] = []
     for (year, month), articles in sorted(domain.taxonomy.months.items(), reverse=True):
         docnames = [a.docname for a in articles if a.is_article]
         if docnames:
-            chapters.append(
-                (
-                    f"kb-archive-{year:04d}-{month:02d}",
-                    month_title(words, year, month),
-                    docnames,
-                )
-            )
-    for kind, spec in config.glossary_kinds.items():
-        entries = sorted(
-            (e for e in domain.entries.values() if e.kind == kind), key=lambda e: name_key(e.name)
-        )
-        if entries:
-            chapters.append(
-                (
-                    f"kb-{spec.get('folder', kind)}",
-                    glossary_overview_title(words, kind, spec),
-                    [e.docname for e in entries],
-                )
-            )
+            page = table[month_pagename(config.archive_path, year, month)]
+            chapters.append((page.labels[0], page.title, docnames))
+    for kind in kinds:
+        page = table[glossary_overview_pagename(config, kind)]
+        chapters.append((page.labels[0], page.title, [e.docname for e in entries_of[kind]]))
     return chapters
 
 

@@ -36,7 +36,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
 from sphinx.util import logging
 
-from kb.core.targets import overview_pagename, sections
+from kb.core.targets import GeneratedPage, overview_pagename, sections
 from kb.core.version import __version__
 from kb.sphinx.book import book_chapter_of, placeholder_nodes
 from kb.sphinx.config import kb_config
@@ -349,16 +349,18 @@ def on_page_context(
         context["metatags"] = context.get("metatags", "") + "\n" + meta
 
 
-def sphinx_tags_label(app: Sphinx, domain: KbDomain, label: str) -> str:
-    """sphinx-tags' labels as kb's: ``tagoverview`` is the tag overview,
-    ``sphx_tag_<name>`` a tag's page (when no document of the project has them)."""
+def labelled_page(app: Sphinx, domain: KbDomain, label: str) -> GeneratedPage | None:
+    """The generated page a ``{ref}`` label names: kb's labels (``kb-tag-ai``), and
+    sphinx-tags' (``tagoverview`` is the tag overview, ``sphx_tag_<name>`` a tag's
+    page) when no document of the project has them."""
+    table = generated_page_table(app)
     if label == "tagoverview":
-        return "kb-tags"
+        return table.pages.get(overview_pagename(kb_config(app), "tag"))
     if label.startswith("sphx_tag_"):
         for term in domain.taxonomy.terms.get("tag", {}).values():
             if sphinx_tags_page(app.config, term.name).rpartition("/")[2] == label[9:]:
-                return f"kb-tag-{term.slug}"
-    return label
+                return table.pages.get(term.pagename)
+    return table.labelled(label)
 
 
 def on_missing_reference(
@@ -369,8 +371,7 @@ def on_missing_reference(
         return None
     config = kb_config(env)
     domain = domain_of(env)
-    label = sphinx_tags_label(app, domain, node["reftarget"])
-    found = generated_page_table(app).labelled(label)
+    found = labelled_page(app, domain, node["reftarget"])
     if found is None:
         return None
     pagename, title = found.pagename, found.title

@@ -72,6 +72,11 @@ PAGES = {
     "glossary entry": "glossary/partners/nvidia.html",
     "series": "series/連載.html",
     "search results": "search.html?q=NVIDIA",
+    # Filters open with their counts, one chosen; and filters alone (every article, newest first).
+    "search results with filters open": "search.html?q=NVIDIA&category=半導体#kb-filters",
+    "filters alone": "search.html?category=半導体&year=2025",
+    # A result opened: the query's terms highlighted, with the button that clears them.
+    "highlighted terms": "articles/2025/11/first.html?kb-terms=NVIDIA",
     # The article with the preview card of its first glossary link open.
     "preview card open": "articles/2025/11/first.html",
 }
@@ -164,6 +169,11 @@ def test_no_wcag_violation_on_any_page_kind(
     try:
         if kind == "search results":
             page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        if kind in ("search results with filters open", "filters alone"):
+            page.wait_for_selector("body[data-kb-facets=shown]", timeout=20_000)
+            page.wait_for_selector("#kb-filters[open] .kb-facet input", timeout=20_000)
+        if kind == "highlighted terms":
+            page.wait_for_selector("mark.kb-highlight", timeout=20_000)
         if kind == "preview card open":
             page.focus("article a.kb-entry-link, div.body a.kb-entry-link")
             page.wait_for_selector("#kb-preview:not([hidden])", timeout=20_000)

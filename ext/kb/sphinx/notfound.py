@@ -83,12 +83,19 @@ def collect_notfound(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         search_url=absolute(prefix, builder.get_target_uri("search")),
         home_url=absolute(prefix, builder.get_target_uri(app.config.root_doc)),
     )
+    domain = domain_of(app.env)
+    # What shapes the page around its body (theme, templates, settings: the generated
+    # pages' stamp) and its body: the same as last time, the page on disk is current.
+    digest = digest_of(f"{outputs.stamps.get(_GROUP, '')}|{body}")
+    same = not domain.lists_changed and outputs.unchanged(relative, digest)
     try:
-        outputs.note(relative, digest_of(body), _GROUP)
+        outputs.note(relative, digest, _GROUP)
     except Refused as refusal:
         logger.warning(
             "404 page not written: %s", refusal, type="kb", subtype="output", location="conf.py"
         )
+        return
+    if same:
         return
     context = {
         "title": html.escape(_("Page not found")),

@@ -47,7 +47,9 @@ def _local_links(page: Path, outdir: Path) -> list[tuple[str, Path]]:
         parts = urlsplit(value)
         if parts.scheme or parts.netloc or not parts.path:
             continue
-        found.append((value, (page.parent / unquote(parts.path)).resolve()))
+        # An absolute path (404.html's links, which work at any depth) is from the site's root.
+        base = outdir if parts.path.startswith("/") else page.parent
+        found.append((value, (base / unquote(parts.path).lstrip("/")).resolve()))
     return found
 
 

@@ -27,6 +27,7 @@ import json
 import os
 import pickle
 import pstats
+import re
 import shlex
 import shutil
 import subprocess
@@ -268,7 +269,18 @@ def profile_build(src: Path, build: Path, top: int = 40) -> str:
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
-    return text.getvalue()
+    return _portable_paths(text.getvalue())
+
+
+#: Where a profiled function's file lives on the machine that ran it: an installed
+#: package's folder, the standard library's, or a checkout's ``ext/``. Left out, so the committed profile
+#: names ``sphinx/application.py`` and ``kb/sphinx/reading.py`` for any reader.
+_MACHINE_PREFIX = re.compile(r"/[^\s:()]*/(?:site-packages|dist-packages|ext|lib/python\d+\.\d+)/")
+
+
+def _portable_paths(profile: str) -> str:
+    """``profile`` with each file named from its package, not from this machine's folders."""
+    return _MACHINE_PREFIX.sub("", profile)
 
 
 # --- report ------------------------------------------------------------------------------

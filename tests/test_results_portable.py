@@ -1,0 +1,26 @@
+"""Committed benchmark results name files as a cloner has them, never by one machine's folders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kbtesting import REPO
+
+RESULTS = sorted((REPO / "benchmarks" / "results").glob("*.*"))
+# An installed package's folder, a virtual environment, or a checkout's absolute path.
+MACHINE_PATH = re.compile(r"site-packages/|dist-packages/|/\.venv/|/work/|/tmp/|/home/|/root/")
+
+
+@pytest.mark.parametrize("result", RESULTS, ids=lambda path: path.name)
+def test_a_result_names_no_path_of_the_machine_that_made_it(result: Path) -> None:
+    lines = result.read_text(encoding="utf-8").splitlines()
+    found = [f"{number}: {line.strip()}" for number, line in enumerate(lines, 1) if MACHINE_PATH.search(line)]
+    assert found == []
+
+
+def test_the_check_sees_a_machine_path() -> None:
+    assert MACHINE_PATH.search("/work/wt-scale/.venv/lib/python3.11/site-packages/sphinx/application.py")
+    assert not MACHINE_PATH.search("sphinx/application.py:434(build)")

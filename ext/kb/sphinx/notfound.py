@@ -28,7 +28,7 @@ from kb.sphinx.domain import domain_of, writes_website
 from kb.sphinx.i18n import _
 from kb.sphinx.outputs import digest_of
 from kb.sphinx.render import templates_of
-from kb.sphinx.searching import search_enabled
+from kb.sphinx.searchlanguage import search_enabled
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

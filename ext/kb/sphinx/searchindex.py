@@ -1,0 +1,165 @@
+"""kb's search index in the output: records noted as pages are written, chunks updated
+once at the end of the build (:mod:`kb.search.store` holds the format)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util import logging
+
+from kb.core.atomicfile import write_atomically
+from kb.core.claims import Refused
+from kb.search.facets import facet_files
+from kb.search.store import FOLDER, FORMAT, IndexState, PageRecord, order_pages, update, write_full
+from kb.sphinx.domain import domain_of
+from kb.sphinx.outputs import GroupFolder
+from kb.sphinx.searchlanguage import search_enabled
+from kb.sphinx.searchpages import date_key, page_facets, page_record, searchable
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+#: The output group of the index's files (:data:`kb.core.claims.PRIORITY`).
+SEARCH_GROUP = "search"
+_PENDING = "kb_search_pages"
+
+
+def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Note the page's record; the index is updated once, at the end of the build."""
+    if not search_enabled(app) or not searchable(app, docname):
+        return
+    pending = domain_of(app.env).scratch.setdefault(_PENDING, {})
+    assert isinstance(pending, dict)
+    pending[docname] = page_record(app, docname, doctree)
+
+
+class _Cache:
+    """Records indexed by the last build, beside the doctrees (never in the output)."""
+
+    def __init__(self, app: Sphinx) -> None:
+        name = app.builder.name
+        self.root = Path(app.doctreedir) / "kb-search"
+        self.pages = self.root / f"pages-{name}"
+        self.state_path = self.root / f"state-{name}.json"
+
+    def _page_path(self, docname: str) -> Path:
+        return self.pages / (hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20] + ".json")
+
+    def load(self, docname: str) -> PageRecord | None:
+        try:
+            text = self._page_path(docname).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        return PageRecord.from_json(json.loads(text))
+
+    def save(self, record: PageRecord) -> None:
+        path = self._page_path(record.docname)
+        write_atomically(path, json.dumps(asdict(record), ensure_ascii=False).encode("utf-8"))
+
+    def state(self) -> IndexState | None:
+        try:
+            return IndexState.from_json(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def save_state(self, state: IndexState) -> None:
+        write_atomically(self.state_path, state.to_json().encode("utf-8"))
+
+
+def refresh_records(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Every page read again when the index kept records in an older format.
+
+    A record is made when its page is written; a new format (another way of
+    reading code, raw HTML or spaces) must reach the pages no edit touched.
+    """
+    if not search_enabled(app):
+        return []
+    state = _Cache(app).state()
+    if state is None or state.format == FORMAT:
+        return []
+    return sorted(set(env.found_docs) - added - changed)
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    """Bring ``kb-search/`` up to date with the pages this build wrote or removed.
+
+    Every file goes through the build's :class:`~kb.sphinx.outputs.Outputs`
+    (group ``search``): files of the last index that this build does not
+    write again or keep are deleted with the rest of kb's stale files.
+    """
+    pending: dict[str, PageRecord] = domain_of(app.env).scratch.pop(_PENDING, None) or {}
+    if exception is not None or not search_enabled(app):
+        return
+    cache = _Cache(app)
+    outputs = domain_of(app.env).outputs(app.outdir)
+    outputs.adopt(FOLDER, SEARCH_GROUP)
+    files = GroupFolder(outputs, FOLDER, SEARCH_GROUP)
+    docs = [doc for doc in sorted(app.env.found_docs) if searchable(app, doc)]
+    order = order_pages({doc: date_key(app, doc) for doc in docs})
+    state = cache.state()
+    try:
+        if (
+            state is not None
+            and state.format == FORMAT
+            and state.order == order
+            and state.postings_buckets
+            and (Path(app.outdir) / FOLDER / "index.js").is_file()
+            and outputs.keep_group(SEARCH_GROUP)
+        ):
+            _update_index(cache, files, state, pending)
+        else:
+            # Ids follow the date: a page added before others, removed, or
+            # redated renumbers the pages, and every chunk is written again.
+            _write_whole_index(app, cache, files, order, pending)
+        for relative, text in facet_files(order, page_facets(app, order)).items():
+            files.write(relative, text)
+    except Refused as refusal:
+        logger.warning(
+            "search index not written: %s", refusal, type="kb", subtype="search"
+        )
+
+
+def _write_whole_index(
+    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: dict[str, PageRecord]
+) -> None:
+    def load(docname: str) -> PageRecord:
+        record = pending.get(docname) or cache.load(docname)
+        if record is None:
+            logger.warning(
+                "search: no text kept for %s; it is indexed by its name only "
+                "(a clean build indexes it fully)",
+                docname,
+                type="kb",
+                subtype="search",
+                location=docname,
+            )
+            record = PageRecord(docname, app.builder.get_target_uri(docname), docname)
+        return record
+
+    for record in pending.values():
+        cache.save(record)
+    cache.save_state(write_full(files, order, load))
+
+
+def _update_index(
+    cache: _Cache, files: GroupFolder, state: IndexState, pending: dict[str, PageRecord]
+) -> None:
+    changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}
+    for docname, record in pending.items():
+        if state.digests.get(docname) != record.digest():
+            changes[docname] = (cache.load(docname), record)
+    if not changes:
+        return  # pages were written again, but what they hold for the search did not change
+    update(files, state, changes)
+    for _, record in changes.values():
+        cache.save(record)
+    cache.save_state(state)

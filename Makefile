@@ -75,7 +75,10 @@ bench-large: $(STAMP)  ## LONG (hours): Read the Docs' command on 2,000-20,000 a
 LOCALE := ext/kb/locale
 catalogs: $(STAMP)  ## kb's interface text: extract it, merge it into each catalog, compile them
 	$(VENV)/bin/pybabel extract -F babel.cfg -k kb_gettext --no-location --sort-output \
-		--project kb --copyright-holder "kb authors" -o $(LOCALE)/kb.pot ext/kb
+		--project kb --copyright-holder "kb authors" -o $(LOCALE)/kb.pot.new ext/kb
+	@# Only new text makes a new template: its creation date alone changes nothing.
+	@if diff -q -I '^"POT-Creation-Date:' $(LOCALE)/kb.pot $(LOCALE)/kb.pot.new >/dev/null 2>&1; \
+		then rm $(LOCALE)/kb.pot.new; else mv $(LOCALE)/kb.pot.new $(LOCALE)/kb.pot; fi
 	$(VENV)/bin/pybabel update -D kb -i $(LOCALE)/kb.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -D kb -d $(LOCALE) --statistics
 

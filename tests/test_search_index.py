@@ -121,7 +121,7 @@ const byText = (ranked, parts) =>
   ranked.filter((id) => {
     const data = grab(`d/${id}.js`);
     const text = zlib.inflateRawSync(Buffer.from(data.z, "base64")).toString("utf8");
-    return KbSearchEngine.verify(compact(KbSearchTokenizer.fold(text)), parts);
+    return KbSearchEngine.verify(compact(KbSearchTokenizer.foldWidthAndCase(text)), parts);
   });
 let input = "";
 process.stdin.on("data", (chunk) => (input += chunk));

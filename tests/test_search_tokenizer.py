@@ -13,7 +13,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from kb.search.index import decode, encode
-from kb.search.tokenizer import compact, fold, query_parts, tokens
+from kb.search.tokenizer import compact, fold_width_and_case, query_parts, tokens
 from kb.sphinx.searchstub import StubIndexFormat
 
 JS = Path(__file__).resolve().parent.parent / "ext" / "kb" / "static" / "kb-search.js"
@@ -102,7 +102,7 @@ def test_edge_tokens_of_a_part_may_be_inside_longer_words() -> None:
 
 @given(texts)
 def test_fold_is_idempotent(text: str) -> None:
-    assert fold(fold(text)) == fold(text)
+    assert fold_width_and_case(fold_width_and_case(text)) == fold_width_and_case(text)
 
 
 @given(texts, st.data())
@@ -119,14 +119,14 @@ def test_every_text_containing_a_query_holds_its_tokens(
     query is in the text, every pair and inner word of a part is one of the
     page's keys, and a part's first (last) word ends (begins) one of its words.
     """
-    page = compact(fold(text))
+    page = compact(fold_width_and_case(text))
     if data is None:
         start, end = 0, len(page)
     else:
         start = data.draw(st.integers(0, len(page)))
         end = data.draw(st.integers(start, len(page)))
     query = page[start:end]
-    assume(fold(query) == query)
+    assume(fold_width_and_case(query) == query)
     page_tokens = set(tokens(page))
     for part in query_parts(query):
         assert part.text in page
@@ -224,8 +224,8 @@ let input = "";
 process.stdin.on("data", (chunk) => (input += chunk));
 process.stdin.on("end", () => {
   const out = JSON.parse(input).map((text) => ({
-    fold: KbSearchTokenizer.fold(text),
-    compact: KbSearchTokenizer.compact(KbSearchTokenizer.fold(text)),
+    fold: KbSearchTokenizer.foldWidthAndCase(text),
+    compact: KbSearchTokenizer.compact(KbSearchTokenizer.foldWidthAndCase(text)),
     tokens: KbSearchTokenizer.tokens(text),
     parts: KbSearchTokenizer.queryParts(text).map((part) => ({
       text: part.text,
@@ -239,8 +239,8 @@ process.stdin.on("end", () => {
 
 def _python_view(text: str) -> dict[str, object]:
     return {
-        "fold": fold(text),
-        "compact": compact(fold(text)),
+        "fold": fold_width_and_case(text),
+        "compact": compact(fold_width_and_case(text)),
         "tokens": tokens(text),
         "parts": [
             {

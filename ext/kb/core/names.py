@@ -42,7 +42,7 @@ def is_latin(char: str) -> bool:
 def name_key(name: str) -> str:
     """The comparison key of a name (tag, category, author, series, glossary name):
     NFKC, Latin letters case-folded, spaces collapsed. Search text folds by
-    another rule, one JavaScript can follow (:func:`kb.search.tokenizer.fold`).
+    another rule, one JavaScript can follow (:func:`kb.search.tokenizer.fold_width_and_case`).
 
     ``AI``, ``ai`` and ``ＡＩ`` share a key; Japanese is left as it is (NFKC
     already maps half-width katakana to full width without touching dakuten).

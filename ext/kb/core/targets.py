@@ -80,8 +80,11 @@ def kind_title(words: Wording, kind: str) -> str:
     return words.gettext("Authors")
 
 
-def overview_title(words: Wording, kind: str) -> str:
-    """Title of the overview of tags, categories or authors, or of the archive."""
+def overview_title(words: Wording, kind: str, tag_titles: TagTitles | None = None) -> str:
+    """Title of the overview of tags, categories or authors, or of the archive; a
+    sphinx-tags site's ``tags_overview_title`` names the tag overview."""
+    if kind == "tag" and tag_titles is not None and tag_titles.overview:
+        return tag_titles.overview
     if kind == "tag":
         return words.gettext("All tags")
     if kind == "category":
@@ -250,7 +253,7 @@ def page_table(
     for kind in ("tag", "category", "author"):
         terms = taxonomy.sorted_terms(kind)
         if terms:  # no empty overview
-            title = (titles.overview if kind == "tag" else "") or overview_title(words, kind)
+            title = overview_title(words, kind, titles)
             pages.append(
                 GeneratedPage(overview_pagename(config, kind), title, (f"kb-{SECTIONS[kind]}",))
             )

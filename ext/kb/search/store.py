@@ -62,7 +62,7 @@ from typing import Any, Protocol
 
 from kb.core.atomicfile import remove_file, write_atomically
 from kb.search.index import GAP_TABLE, TABLE_SIZE, decode, encode, encode_sorted, pack_gaps
-from kb.search.tokenizer import compact, fold, scan
+from kb.search.tokenizer import compact, fold_width_and_case, scan
 
 #: Bumped whenever the files' shape changes; kb-search.js checks it.
 #: 2: pairs of every character class, compact text, code spans in page files.
@@ -225,7 +225,7 @@ def _field_keys(text: str) -> set[str]:
 
 
 def page_keys(record: PageRecord) -> PageKeys:
-    text = compact(fold(record.text()))
+    text = compact(fold_width_and_case(record.text()))
     out = PageKeys()
     out.positions, out.words, others = scan(text)
     unplaced = out.unplaced
@@ -237,7 +237,7 @@ def page_keys(record: PageRecord) -> PageKeys:
     out.fields = (_field_keys(title), _field_keys(names), _field_keys(excerpt))
     if record.code:
         # Code ranks below prose: keys the page holds outside code are not code only.
-        out.code_only = out.keys - _field_keys(compact(fold(record.prose_text())))
+        out.code_only = out.keys - _field_keys(compact(fold_width_and_case(record.prose_text())))
     return out
 
 

@@ -90,7 +90,7 @@ _PARTICLE_SPLIT = re.compile(rf"(?<=[^{_HIRAGANA}]){_PARTICLE_RUN}(?=[^{_HIRAGAN
 _LEADING_PARTICLES = re.compile(rf"^{_PARTICLE_RUN}(?=[^{_HIRAGANA}])")
 
 
-def fold(text: str) -> str:
+def fold_width_and_case(text: str) -> str:
     """NFKC, then lower case: ＧＰＵ, GPU and gpu, ｴｰｼﾞｪﾝﾄ and エージェント become one.
 
     ``str.lower`` rather than ``casefold``: JavaScript has ``toLowerCase`` only,
@@ -151,7 +151,7 @@ def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
 
 def tokens(text: str) -> list[str]:
     """Index keys with positions (words and pairs) of ``text``, folded and compacted here."""
-    positions, _, _ = scan(compact(fold(text)))
+    positions, _, _ = scan(compact(fold_width_and_case(text)))
     return sorted(positions, key=lambda token: (min(positions[token]), token))
 
 
@@ -217,7 +217,7 @@ def query_parts(query: str) -> list[QueryPart]:
     """
     parts: list[QueryPart] = []
     seen: set[str] = set()
-    for segment in _PIECES.findall(fold(query)):
+    for segment in _PIECES.findall(fold_width_and_case(query)):
         for piece in split_particles(segment.strip(QUOTES)):
             piece = piece.strip(QUOTES)
             if piece and piece not in seen:

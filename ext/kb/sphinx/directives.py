@@ -254,7 +254,7 @@ def offer_sphinx_tags_overview(app: Sphinx) -> None:
     config = app.config
     if not kb_config(app).sphinx_tags_redirects:
         return
-    title = tag_titles(config).overview or overview_title(wording_of(app), "tag")
+    title = overview_title(wording_of(app), "tag", tag_titles(config))
     overview = overview_pagename(kb_config(app), "tag")
     StandardDomain._virtual_doc_names[sphinx_tags_overview(config)] = (overview, title)
 

@@ -37,7 +37,7 @@ var KbSearchTokenizer = (() => {
 
   const unitsRe = () => new RegExp(UNITS_SOURCE, "gu");
 
-  const fold = (text) => text.normalize("NFKC").toLowerCase().normalize("NFKC");
+  const foldWidthAndCase = (text) => text.normalize("NFKC").toLowerCase().normalize("NFKC");
   const compact = (folded) => folded.replace(JAPANESE_SPACE, "");
   const isWordChar = (char) => WORD_ONE.test(char);
 
@@ -55,7 +55,7 @@ var KbSearchTokenizer = (() => {
 
   /** Keys with positions (words and pairs) of a text, as tokenizer.scan finds them. */
   const tokens = (text) => {
-    const compacted = compact(fold(text));
+    const compacted = compact(foldWidthAndCase(text));
     const first = new Map();
     const note = (key, at) => {
       if (!first.has(key)) first.set(key, at);
@@ -125,7 +125,7 @@ var KbSearchTokenizer = (() => {
   const queryParts = (query) => {
     const parts = [];
     const seen = new Set();
-    for (const segment of fold(query).match(PIECES) || []) {
+    for (const segment of foldWidthAndCase(query).match(PIECES) || []) {
       for (let piece of splitParticles(trim(segment))) {
         piece = trim(piece);
         if (!piece || seen.has(piece)) continue;
@@ -136,7 +136,7 @@ var KbSearchTokenizer = (() => {
     return parts;
   };
 
-  return { fold, compact, tokens, queryParts, isWordChar, points, CJK_CLASS, SPACES };
+  return { foldWidthAndCase, compact, tokens, queryParts, isWordChar, points, CJK_CLASS, SPACES };
 })();
 
 
@@ -527,7 +527,7 @@ if (typeof module !== "undefined" && module.exports) {
  */
 if (typeof document !== "undefined") {
   (() => {
-    const { fold, compact, points } = KbSearchTokenizer;
+    const { foldWidthAndCase, compact, points } = KbSearchTokenizer;
     const PAGE_SIZE = 20;
     const DROPDOWN_SIZE = 6;
     const DEBOUNCE_MS = 120;
@@ -612,7 +612,7 @@ if (typeof document !== "undefined") {
           id,
           load(`d${id}`, `d/${id}.js`).then(async (data) => {
             data.text = await inflate(data.z);
-            data.compact = compact(fold(data.text));
+            data.compact = compact(foldWidthAndCase(data.text));
             return data;
           }),
         );
@@ -848,7 +848,7 @@ if (typeof document !== "undefined") {
       for (const char of points(source)) {
         unitOf.push(offset);
         // Folded one character at a time (ｶﾞ → ガ, ㍿ → 株式会社): close enough to place a snippet.
-        for (const piece of points(fold(char))) units.push([piece, offset, offset + char.length]);
+        for (const piece of points(foldWidthAndCase(char))) units.push([piece, offset, offset + char.length]);
         offset += char.length;
       }
       unitOf.push(offset);

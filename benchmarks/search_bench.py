@@ -60,7 +60,9 @@ from benchmarks.generate import (
     tag_pool,
 )
 from benchmarks.search_timing import CHROMIUM, CHROMIUM_ARGS, serve
-from kb.search.store import PageRecord, order_pages, write_full
+from kb.search.files import order_pages
+from kb.search.pagekeys import PageRecord
+from kb.search.store import write_full
 from kb.search.tokenizer import query_parts
 
 HERE = Path(__file__).resolve().parent

@@ -104,7 +104,12 @@ def _write_index(checkout: Path, records: Path, out_dir: Path) -> float:
     """CPU seconds ``checkout``'s kb takes to write the index of the records (a fresh process)."""
     script = (
         "import json, time\n"
-        "from kb.search.store import PageRecord, order_pages, write_full\n"
+        "from kb.search.store import write_full\n"
+        "try:\n"
+        "    from kb.search.files import order_pages\n"
+        "    from kb.search.pagekeys import PageRecord\n"
+        "except ImportError:  # a kb from before kb.search.store was cut in three\n"
+        "    from kb.search.store import PageRecord, order_pages\n"
         f"data = json.load(open({str(records)!r}, encoding='utf-8'))\n"
         "from dataclasses import fields\n"
         "known = {f.name for f in fields(PageRecord)}\n"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from kb.search.store import PageRecord
+from kb.search.pagekeys import PageRecord
 from kb.search.tokenizer import compact
 from kbtesting import Server
 from search_oracle import fold, holds, html_blocks, page_text

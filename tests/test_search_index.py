@@ -15,16 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kb.search.files import FOLDER, order_pages, pack_positions
 from kb.search.index import decode
-from kb.search.store import (
-    FOLDER,
-    PageRecord,
-    order_pages,
-    pack_positions,
-    page_keys,
-    update,
-    write_full,
-)
+from kb.search.pagekeys import PageRecord, page_keys
+from kb.search.store import update, write_full
 from search_oracle import holds, page_text
 
 JS = Path(__file__).resolve().parent.parent / "ext" / "kb" / "static" / "kb-search.js"

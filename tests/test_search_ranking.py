@@ -17,7 +17,9 @@ from urllib.parse import quote
 
 import pytest
 
-from kb.search.store import FOLDER, PageRecord, order_pages, update, write_full
+from kb.search.files import FOLDER, order_pages
+from kb.search.pagekeys import PageRecord
+from kb.search.store import update, write_full
 from kbtesting import Build, Server, article, build, write_project
 from test_search_browser import SEARCH_TIMEOUT_MS, docname_of, indexed_docnames
 from test_search_index import _files, build_index, run_engine

@@ -63,7 +63,7 @@ from kb.core.targets import (
 )
 from kb.core.taxonomy import Taxonomy, Term
 from kb.core.taxonomyfile import load_overrides
-from kb.search.store import FOLDER as SEARCH_FOLDER
+from kb.search.files import FOLDER as SEARCH_FOLDER
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kb.search.files import index_script
 from kb.search.index import encode_sorted
-from kb.search.store import index_script
 
 #: The facets, in the order of their files (``f/0.js`` … ``f/4.js``).
 FACETS = ("category", "tag", "author", "entry", "month")

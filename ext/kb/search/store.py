@@ -46,403 +46,36 @@ and rewrites the whole index.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import re
-import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from dataclasses import fields as dataclass_fields
-from functools import lru_cache
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from kb.core.atomicfile import remove_file, write_atomically
+from kb.search.files import (
+    ENTRY_SEPARATOR,
+    POSITIONS_BUCKET_BYTES,
+    POSTINGS_BUCKET_BYTES,
+    IndexFiles,
+    IndexState,
+    Writer,
+    bucket_of,
+    buckets_for,
+    json_length,
+    manifest_text,
+    pack_positions,
+    page_file_text,
+    posting_sets,
+    posting_value,
+    script,
+    unscript,
+)
 from kb.search.index import GAP_TABLE, TABLE_SIZE, decode, encode, encode_sorted, pack_gaps
-from kb.search.tokenizer import compact, fold_width_and_case, scan
+from kb.search.pagekeys import FIELDS, GRAM, PageKeys, PageRecord, gram_keys, grams, page_keys
 
-#: Bumped whenever the files' shape changes; kb-search.js checks it.
-#: 2: pairs of every character class, compact text, code spans in page files.
-#: 3: pages holding a key in code only, for the rank.
-#: 4: sections in page files; the facets (``f/<facet>.js``).
-FORMAT = 4
-FOLDER = "kb-search"
-#: Bytes of postings (and of positions) per bucket the bucket count aims at:
-#: a query of eight tokens then loads about 8 × 8 KB.
-POSTINGS_BUCKET_BYTES = 8_000
-POSITIONS_BUCKET_BYTES = 16_000
-#: Page lists of a posting after its pages: the pages holding the key in the
-#: title, in the names, in the excerpt, and those holding it in code only.
-FIELDS = 4
-UNIGRAM = "\u2126"
-GRAM = "\u212b"
-GRAM_MAX = 3
-_ENTRY_SEPARATOR = ","
 
-
-@dataclass(frozen=True)
-class PageRecord:
-    """What a reader can find on one page, as the search sees it."""
-
-    docname: str
-    #: Address of the page relative to the site root (``articles/a.html``, ``articles/a/``).
-    url: str
-    title: str
-    #: ISO date (``2025-11-07``) or "" for pages without one; orders ids.
-    date: str = ""
-    #: Tags, categories, authors; glossary name and aliases. Rank like the title.
-    names: tuple[str, ...] = ()
-    #: Excerpt of an article, summary of a glossary entry.
-    excerpt: str = ""
-    #: The page's own text, one block a line; generated lists left out.
-    body: str = ""
-    #: Where the body holds code (literal blocks, inline code): start and end
-    #: offsets in characters, in order, for snippets that show code as code.
-    code: tuple[tuple[int, int], ...] = ()
-    #: The page's sections: where each starts in the body (characters), its
-    #: anchor and its heading; a result links to the section of its match.
-    sections: tuple[tuple[int, str, str], ...] = ()
-
-    def text(self) -> str:
-        """The text a query is matched against, in four lines: title, names, excerpt, body.
-
-        A control character between names, so no phrase runs from one name into the next.
-        """
-        return "\n".join(self.fields())
-
-    def fields(self) -> list[str]:
-        return [
-            _one_line(self.title),
-            "\x1f".join(_one_line(name) for name in self.names),
-            _one_line(self.excerpt),
-            self.body,
-        ]
-
-    def prose_text(self) -> str:
-        """:meth:`text` with each code span replaced by a line break: the text outside code."""
-        if not self.code:
-            return self.text()
-        shift = sum(len(field) + 1 for field in self.fields()[:3])
-        pieces, at = [], 0
-        for start, end in self.code:
-            pieces.append(self.body[at:start])
-            at = end
-        pieces.append(self.body[at:])
-        return self.text()[:shift] + "\n".join(pieces)
-
-    def code_spans(self) -> list[int]:
-        """The code spans as offsets in :meth:`text`, flattened: start, end, start, end…"""
-        shift = sum(len(field) + 1 for field in self.fields()[:3])
-        return [shift + at for span in self.code for at in span]
-
-    def section_starts(self) -> list[list[Any]]:
-        """The sections as offsets in :meth:`text`, each with its anchor and heading."""
-        shift = sum(len(field) + 1 for field in self.fields()[:3])
-        return [[shift + start, anchor, heading] for start, anchor, heading in self.sections]
-
-    def digest(self) -> str:
-        # The fields in order, without asdict's deep copy (a body is thousands of characters).
-        data = json.dumps([getattr(self, name) for name in _RECORD_FIELDS], ensure_ascii=False)
-        return hashlib.sha1(data.encode("utf-8")).hexdigest()
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PageRecord:
-        return cls(
-            **{
-                **data,
-                "names": tuple(data.get("names", ())),
-                "code": tuple((start, end) for start, end in data.get("code", ())),
-                "sections": tuple(
-                    (start, anchor, heading) for start, anchor, heading in data.get("sections", ())
-                ),
-            }
-        )
-
-
-_RECORD_FIELDS = tuple(item.name for item in dataclass_fields(PageRecord))
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-# --- what one page contributes -----------------------------------------------
-
-
-@dataclass
-class PageKeys:
-    """The keys of one page: token positions, and which keys each field holds."""
-
-    #: token -> its start offsets in the folded text (tokens with positions).
-    positions: dict[str, list[int]] = field(default_factory=dict)
-    #: the postings keys without positions (Ω characters, Å grams).
-    unplaced: set[str] = field(default_factory=set)
-    #: keys of the title, of the names and of the excerpt.
-    fields: tuple[set[str], set[str], set[str]] = field(
-        default_factory=lambda: (set(), set(), set())
-    )
-    #: keys the page holds in code only (literal blocks, inline code).
-    code_only: set[str] = field(default_factory=set)
-    #: Latin words, for the Å gram lists.
-    words: set[str] = field(default_factory=set)
-
-    @property
-    def keys(self) -> set[str]:
-        """Every postings key of the page."""
-        return self.unplaced.union(self.positions)
-
-    def membership(self, key: str) -> tuple[bool, ...]:
-        held = key in self.positions or key in self.unplaced
-        return (held, *(key in keys for keys in self.fields), key in self.code_only)
-
-
-def grams(word: str) -> set[str]:
-    """Substrings of one to :data:`GRAM_MAX` characters of a Latin word."""
-    found: set[str] = set()
-    for size in range(1, GRAM_MAX + 1):
-        for start in range(len(word) - size + 1):
-            found.add(word[start : start + size])
-    return found
-
-
-@lru_cache(maxsize=1 << 16)
-def gram_keys(word: str) -> frozenset[str]:
-    """The gram keys of a word, made once: the same words come back page after page."""
-    return frozenset(GRAM + gram for gram in grams(word))
-
-
-def _field_keys(text: str) -> set[str]:
-    """Every postings key of a short compact text (a title, the names, an excerpt)."""
-    positions, words, others = scan(text)
-    found = set(positions)
-    found.update(UNIGRAM + char for char in others)
-    for word in words:
-        found.update(gram_keys(word))
-    return found
-
-
-def page_keys(record: PageRecord) -> PageKeys:
-    text = compact(fold_width_and_case(record.text()))
-    out = PageKeys()
-    out.positions, out.words, others = scan(text)
-    unplaced = out.unplaced
-    unplaced.update(UNIGRAM + char for char in others)
-    for word in out.words:
-        unplaced.update(gram_keys(word))
-    # The compact text keeps the four lines (NFKC never makes or removes "\n").
-    title, names, excerpt, _ = text.split("\n", 3)
-    out.fields = (_field_keys(title), _field_keys(names), _field_keys(excerpt))
-    if record.code:
-        # Code ranks below prose: keys the page holds outside code are not code only.
-        out.code_only = out.keys - _field_keys(compact(fold_width_and_case(record.prose_text())))
-    return out
-
-
-def pack_positions(positions: list[int]) -> str:
-    """Increasing offsets as gaps (the first from -1), five bits a character."""
-    return pack_gaps(positions)
-
-
-def bucket_of(key: str, count: int) -> int:
-    """FNV-1a over the key's code points; kb-search.js computes the same."""
-    value = 2166136261
-    for char in key:
-        value = ((value ^ ord(char)) * 16777619) & 0xFFFFFFFF
-    return value & (count - 1)
-
-
-def page_file_text(page_id: int, record: PageRecord) -> str:
-    """``d/<id>.js``: what the results list shows of one page, its text compressed."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    packed = compressor.compress(record.text().encode("utf-8")) + compressor.flush()
-    data = {
-        "n": record.docname,
-        "u": record.url,
-        "t": record.title,
-        "d": record.date,
-        "c": record.code_spans(),
-        "s": record.section_starts(),
-        "z": base64.b64encode(packed).decode("ascii"),
-    }
-    return _script("page", page_id, data)
-
-
-def _script(kind: str, number: int, data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # "<" escaped: no value can close the script or read as markup.
-    return f"KbSearch.{kind}({number},{text.replace('<', chr(92) + 'u003c')});\n"
-
-
-def index_script(kind: str, number: int, data: Any) -> str:
-    """A file of the index: a script handing ``data`` to ``KbSearch.<kind>``."""
-    return _script(kind, number, data)
-
-
-def _unscript(text: str) -> Any:
-    start = text.index(",", text.index("(")) + 1
-    return json.loads(text[start : text.rindex(")")])
-
-
-def _buckets_for(total_bytes: int, target: int) -> int:
-    count = 16
-    while count * target < total_bytes:
-        count *= 2
-    return count
-
-
-# --- postings values ------------------------------------------------------------
-
-
-def _posting_value(sets: Sequence[Iterable[int]], words: Iterable[str] | None) -> Any:
-    packed: list[Any] = [encode(pages) for pages in sets]
-    while len(packed) > 1 and packed[-1] == "":
-        packed.pop()
-    if words is not None:
-        # The words come last: readers take the lists before them, empty ones left off.
-        return [*packed, sorted(words)]
-    return packed[0] if len(packed) == 1 else packed
-
-
-def _posting_sets(value: Any) -> tuple[list[set[int]], set[str] | None]:
-    items = value if isinstance(value, list) else [value]
-    words: set[str] | None = None
-    if items and isinstance(items[-1], list):
-        words = set(items[-1])
-        items = items[:-1]
-    sets = [set(decode(item)) if item != "" else set() for item in items]
-    while len(sets) < 1 + FIELDS:
-        sets.append(set())
-    return sets, words
-
-
-# --- writing the whole index ------------------------------------------------------
-
-
-@dataclass
-class IndexState:
-    """What the next build needs to update the index instead of rewriting it."""
-
-    format: int = FORMAT
-    postings_buckets: int = 0
-    positions_buckets: int = 0
-    #: docname of each page id.
-    order: list[str] = field(default_factory=list)
-    #: docname -> digest of the record indexed for it.
-    digests: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> IndexState:
-        data = json.loads(text)
-        return cls(**data)
-
-
-def order_pages(dates: dict[str, str]) -> list[str]:
-    """Page ids: pages without a date first, then articles oldest first."""
-    return sorted(dates, key=lambda docname: (dates[docname], docname))
-
-
-class IndexFiles(Protocol):
-    """Where the index's files are kept, by their path under :data:`FOLDER` (``t/3.js``).
-
-    A build hands in the output folder's one writer (:class:`kb.sphinx.outputs.Outputs`,
-    which deletes at the end of the build what it did not write); benchmarks
-    and tests without Sphinx hand in a folder (:class:`FolderFiles`).
-    """
-
-    def read(self, relative: str) -> str | None:
-        """The text of the file, None when there is none."""
-
-    def write(self, relative: str, text: str) -> bool:
-        """Make the file hold ``text``; True when it held something else."""
-
-    def remove_beyond(self, kind: str, count: int) -> None:
-        """No file ``kind/<n>.js`` with n >= count remains (after the buckets or pages shrank)."""
-
-
-class FolderFiles:
-    """The index's files in ``outdir/kb-search`` with nothing else keeping track of them."""
-
-    def __init__(self, outdir: Path) -> None:
-        self.root = outdir / FOLDER
-
-    def read(self, relative: str) -> str | None:
-        try:
-            return (self.root / relative).read_text(encoding="utf-8")
-        except OSError:
-            return None
-
-    def write(self, relative: str, text: str) -> bool:
-        if self.read(relative) == text:
-            return False
-        write_atomically(self.root / relative, text.encode("utf-8"))
-        return True
-
-    def remove_beyond(self, kind: str, count: int) -> None:
-        folder = self.root / kind
-        if not folder.is_dir():
-            return
-        for path in folder.glob("*.js"):
-            if path.stem.isdigit() and int(path.stem) >= count:
-                remove_file(path)
-
-
-class Writer:
-    """Writes the index's files, counting those whose content changed."""
-
-    def __init__(self, target: Path | IndexFiles) -> None:
-        self.files = FolderFiles(target) if isinstance(target, Path) else target
-        self.written = 0
-
-    def path(self, kind: str, number: int | None = None) -> str:
-        if number is None:
-            return f"{kind}.js"
-        return f"{kind}/{number}.js"
-
-    def read(self, relative: str) -> str | None:
-        return self.files.read(relative)
-
-    def write(self, relative: str, text: str) -> None:
-        if self.files.write(relative, text):
-            self.written += 1
-
-    def remove_beyond(self, kind: str, count: int) -> None:
-        self.files.remove_beyond(kind, count)
-
-
-def manifest_text(state: IndexState) -> str:
-    data = {
-        "format": FORMAT,
-        "pages": len(state.order),
-        "t": state.postings_buckets,
-        "x": state.positions_buckets,
-    }
-    return _script("manifest", FORMAT, data)
-
-
-def _json_length(value: Any) -> int:
-    """``len(json.dumps(value))`` of a postings value, without writing it."""
-    if isinstance(value, int):
-        return len(str(value))
-    if isinstance(value, str):
-        return len(value) + 2  # page lists are ASCII: nothing is escaped
-    if value and isinstance(value[-1], list):
-        *lists, words = value
-        return len(json.dumps(words)) + sum(map(_json_length, lists)) + 2 * len(lists) + 2
-    return sum(map(_json_length, value)) + 2 * len(value)
-
-
-def write_full(
-    target: Path | IndexFiles,
-    order: list[str],
-    load: Callable[[str], PageRecord],
-) -> IndexState:
-    """Index every page of ``order`` from scratch.
+class _FullIndex:
+    """Postings and positions of every page, gathered in id order.
 
     Page lists grow as arrays (pages come in id order, so they stay sorted
     and distinct) and positions as packed strings joined every few hundred
@@ -450,25 +83,16 @@ def write_full(
     at 2,000 pages. A token with positions is looked up once per page: its
     page list and its packed positions share one entry.
     """
-    writer = Writer(target)
-    state = IndexState(order=list(order))
-    # token -> (pages, packed positions per page, joined every 256 pages)
-    placed: dict[str, tuple[array[int], list[str]]] = {}
-    unplaced: dict[str, array[int]] = {}
-    in_fields: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
-    words: dict[str, set[str]] = defaultdict(set)
-    gaps = GAP_TABLE
 
-    def flush() -> None:
-        for _, pieces in placed.values():
-            if len(pieces) > 1:
-                pieces[:] = [_ENTRY_SEPARATOR.join(pieces)]
+    def __init__(self) -> None:
+        # token -> (pages, packed positions per page, joined every 256 pages)
+        self.placed: dict[str, tuple[array[int], list[str]]] = {}
+        self.unplaced: dict[str, array[int]] = {}
+        self.in_fields: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
+        self.words: dict[str, set[str]] = defaultdict(set)
 
-    for page_id, docname in enumerate(order):
-        record = load(docname)
-        state.digests[docname] = record.digest()
-        writer.write(writer.path("d", page_id), page_file_text(page_id, record))
-        keys = page_keys(record)
+    def add(self, page_id: int, keys: PageKeys) -> None:
+        gaps, placed, unplaced = GAP_TABLE, self.placed, self.unplaced
         for token, offsets in keys.positions.items():
             # Most tokens occur once or twice in a page: one or two table lookups.
             count = len(offsets)
@@ -490,38 +114,65 @@ def write_full(
                 unplaced[key] = array("I", (page_id,))
             else:
                 held.append(page_id)
-        for found, field_keys in zip(in_fields, (*keys.fields, keys.code_only), strict=True):
+        for found, field_keys in zip(self.in_fields, (*keys.fields, keys.code_only), strict=True):
             for key in field_keys:
                 found.setdefault(key, []).append(page_id)
         for word in keys.words:
             for key in gram_keys(word):
-                words[key].add(word)
+                self.words[key].add(word)
         if page_id % 256 == 255:
-            flush()
-    flush()
-    empty: list[int] = []
-    values: dict[str, Any] = {}
-    # The pages of a token's positions are its pages in the postings, in order.
-    x_values: dict[str, list[Any]] = {}
-    t_bytes = x_bytes = 0
-    for key, (held, (text,)) in placed.items():
-        pages = encode_sorted(held)
-        x_values[key] = [pages, text]
-        x_bytes += len(text) + 1
-        fields = [encode(found.get(key, empty)) for found in in_fields]
-        while fields and fields[-1] == "":
-            fields.pop()
-        value = values[key] = [pages, *fields] if fields else pages
-        t_bytes += len(key) * 3 + _json_length(value) + 4
-    placed.clear()
-    for key, held in unplaced.items():
-        sets = [held, *(found.get(key, empty) for found in in_fields)]
-        value = values[key] = _posting_value(sets, words.get(key) if key.startswith(GRAM) else None)
-        t_bytes += len(key) * 3 + _json_length(value) + 4
-    unplaced.clear()
+            self.join_positions()
+
+    def join_positions(self) -> None:
+        for _, pieces in self.placed.values():
+            if len(pieces) > 1:
+                pieces[:] = [ENTRY_SEPARATOR.join(pieces)]
+
+    def values(self) -> tuple[dict[str, Any], dict[str, list[Any]], int, int]:
+        """Postings and positions by key, with their sizes in bytes; empties the gathered data."""
+        self.join_positions()
+        empty: list[int] = []
+        values: dict[str, Any] = {}
+        # The pages of a token's positions are its pages in the postings, in order.
+        x_values: dict[str, list[Any]] = {}
+        t_bytes = x_bytes = 0
+        for key, (held, (text,)) in self.placed.items():
+            pages = encode_sorted(held)
+            x_values[key] = [pages, text]
+            x_bytes += len(text) + 1
+            fields = [encode(found.get(key, empty)) for found in self.in_fields]
+            while fields and fields[-1] == "":
+                fields.pop()
+            value = values[key] = [pages, *fields] if fields else pages
+            t_bytes += len(key) * 3 + json_length(value) + 4
+        self.placed.clear()
+        for key, held in self.unplaced.items():
+            sets = [held, *(found.get(key, empty) for found in self.in_fields)]
+            words = self.words.get(key) if key.startswith(GRAM) else None
+            value = values[key] = posting_value(sets, words)
+            t_bytes += len(key) * 3 + json_length(value) + 4
+        self.unplaced.clear()
+        return values, x_values, t_bytes, x_bytes
+
+
+def write_full(
+    target: Path | IndexFiles,
+    order: list[str],
+    load: Callable[[str], PageRecord],
+) -> IndexState:
+    """Index every page of ``order`` from scratch."""
+    writer = Writer(target)
+    state = IndexState(order=list(order))
+    index = _FullIndex()
+    for page_id, docname in enumerate(order):
+        record = load(docname)
+        state.digests[docname] = record.digest()
+        writer.write(writer.path("d", page_id), page_file_text(page_id, record))
+        index.add(page_id, page_keys(record))
+    values, x_values, t_bytes, x_bytes = index.values()
     # Bucket counts from the packed sizes: a dense page list is a short bitmap.
-    state.postings_buckets = _buckets_for(t_bytes, POSTINGS_BUCKET_BYTES)
-    state.positions_buckets = _buckets_for(x_bytes, POSITIONS_BUCKET_BYTES)
+    state.postings_buckets = buckets_for(t_bytes, POSTINGS_BUCKET_BYTES)
+    state.positions_buckets = buckets_for(x_bytes, POSITIONS_BUCKET_BYTES)
     _write_buckets(writer, "t", "chunk", values, state.postings_buckets)
     del values
     _write_buckets(writer, "x", "positions", x_values, state.positions_buckets)
@@ -539,10 +190,49 @@ def _write_buckets(
     for key, value in values.items():
         buckets[bucket_of(key, count)][key] = value
     for number, data in enumerate(buckets):
-        writer.write(writer.path(folder, number), _script(kind, number, data))
+        writer.write(writer.path(folder, number), script(kind, number, data))
 
 
 # --- updating the index for a few pages ---------------------------------------------
+
+
+class _Changes:
+    """What the changed pages change in the postings, the positions and the site's words."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, list[tuple[int, tuple[bool, ...]]]] = defaultdict(list)
+        self.positions: dict[str, list[tuple[int, list[int] | None]]] = defaultdict(list)
+        self.words: set[str] = set()
+
+    def add(self, page_id: int, before: PageKeys, after: PageKeys) -> None:
+        for key in before.keys | after.keys:
+            was, now = before.membership(key), after.membership(key)
+            if was != now:
+                self.postings[key].append((page_id, now))
+        for token in before.positions.keys() | after.positions.keys():
+            was_at, now_at = before.positions.get(token), after.positions.get(token)
+            if was_at != now_at:
+                self.positions[token].append((page_id, now_at))
+        self.words |= before.words ^ after.words
+
+
+class _Buckets:
+    """The buckets of one kind (``t`` or ``x``) read as they are needed, written once."""
+
+    def __init__(self, writer: Writer, folder: str, kind: str, count: int) -> None:
+        self.writer, self.folder, self.kind, self.count = writer, folder, kind, count
+        self.loaded: dict[int, dict[str, Any]] = {}
+
+    def of(self, key: str) -> dict[str, Any]:
+        number = bucket_of(key, self.count)
+        if number not in self.loaded:
+            text = self.writer.read(self.writer.path(self.folder, number))
+            self.loaded[number] = unscript(text) if text else {}
+        return self.loaded[number]
+
+    def write(self) -> None:
+        for number, data in self.loaded.items():
+            self.writer.write(self.writer.path(self.folder, number), script(self.kind, number, data))
 
 
 def update(
@@ -558,43 +248,32 @@ def update(
     """
     writer = Writer(target)
     ids = {docname: number for number, docname in enumerate(state.order)}
-    t_changes: dict[str, list[tuple[int, tuple[bool, ...]]]] = defaultdict(list)
-    x_changes: dict[str, list[tuple[int, list[int] | None]]] = defaultdict(list)
-    word_changes: set[str] = set()
+    found = _Changes()
     for docname, (old, new) in changes.items():
         page_id = ids[docname]
         writer.write(writer.path("d", page_id), page_file_text(page_id, new))
         state.digests[docname] = new.digest()
-        before = page_keys(old) if old is not None else PageKeys()
-        after = page_keys(new)
-        for key in before.keys | after.keys:
-            was, now = before.membership(key), after.membership(key)
-            if was != now:
-                t_changes[key].append((page_id, now))
-        for token in before.positions.keys() | after.positions.keys():
-            was_at, now_at = before.positions.get(token), after.positions.get(token)
-            if was_at != now_at:
-                x_changes[token].append((page_id, now_at))
-        word_changes |= before.words ^ after.words
-    count_t, count_x = state.postings_buckets, state.positions_buckets
-    loaded: dict[int, dict[str, Any]] = {}
+        found.add(page_id, page_keys(old) if old is not None else PageKeys(), page_keys(new))
+    postings = _Buckets(writer, "t", "chunk", state.postings_buckets)
+    _update_postings(postings, found)
+    postings.write()
+    positions = _Buckets(writer, "x", "positions", state.positions_buckets)
+    _update_positions(positions, found)
+    positions.write()
+    writer.write(writer.path("index"), manifest_text(state))
+    return writer.written
 
-    def bucket_data(key: str) -> dict[str, Any]:
-        number = bucket_of(key, count_t)
-        if number not in loaded:
-            text = writer.read(writer.path("t", number))
-            loaded[number] = _unscript(text) if text else {}
-        return loaded[number]
 
+def _update_postings(buckets: _Buckets, found: _Changes) -> None:
     created: set[str] = set()
     emptied: set[str] = set()
-    for key, edits in t_changes.items():
-        data = bucket_data(key)
+    for key, edits in found.postings.items():
+        data = buckets.of(key)
         value = data.get(key)
         sets: list[set[int]] = [set() for _ in range(1 + FIELDS)]
         words: set[str] | None = None
         if value is not None:
-            sets, words = _posting_sets(value)
+            sets, words = posting_sets(value)
         for page_id, flags in edits:
             for held, members in zip(flags, sets, strict=True):
                 if held:
@@ -603,43 +282,42 @@ def update(
                     members.discard(page_id)
         if not sets[0]:
             data.pop(key, None)
-            if value is not None and key in word_changes:
+            if value is not None and key in found.words:
                 emptied.add(key)
             continue
-        if value is None and key in word_changes:
+        if value is None and key in found.words:
             created.add(key)
         if key.startswith(GRAM):
             words = words or set()
-        data[key] = _posting_value(sets, words)
-    # A word new to the site, or gone from it, joins or leaves its grams' lists.
+        data[key] = posting_value(sets, words)
+    _update_gram_words(buckets, created, emptied)
+
+
+def _update_gram_words(buckets: _Buckets, created: set[str], emptied: set[str]) -> None:
+    """A word new to the site, or gone from it, joins or leaves its grams' lists."""
     for word in created | emptied:
         for gram in grams(word):
-            data = bucket_data(GRAM + gram)
+            data = buckets.of(GRAM + gram)
             value = data.get(GRAM + gram)
             if value is None:
                 continue
-            sets, words = _posting_sets(value)
+            sets, words = posting_sets(value)
             words = words or set()
             if word in created:
                 words.add(word)
             else:
                 words.discard(word)
-            data[GRAM + gram] = _posting_value(sets, words)
-    for number, data in loaded.items():
-        writer.write(writer.path("t", number), _script("chunk", number, data))
+            data[GRAM + gram] = posting_value(sets, words)
 
-    x_loaded: dict[int, dict[str, Any]] = {}
-    for token, moves in x_changes.items():
-        number = bucket_of(token, count_x)
-        if number not in x_loaded:
-            text = writer.read(writer.path("x", number))
-            x_loaded[number] = _unscript(text) if text else {}
-        data = x_loaded[number]
+
+def _update_positions(buckets: _Buckets, found: _Changes) -> None:
+    for token, moves in found.positions.items():
+        data = buckets.of(token)
         value = data.get(token)
         entries: dict[int, str] = {}
         if value is not None:
             held_pages = decode(value[0])
-            entries = dict(zip(held_pages, value[1].split(_ENTRY_SEPARATOR), strict=True))
+            entries = dict(zip(held_pages, value[1].split(ENTRY_SEPARATOR), strict=True))
         for page_id, offsets in moves:
             if offsets is None:
                 entries.pop(page_id, None)
@@ -649,8 +327,4 @@ def update(
             data.pop(token, None)
             continue
         ordered = sorted(entries)
-        data[token] = [encode(ordered), _ENTRY_SEPARATOR.join(entries[page] for page in ordered)]
-    for number, data in x_loaded.items():
-        writer.write(writer.path("x", number), _script("positions", number, data))
-    writer.write(writer.path("index"), manifest_text(state))
-    return writer.written
+        data[token] = [encode(ordered), ENTRY_SEPARATOR.join(entries[page] for page in ordered)]

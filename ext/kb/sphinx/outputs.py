@@ -284,7 +284,7 @@ class Outputs(Claims):
 class GroupFolder:
     """One group's files in one folder of the output, by their path inside it.
 
-    What :mod:`kb.search.store` writes through (its ``IndexFiles``): every file
+    What :mod:`kb.search.store` writes through (``kb.search.files.IndexFiles``): every file
     is claimed, written and recorded by :class:`Outputs`.
     """
 

@@ -15,7 +15,9 @@ from sphinx.util import logging
 from kb.core.atomicfile import write_atomically
 from kb.core.claims import Refused
 from kb.search.facets import facet_files
-from kb.search.store import FOLDER, FORMAT, IndexState, PageRecord, order_pages, update, write_full
+from kb.search.files import FOLDER, FORMAT, IndexState, order_pages
+from kb.search.pagekeys import PageRecord
+from kb.search.store import update, write_full
 from kb.sphinx.domain import domain_of
 from kb.sphinx.outputs import GroupFolder
 from kb.sphinx.searchlanguage import search_enabled

@@ -9,7 +9,7 @@ positions that prove phrases, one compressed text per page for snippets) and
 keeps Sphinx's search page, whose ``Search.query`` it replaces:
 
 * ``doctree-resolved`` turns each page written into a
-  :class:`~kb.search.store.PageRecord` (its text with generated lists left
+  :class:`~kb.search.pagekeys.PageRecord` (its text with generated lists left
   out, and its front matter: tags, categories, authors, excerpt, glossary
   names and aliases);
 * ``build-finished`` compares each record with the one indexed last time
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.search import js_index
 
 from kb.core.wording import language_tag, plural_samples
-from kb.search.store import FOLDER
+from kb.search.files import FOLDER
 from kb.sphinx import i18n
 from kb.sphinx.config import kb_config
 from kb.sphinx.searchindex import note_page, refresh_records, write_index

@@ -1,5 +1,5 @@
 """What the search index holds of a page: its text, sections and code, its names and
-dates (:class:`~kb.search.store.PageRecord`), and an article's facets."""
+dates (:class:`~kb.search.pagekeys.PageRecord`), and an article's facets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sphinx.locale import admonitionlabels
 
 from kb.search.facets import PageFacets
 from kb.search.htmltext import Piece, html_inline_text, html_pieces
-from kb.search.store import PageRecord
+from kb.search.pagekeys import PageRecord
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
 

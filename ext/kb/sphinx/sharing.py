@@ -53,7 +53,7 @@ from kb.core.targets import (
 from kb.core.taxonomy import Term
 from kb.core.values import clip_excerpt, shown
 from kb.pictures import cards
-from kb.search.store import FOLDER as SEARCH_FOLDER
+from kb.search.files import FOLDER as SEARCH_FOLDER
 from kb.sphinx.config import absolute_url, base_url, kb_config, site_name
 from kb.sphinx.domain import (
     OPENGRAPH,

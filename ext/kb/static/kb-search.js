@@ -155,7 +155,7 @@ var KbSearchEngine = (() => {
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const VALUE = {};
   Array.from(ALPHABET).forEach((char, value) => (VALUE[char] = value));
-  // Prefixes folding never leaves in a text (see store.py).
+  // Prefixes folding never leaves in a text (see pagekeys.py).
   const UNIGRAM = "\u2126";
   const GRAM = "\u212b";
   const GRAM_MAX = 3;
@@ -199,7 +199,7 @@ var KbSearchEngine = (() => {
     return out;
   };
 
-  // FNV-1a over code points, as bucket_of in store.py.
+  // FNV-1a over code points, as bucket_of in files.py.
   const bucketOf = (key, count) => {
     let hash = 2166136261;
     for (const char of key) {

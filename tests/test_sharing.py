@@ -63,13 +63,21 @@ def test_card_png_is_well_formed_and_holds_the_drawn_pixels() -> None:
         chunks.append((kind, body))
         at += 12 + length
     assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
-    # zlib checks the stream's own checksum; every row is filter 0 and holds the pixels.
+    # A 16-colour palette, four bits a pixel.
+    width, height, depth, colour_type = struct.unpack_from(">IIBB", chunks[0][1])
+    assert (width, height, depth, colour_type) == (1200, 630, 4, 3)
+    assert len(chunks[1][1]) == 16 * 3
+    # zlib checks the stream's own checksum; every row is filter 0 and holds the
+    # pixels, two to a byte, the left one in the high nibble.
     scanlines = zlib.decompress(chunks[2][1])
     image = Image.open(BytesIO(data))
-    assert image.mode == "P" and len(scanlines) == 630 * 1201
-    rows = [scanlines[row * 1201 : (row + 1) * 1201] for row in range(630)]
+    assert image.mode == "P" and len(scanlines) == 630 * 601
+    rows = [scanlines[row * 601 : (row + 1) * 601] for row in range(630)]
     assert all(row[0] == 0 for row in rows)
-    assert b"".join(row[1:] for row in rows) == image.tobytes()
+    pixels = bytes(nibble for row in rows for byte in row[1:] for nibble in (byte >> 4, byte & 15))
+    assert pixels == image.tobytes()
+    # Text, background and the accent bar are all there.
+    assert {0, 14, 15} <= set(pixels)
 
 
 @needs_font

@@ -28,7 +28,7 @@ from kb.pictures.cardfont import FontSpec, check_font, face_index
 
 WIDTH, HEIGHT = 1200, 630
 #: Raised whenever the drawing changes, so every card is redrawn once.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 _MARGIN = 80
 _TITLE_SIZES = (68, 60, 52, 46)
@@ -298,8 +298,9 @@ def render(card: Card, font: FontSpec | None = None) -> bytes:
     """The PNG bytes of ``card``. Raises :class:`FontMissingError` without the font."""
     font = font or FontSpec()
     check_font(font)
-    # Drawn as 8-bit coverage and saved as a palette PNG: a third of the
-    # bytes an RGB image has to compress, which is most of a card's cost.
+    # Drawn as 8-bit coverage and saved as a 16-colour palette PNG: a card is
+    # mostly the edges of glyphs, and 15 steps of antialiasing (which the eye
+    # does not tell from 255 at this size) take 30% fewer bytes than 255.
     image = _background().copy()
     lines, title = _fitted_title(" ".join(card.title.split()), font)
     line_height = round(title.size * 1.4)
@@ -324,19 +325,24 @@ def _deflate(raw: bytes) -> bytes:
     """Raw deflate blocks of ``raw``, ending on a byte boundary, independent of what
     comes before or after them (so bands can be joined in any order)."""
     # zlib's run-length strategy: a card is long runs of one colour, and this
-    # compresses it four times faster than the default for 10% more bytes.
+    # compresses it twice as fast as the default for 8% more bytes.
     compressor = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
     return compressor.compress(raw) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
 def _scanlines(image: Image.Image) -> bytes:
-    """The PNG scanlines of ``image``: each row led by its filter type, 0 (none)."""
-    framed = Image.new("L", (WIDTH + 1, HEIGHT), 0)
-    framed.paste(image, (1, 0))
-    return framed.tobytes()
+    """The PNG scanlines of ``image``: each row led by its filter type, 0 (none), then
+    its pixels as palette indices, two to a byte."""
+    # Pillow's "P;4" packer puts two pixels in a byte, high nibble first, as PNG does.
+    indices = Image.frombytes("P", image.size, image.tobytes().translate(_TO_INDEX))
+    packed = indices.tobytes("raw", "P;4")
+    row = WIDTH // 2
+    return b"".join(
+        b"\x00" + packed[y * row : (y + 1) * row] for y in range(HEIGHT)
+    )
 
 
-_LINE = WIDTH + 1
+_LINE = WIDTH // 2 + 1
 
 
 @functools.lru_cache(maxsize=1024)
@@ -373,7 +379,7 @@ def _png(scanlines: bytes) -> bytes:
         start = end
     parts.append(zlib.compressobj(6, zlib.DEFLATED, -15).flush())  # the final, empty block
     stream = b"\x78\x9c" + b"".join(parts) + struct.pack(">I", zlib.adler32(scanlines))
-    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit palette
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 4, 3, 0, 0, 0)  # 4-bit palette
     return b"".join(
         (
             b"\x89PNG\r\n\x1a\n",
@@ -410,15 +416,25 @@ _LEVEL_RULE = 60
 _LEVEL_ACCENT = 255
 
 
+#: Steps of the blend from background (index 0) to text (index 14); index 15 is the accent.
+_STEPS = 15
+
+
 def _palette() -> list[int]:
     palette: list[int] = []
-    for level in range(_LEVEL_TEXT + 1):
+    for step in range(_STEPS):
         palette.extend(
-            round(back + (front - back) * level / _LEVEL_TEXT)
+            round(back + (front - back) * step / (_STEPS - 1))
             for back, front in zip(_BACKGROUND, _TEXT, strict=True)
         )
     palette.extend(_ACCENT)
     return palette
+
+
+#: Coverage level (0-254) to its nearest palette step; 255 (the accent) to the accent.
+_TO_INDEX = bytes(
+    [round(level * (_STEPS - 1) / _LEVEL_TEXT) for level in range(_LEVEL_TEXT + 1)] + [_STEPS]
+)
 
 
 _PALETTE = _palette()

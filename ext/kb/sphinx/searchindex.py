@@ -1,5 +1,5 @@
 """kb's search index in the output: records noted as pages are written, chunks updated
-once at the end of the build (:mod:`kb.search.store` holds the format)."""
+once at the end of the build (:mod:`kb.search.files` holds the format)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import functools
 import http.server
+import io
 import json
 import statistics
 import sys
@@ -62,6 +63,33 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _HostHandler(_QuietHandler):
+    """A missing path answered as Read the Docs answers it: with status 404 and the site's
+    ``404.html`` (the nearest one in the folders above the path), at any depth."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        page = None if path.exists() else _nearest_not_found(path, Path(self.directory))
+        if page is None:
+            return super().send_head()
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def _nearest_not_found(path: Path, root: Path) -> Path | None:
+    root = root.resolve()
+    for folder in path.parents:
+        if not folder.resolve().is_relative_to(root):
+            return None
+        if (folder / "404.html").is_file():
+            return folder / "404.html"
+    return None
+
+
 class _Server(http.server.ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that leaves a page drops the requests still in flight; that is no error.
@@ -70,8 +98,11 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serve(root: Path, *, not_found_pages: bool = False) -> Iterator[str]:
+    """A static server of ``root`` on 127.0.0.1; with ``not_found_pages``, a missing path
+    gets the ``404.html`` of the site it lies in, as a host such as Read the Docs serves it."""
+    handler_class = _HostHandler if not_found_pages else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(root))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

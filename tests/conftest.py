@@ -7,7 +7,8 @@
   ``benchmarks/search_timing.py`` (the benchmark's browser).
 - ``node``: the node that runs kb-search.js in the JavaScript checks.
 - ``http_server``: a server on 127.0.0.1 of the temporary folder where tests build, stopped
-  when the module ends.
+  when the module ends; as Read the Docs does, it answers a missing path with status 404
+  and the ``404.html`` of the site the path lies in (the nearest one above it).
 
 A missing Chromium or node skips its tests with the reason, except under CI (``CI=true``),
 where .ci/run installs both and a missing one fails.
@@ -61,5 +62,5 @@ def node() -> str:
 @pytest.fixture(scope="module")
 def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.getbasetemp().resolve()
-    with serve(root) as base:
+    with serve(root, not_found_pages=True) as base:
         yield Server(root, base)

@@ -12,11 +12,13 @@ Two ways to build, both real Sphinx builds in this process:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import textwrap
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -110,6 +112,22 @@ class Server:
         """The address of ``folder`` (a built site inside the temporary folder), ending in /."""
         relative = folder.resolve().relative_to(self.root).as_posix()
         return self.base if relative == "." else f"{self.base}{quote(relative)}/"
+
+
+@contextlib.contextmanager
+def checked_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A new page of conftest's ``browser`` (``options`` as ``new_page`` takes them) that
+    must end without a script error: what its scripts throw is kept in ``page.errors``,
+    and a block that ends normally fails when there is any. The page is closed."""
+    page = browser.new_page(**options)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    try:
+        yield page
+    finally:
+        page.close()
+    assert not errors, errors
 
 
 @dataclass

@@ -1,20 +1,18 @@
 """404.html: served for any missing address at any depth, it finds what was lost.
 
-A small server stands in for Read the Docs: the site under /ja/latest/, and
-404.html (with status 404) for every missing path. The expected pages are
-those whose built text holds a word of the address, found here without kb.
+The tests' server (conftest's ``http_server``) stands in for Read the Docs: the
+site lives under a sub-path, ``/<folder>/_build/html/`` as ``/ja/latest/`` on
+Read the Docs, and every missing path under it gets the site's 404.html with
+status 404. kb takes the 404 page's prefix from ``html_baseurl``'s path, set to
+that sub-path. The expected pages are those whose built text holds a word of
+the address, found here without kb.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import re
-import sys
-import threading
 import unicodedata
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -22,14 +20,8 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kbtesting import Build, Server, article, build, checked_page, write_project
 
-from kbtesting import REPO, Build, article, build, write_project
-
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM, CHROMIUM_ARGS
-
-PREFIX = "/ja/latest/"
 CONF = 'html_baseurl = "https://kb.example.org/ja/latest/"\n'
 FILES = {
     "articles/2025/grid.md": article(
@@ -44,17 +36,30 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
 
 
+@dataclass(frozen=True)
+class Hosted:
+    site: Build
+    #: The site's address on the tests' server, and its path (the 404 page's prefix).
+    url: str
+    prefix: str
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    return build(write_project(tmp_path_factory.mktemp("notfound"), FILES, conf=CONF))
+def hosted(tmp_path_factory: pytest.TempPathFactory, http_server: Server) -> Hosted:
+    root = tmp_path_factory.mktemp("notfound")
+    url = http_server.url(root / "_build" / "html")
+    prefix = urlsplit(url).path
+    conf = f'html_baseurl = "https://kb.example.org{prefix}"\n'
+    return Hosted(build(write_project(root, FILES, conf=conf)), url, prefix)
 
 
-def test_404_is_written_in_japanese_with_every_address_absolute(site: Build) -> None:
-    page = site.html("404")
+def test_404_is_written_in_japanese_with_every_address_absolute(hosted: Hosted) -> None:
+    page = hosted.site.html("404")
+    prefix = hosted.prefix
     assert page.html["lang"] == "ja"
     assert page.title.get_text().startswith("ページが見つかりません")
     assert page.select_one("#kb-notfound h1").get_text() == "ページが見つかりません"
-    assert page.html["data-content_root"] == PREFIX
+    assert page.html["data-content_root"] == prefix
     addresses = [
         element.get(attribute)
         for element in page.find_all(True)
@@ -63,9 +68,9 @@ def test_404_is_written_in_japanese_with_every_address_absolute(site: Build) -> 
     ]
     assert len(addresses) > 10
     for address in addresses:
-        assert address.startswith((PREFIX, "https://", "http://", "#")), address
+        assert address.startswith((prefix, "https://", "http://", "#")), address
     form = page.select_one("#kb-notfound form")
-    assert form["action"] == PREFIX + "search.html"
+    assert form["action"] == prefix + "search.html"
     assert page.select_one('meta[name="robots"]')["content"] == "noindex"
 
 
@@ -83,46 +88,6 @@ def test_the_projects_own_404_wins_and_the_page_can_be_turned_off(tmp_path: Path
 
 
 # --- in Chromium, served as Read the Docs serves it ---------------------------------------
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def translate_path(self, path: str) -> str:
-        path = urlsplit(path).path
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__missing__")
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def send_head(self) -> Any:
-        target = Path(self.translate_path(self.path))
-        if target.is_dir():
-            target = target / "index.html"
-        if target.is_file():
-            return super().send_head()
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
-
-@contextlib.contextmanager
-def host(root: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def page_texts(site: Build) -> dict[str, str]:
@@ -147,21 +112,13 @@ def page_texts(site: Build) -> dict[str, str]:
     ],
 )
 def test_a_missing_address_at_any_depth_shows_the_pages_holding_its_words(
-    site: Build, missing: str
+    hosted: Hosted, browser: Any, missing: str
 ) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    texts = page_texts(site)
+    texts = page_texts(hosted.site)
     words = [w for w in re.split(r"[/\-_.]+", missing) if w and w != "html"]
     expected = {doc for doc, text in texts.items() if any(fold(w) in text for w in words)}
-    with host(site.outdir) as origin, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        response = page.goto(origin + PREFIX + quote(missing))
+    with checked_page(browser) as page:
+        response = page.goto(hosted.url + quote(missing))
         assert response.status == 404
         page.wait_for_selector("body[data-kb-search=done]", timeout=20_000)
         # The theme's and kb's style sheets loaded from the site's root, whatever the depth.
@@ -175,12 +132,10 @@ def test_a_missing_address_at_any_depth_shows_the_pages_holding_its_words(
         hrefs = page.eval_on_selector_all(
             ".kb-notfound-results > li > a", "links => links.map(a => a.href)"
         )
-        found = {unquote(urlsplit(href).path).removeprefix(PREFIX) for href in hrefs}
+        found = {unquote(urlsplit(href).path).removeprefix(hosted.prefix) for href in hrefs}
         assert found == expected
         for href in hrefs:
             assert page.request.get(href).status == 200
         if "液体冷却-and-変圧器" in missing:
             # Neither page holds both words: one word each, both found.
             assert len(found) == 2
-        browser.close()
-        assert not errors, errors

@@ -10,19 +10,12 @@ window, so the stand-in does what the addons do.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtesting import REPO, Build, article, build, write_project
-
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM, CHROMIUM_ARGS, serve
+from kbtesting import REPO, Build, Server, article, build, checked_page, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +24,6 @@ ARTICLE = "articles/2025/cooling.html"
 
 
 def project(root: Path, conf: str = "") -> Build:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
     files = {
         "articles/2025/cooling.md": article(
             "## 冷却\n\n液体冷却の導入が進んでいます。", title="冷却の記事", tags=["冷却"]
@@ -49,17 +40,8 @@ def project(root: Path, conf: str = "") -> Build:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Build:
+    # Built only where there is a browser to open it (the fixture skips otherwise).
     return project(tmp_path_factory.mktemp("rtd"))
 
 
@@ -67,19 +49,16 @@ def standin(page: Any) -> dict[str, int]:
     return page.evaluate("({...window.readthedocsStandin})")
 
 
-def open_page(browser: Any, base: str) -> Any:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+def open_article(page: Any, base: str) -> None:
     page.goto(base + ARTICLE)
     page.wait_for_function("window.readthedocsStandin && window.KbSearch")
-    page.errors = errors
-    return page
 
 
-def test_slash_opens_kbs_search_and_not_the_hosts_window(site: Build, chromium: Any) -> None:
-    with serve(site.outdir) as base:
-        page = open_page(chromium, base)
+def test_slash_opens_kbs_search_and_not_the_hosts_window(
+    site: Build, browser: Any, http_server: Server
+) -> None:
+    with checked_page(browser) as page:
+        open_article(page, http_server.url(site.outdir))
         page.click("h1")  # the document has the focus, not an input
         page.keyboard.press("/")
         assert page.evaluate("document.activeElement.name") == "q"
@@ -90,12 +69,13 @@ def test_slash_opens_kbs_search_and_not_the_hosts_window(site: Build, chromium: 
         page.wait_for_selector(".kb-search-dropdown[data-state=done]", timeout=20_000)
         assert page.locator(".kb-search-option").count() == 1
         assert page.evaluate("document.activeElement.value") == "液体冷却"
-        assert not page.errors, page.errors
 
 
-def test_the_themes_box_and_the_show_event_open_kbs_search(site: Build, chromium: Any) -> None:
-    with serve(site.outdir) as base:
-        page = open_page(chromium, base)
+def test_the_themes_box_and_the_show_event_open_kbs_search(
+    site: Build, browser: Any, http_server: Server
+) -> None:
+    with checked_page(browser) as page:
+        open_article(page, http_server.url(site.outdir))
         page.click("input[name=q]")
         assert standin(page)["focused"] >= 1  # the stand-in saw the focus and asked to open
         assert standin(page)["opened"] == 0
@@ -106,15 +86,15 @@ def test_the_themes_box_and_the_show_event_open_kbs_search(site: Build, chromium
         assert standin(page)["opened"] == 0
         assert page.evaluate("document.activeElement.name") == "q"
         assert page.locator("readthedocs-search").is_hidden()
-        assert not page.errors, page.errors
 
 
-def test_without_kbs_search_the_standin_opens_its_window(tmp_path: Path, chromium: Any) -> None:
+def test_without_kbs_search_the_standin_opens_its_window(
+    tmp_path: Path, browser: Any, http_server: Server
+) -> None:
     """The control: the stand-in opens the host's window as the addons do."""
     control = project(tmp_path, "kb_search = False\n")
-    with serve(control.outdir) as base:
-        page = chromium.new_page()
-        page.goto(base + ARTICLE)
+    with checked_page(browser) as page:
+        page.goto(http_server.url(control.outdir) + ARTICLE)
         page.wait_for_function("window.readthedocsStandin")
         page.click("h1")
         page.keyboard.press("/")

@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 # --compare runs outside pytest: it takes the benchmark's browser and plain file server
 # (as Read the Docs or `python -m http.server` serves a site), which the fixtures wrap.
 from benchmarks.search_timing import chromium, serve
-from kbtesting import Build, Server, build
+from kbtesting import Build, Server, build, checked_page
 from search_corpus.corpus import write_corpus
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -250,12 +250,8 @@ def furo_site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Build:
 def browser_page(
     furo_site: Build, browser: Any, http_server: Server
 ) -> Iterator[tuple[Any, str]]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page, http_server.url(furo_site.outdir)
-    page.close()
-    assert not errors, errors
+    with checked_page(browser) as page:
+        yield page, http_server.url(furo_site.outdir)
 
 
 def test_queries_find_every_page_that_contains_them(

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
@@ -23,13 +21,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtesting import REPO, Build, build
+from kbtesting import Build, Server, build, checked_page
 from search_corpus.corpus import write_corpus
-
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -148,9 +141,8 @@ def expected_counts(
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
+def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Build:
+    # Built only where there is a browser to open it (the fixture skips otherwise).
     return build(write_corpus(tmp_path_factory.mktemp("filters")))
 
 
@@ -164,17 +156,9 @@ def pages(site: Build) -> dict[str, Page]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(site: Build) -> Iterator[tuple[Any, str]]:
-    from playwright.sync_api import sync_playwright
-
-    with serve(site.outdir) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page, base
-        browser.close()
-        assert not errors, errors
+def browser_page(site: Build, browser: Any, http_server: Server) -> Iterator[tuple[Any, str]]:
+    with checked_page(browser) as page:
+        yield page, http_server.url(site.outdir)
 
 
 def address(query: str, chosen: dict[str, list[str]], sort: str = "") -> str:

@@ -6,20 +6,13 @@ from the built article pages, not from kb's index.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kbtesting import REPO, Build, article, build, write_project
-
-sys.path.append(str(REPO / "benchmarks"))
-from search_timing import CHROMIUM, CHROMIUM_ARGS
+from kbtesting import Build, article, build, checked_page, write_project
 
 pytestmark = pytest.mark.browser
 
@@ -76,9 +69,8 @@ MANY = """
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
+def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Build:
+    # Built only where there is a browser to open it (the fixture skips otherwise).
     files = {
         "articles/2025/grid.md": article(
             FOURTH, title="送電網の記事", date="2025-03-01 10:00:00 +0900"
@@ -91,17 +83,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 @pytest.fixture(scope="module")
-def page(site: Build) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1000, "height": 700})
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
+def page(site: Build, browser: Any) -> Iterator[Any]:
+    with checked_page(browser, viewport={"width": 1000, "height": 700}) as tab:
         yield tab
-        browser.close()
-        assert not errors, errors
 
 
 def anchors(site: Build, docname: str) -> dict[str, str]:

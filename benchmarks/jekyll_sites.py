@@ -27,7 +27,8 @@ from bs4 import BeautifulSoup
 
 from kb.core.dates import zone_named
 from kb.core.frontmatter import read_front_matter
-from kb.jekyll.importer import Outcome, import_posts
+from kb.jekyll.importer import import_posts
+from kb.jekyll.report import Outcome
 from kbtesting import build, write_project
 
 REPO = Path(__file__).resolve().parent.parent

@@ -34,8 +34,8 @@ from kb.core.mystguard import disarm_front_matter
 from kb.core.names import name_key, slugify
 from kb.core.taxonomyfile import load_overrides
 from kb.core.values import EXCERPT_LENGTH, clip_excerpt, name_text, scalar_text
-from kb.jekyll.importer import join_parts, join_parts_noting_seams
 from kb.jekyll.liquid import convert_liquid
+from kb.jekyll.parts import join_parts, join_parts_noting_seams
 from kbtesting import article, write_project
 
 TOKYO = zone_named("Asia/Tokyo")

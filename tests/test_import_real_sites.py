@@ -22,8 +22,9 @@ from bs4 import BeautifulSoup
 from kb.core.articlemeta import article_meta
 from kb.core.dates import zone_named
 from kb.core.frontmatter import read_front_matter
-from kb.jekyll.importer import Outcome, import_posts
+from kb.jekyll.importer import import_posts
 from kb.jekyll.liquid import LiquidContext, convert_liquid
+from kb.jekyll.report import Outcome
 from kbtesting import Build, build, write_project
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "jekyll_sites"

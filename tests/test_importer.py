@@ -17,17 +17,16 @@ from hypothesis import strategies as st
 from kb.cli import main
 from kb.core import atomicfile
 from kb.core.dates import zone_named
-from kb.jekyll import importer
-from kb.jekyll.importer import (
-    Severity,
-    convert_post,
+from kb.jekyll.conversion import Conversion, convert_post, title_slug
+from kb.jekyll.parts import (
     ends_mid_sentence,
     join_body,
     join_parts,
     split_parts,
-    title_slug,
     trailing_fragment,
 )
+from kb.jekyll.report import Diagnostic, Severity
+from kb.jekyll.writing import write_atomically
 from kbtesting import has_summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,15 +36,15 @@ TOKYO = zone_named("Asia/Tokyo")
 SEED_SLUG = "openaiの1-4兆ドル投資-その真意は-aiの未来をどう変えるの"
 
 
-def convert(path: Path) -> importer.Conversion:
+def convert(path: Path) -> Conversion:
     return convert_post(path.read_text(encoding="utf-8"), path, TOKYO)
 
 
-def errors(conversion: importer.Conversion) -> list[importer.Diagnostic]:
+def errors(conversion: Conversion) -> list[Diagnostic]:
     return [d for d in conversion.diagnostics if d.severity is Severity.ERROR]
 
 
-def warnings(conversion: importer.Conversion) -> list[importer.Diagnostic]:
+def warnings(conversion: Conversion) -> list[Diagnostic]:
     return [d for d in conversion.diagnostics if d.severity is Severity.WARNING]
 
 
@@ -493,15 +492,15 @@ def test_an_interrupted_write_leaves_no_file_behind(
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(importer.os, "link", interrupt)
+    monkeypatch.setattr(os, "link", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        importer.write_atomically(target, "本文\n", replace=False)
+        write_atomically(target, "本文\n", replace=False)
     assert list(target.parent.iterdir()) == []
 
     target.write_text("元の本文\n", encoding="utf-8")
-    monkeypatch.setattr(importer.os, "replace", interrupt)
+    monkeypatch.setattr(os, "replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        importer.write_atomically(target, "新しい本文\n", replace=True)
+        write_atomically(target, "新しい本文\n", replace=True)
     assert tree(target.parent) == {"article.md": "元の本文\n"}
 
 
@@ -621,7 +620,7 @@ def test_an_interrupted_run_keeps_what_it_wrote_whole(
         (posts / f"p{day}.md").write_text(
             f"---\ntitle: 投稿{day}\ndate: 2025-11-0{day}\n---\n本文。\n", encoding="utf-8"
         )
-    real_replace, real_link = importer.os.replace, importer.os.link
+    real_replace, real_link = os.replace, os.link
     calls = {"count": 0}
 
     def interrupt_second(source: Any, target: Any) -> None:
@@ -630,11 +629,11 @@ def test_an_interrupted_run_keeps_what_it_wrote_whole(
             raise KeyboardInterrupt
         real_link(source, target)
 
-    monkeypatch.setattr(importer.os, "link", interrupt_second)
+    monkeypatch.setattr(os, "link", interrupt_second)
     assert main(["import", str(posts), "--into", str(into)]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert sorted(p.name for p in into.rglob("*") if p.is_file()) == ["投稿1.md"]
-    monkeypatch.setattr(importer.os, "link", real_link)
-    assert importer.os.replace is real_replace
+    monkeypatch.setattr(os, "link", real_link)
+    assert os.replace is real_replace
     assert main(["import", str(posts), "--into", str(into)]) == 0
     assert has_summary(capsys.readouterr().out, "2 imported, 1 unchanged")

@@ -15,7 +15,8 @@ from kb.core.dates import zone_named
 from kb.core.frontmatter import read_front_matter
 from kb.core.redirects import is_safe_output_path, redirect_files
 from kb.jekyll import permalinks
-from kb.jekyll.importer import convert_post, import_posts
+from kb.jekyll.conversion import convert_post
+from kb.jekyll.importer import import_posts
 from kb.jekyll.permalinks import (
     OldUrlRule,
     PermalinkError,

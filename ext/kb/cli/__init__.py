@@ -25,8 +25,9 @@ from kb.cli.terminal import (
 from kb.core.dates import zone_named
 from kb.core.projectconf import find_project_conf, read_project_settings
 from kb.core.redirects import is_safe_output_path, redirect_files
-from kb.jekyll.importer import ImportReport, Outcome, Severity, import_posts
+from kb.jekyll.importer import import_posts
 from kb.jekyll.jekyllsite import feed_hint
+from kb.jekyll.report import ImportReport, Outcome, Severity
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ from pathlib import Path
 from kb.core.articlemeta import ArticleMeta
 from kb.core.atomicfile import write_atomically
 from kb.core.yamltext import flow_list, quoted
-from kb.jekyll.importer import post_slug
+from kb.jekyll.conversion import post_slug
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TextIO
 from kb.cli import suggest
 from kb.cli.terminal import USAGE_ERROR, UsageError, articles_folder, display
 from kb.core.settings import role_kinds
-from kb.jekyll.importer import find_articles_folder
+from kb.jekyll.finding import find_articles_folder
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

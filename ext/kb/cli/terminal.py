@@ -10,7 +10,7 @@ from typing import TextIO
 
 from kb.core.projectconf import ProjectSettings, read_project_settings
 from kb.core.settings import KbConfig
-from kb.jekyll.importer import find_articles_folder
+from kb.jekyll.finding import find_articles_folder
 
 #: Exit status for a command line the user has to fix (as argparse uses).
 USAGE_ERROR = 2

@@ -23,7 +23,8 @@ from kb.core.articlemeta import article_meta
 from kb.core.dates import zone_named
 from kb.core.frontmatter import read_front_matter
 from kb.jekyll.importer import import_posts
-from kb.jekyll.liquid import LiquidContext, convert_liquid
+from kb.jekyll.liquid import convert_liquid
+from kb.jekyll.liquidscope import LiquidContext
 from kb.jekyll.report import Outcome
 from kbtesting import Build, build, write_project
 

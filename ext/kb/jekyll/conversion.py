@@ -28,7 +28,8 @@ from kb.jekyll.frontfixes import (
     with_defaults,
 )
 from kb.jekyll.kramdown import Note, convert_kramdown, demote_headings
-from kb.jekyll.liquid import LiquidContext, LiquidNote, convert_liquid
+from kb.jekyll.liquid import LiquidNote, convert_liquid
+from kb.jekyll.liquidscope import LiquidContext
 from kb.jekyll.parts import (
     LEADING_BLANK_LINES,
     Part,

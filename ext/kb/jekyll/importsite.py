@@ -28,7 +28,8 @@ from kb.jekyll.jekyllsite import (
     site_urls,
 )
 from kb.jekyll.kramdown import add_targets, convert_kramdown, explicit_ids, heading_ids
-from kb.jekyll.liquid import LiquidContext, convert_liquid
+from kb.jekyll.liquid import convert_liquid
+from kb.jekyll.liquidscope import LiquidContext
 from kb.jekyll.permalinks import JekyllSite
 from kb.jekyll.report import Diagnostic
 from kb.jekyll.sitelinks import Resolved, Resolver

@@ -6,7 +6,9 @@ default theme (Alabaster) and with Furo, each in its own process as ``make html`
 it. Every kind of page kb makes is opened in headless Chromium in the light and the dark
 colour scheme (Furo's dark mode is also switched on explicitly, as its toggle does), and
 axe-core (``make axe`` installs the pinned npm package under tests/axe/) checks it with
-the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa.
+the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa. The sites are served as Read the
+Docs serves one (conftest's ``http_server``): under a sub-path, which each build is told
+(``kb_notfound_prefix``), and a missing path answered with 404.html, opened deep down.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -79,6 +82,8 @@ PAGES = {
     "highlighted terms": "articles/2025/11/first.html?kb-terms=NVIDIA",
     # The article with the preview card of its first glossary link open.
     "preview card open": "articles/2025/11/first.html",
+    # A lost address, deep down: the server answers with 404.html, which searches its words.
+    "404 page": "2024/old/提携/lost-page.html",
 }
 
 #: How each theme is put in its dark mode beyond the colour scheme (Furo's toggle).
@@ -133,9 +138,11 @@ def sites(
     for theme in THEMES:
         # Alabaster has no sidebar templates of Furo's: its own sidebars.
         sidebars = "" if theme == "furo" else "html_sidebars = {}\n"
-        src = write_project(
-            root / theme, FILES, conf=f'html_theme = "{theme}"\n{sidebars}', with_glossary=True
-        )
+        # Served under a sub-path, as on Read the Docs: 404.html, answered for any missing
+        # path at any depth, takes its links and assets from there.
+        prefix = urlsplit(http_server.url(root / theme / "_build" / "html")).path
+        conf = f'html_theme = "{theme}"\n{sidebars}kb_notfound_prefix = "{prefix}"\n'
+        src = write_project(root / theme, FILES, conf=conf, with_glossary=True)
         built[theme] = sphinx_build(src)
     return {theme: http_server.url(out) for theme, out in built.items()}
 
@@ -174,6 +181,14 @@ def test_no_wcag_violation_on_any_page_kind(
             page.wait_for_selector("#kb-filters[open] .kb-facet input", timeout=20_000)
         if kind == "highlighted terms":
             page.wait_for_selector("mark.kb-highlight", timeout=20_000)
+        if kind == "404 page":
+            page.wait_for_selector("body[data-kb-search=done]", timeout=20_000)
+            # Its style sheets came from the site's root, and it found the article.
+            assert page.locator(".kb-notfound-results > li").count() >= 1
+            assert page.evaluate(
+                "[...document.styleSheets].some((s) => (s.href || '').includes('/_static/kb-search.css')"
+                " && s.cssRules.length)"
+            )
         if kind == "preview card open":
             page.focus("article a.kb-entry-link, div.body a.kb-entry-link")
             page.wait_for_selector("#kb-preview:not([hidden])", timeout=20_000)

@@ -26,8 +26,8 @@ from kb.core.dates import zone_named
 from kb.core.projectconf import find_project_conf, read_project_settings
 from kb.core.redirects import is_safe_output_path, redirect_files
 from kb.jekyll.importer import import_posts
-from kb.jekyll.jekyllsite import feed_hint
 from kb.jekyll.report import ImportReport, Outcome, Severity
+from kb.jekyll.sitelookups import feed_hint
 
 
 def _build_parser() -> argparse.ArgumentParser:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.jekyll.jekyllsite import Refused, read_bounded
 from kb.jekyll.report import Diagnostic
+from kb.jekyll.safefiles import Refused, read_bounded
 from kb.jekyll.writing import write_atomically
 
 #: Where the files the posts use are copied, in the articles folder.

@@ -17,17 +17,7 @@ from kb.core.yamltext import key_block
 from kb.jekyll.conversion import normalise_text
 from kb.jekyll.frontfixes import PostContext
 from kb.jekyll.importsite import ImportSite
-from kb.jekyll.jekyllsite import (
-    Refused,
-    SiteDocument,
-    check_file,
-    default_sets,
-    front_matter_defaults,
-    is_site_root,
-    read_bounded,
-    site_documents,
-    within,
-)
+from kb.jekyll.jekyllsite import SiteDocument, is_site_root, site_documents
 from kb.jekyll.permalinks import (
     JekyllSite,
     OldUrlRule,
@@ -36,6 +26,8 @@ from kb.jekyll.permalinks import (
     read_site,
 )
 from kb.jekyll.report import Diagnostic, ImportReport, Severity
+from kb.jekyll.safefiles import Refused, check_file, read_bounded, within
+from kb.jekyll.siteconfig import default_sets, front_matter_defaults
 
 #: File name endings searched for when a folder is given.
 POST_SUFFIXES = (".md", ".markdown", ".txt", ".html")

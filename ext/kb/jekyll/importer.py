@@ -28,9 +28,9 @@ from kb.jekyll.conversion import Conversion, PreparedPost, finish_post, prepare_
 from kb.jekyll.finding import FoundPosts, collect_posts
 from kb.jekyll.frontfixes import LOOSE_FILES, PostContext
 from kb.jekyll.importsite import ImportSite
-from kb.jekyll.jekyllsite import Refused
 from kb.jekyll.permalinks import OldUrlRule
 from kb.jekyll.report import Diagnostic, ImportReport, Outcome, PostResult, Severity
+from kb.jekyll.safefiles import Refused
 from kb.jekyll.writing import NotUtf8Error, Targets, read_text
 
 _T = TypeVar("_T")

@@ -19,20 +19,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from kb.jekyll.assets import Assets
 from kb.jekyll.conversion import PreparedPost
-from kb.jekyll.jekyllsite import (
-    SiteFiles,
-    data_file,
-    include_file,
-    page_url,
-    site_file,
-    site_urls,
-)
+from kb.jekyll.jekyllsite import SiteFiles
 from kb.jekyll.kramdown import add_targets, convert_kramdown, explicit_ids, heading_ids
 from kb.jekyll.liquid import convert_liquid
 from kb.jekyll.liquidscope import LiquidContext
 from kb.jekyll.permalinks import JekyllSite
 from kb.jekyll.report import Diagnostic
+from kb.jekyll.siteconfig import site_urls
 from kb.jekyll.sitelinks import Resolved, Resolver
+from kb.jekyll.sitelookups import data_file, include_file, page_url, site_file
 
 #: Files that were pages of the site, never copied as files.
 _PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".rst", ".xml", ".ipynb"})

@@ -20,8 +20,8 @@ from kb.core.articlemeta import ArticleMeta, article_meta
 from kb.core.frontmatter import read_front_matter
 from kb.core.redirects import normalise_redirects
 from kb.jekyll.conversion import PreparedPost, normalise_text
-from kb.jekyll.jekyllsite import Refused, check_file, read_bounded, within
 from kb.jekyll.report import Diagnostic, Outcome, PostResult, Severity
+from kb.jekyll.safefiles import Refused, check_file, read_bounded, within
 
 
 def write_atomically(

@@ -158,73 +158,86 @@ def _attributes(found: str) -> tuple[list[str], str]:
 
 
 def _convert_prose(text: str, first_line: int, notes: list[Note]) -> str:
-    lines = text.split("\n")
-    out: list[str] = []
-    block_start = 0  # index in ``out`` where the current block began
-    comment = False
-    for index, line in enumerate(lines):
-        number = first_line + index
-        extension = _EXTENSION.match(line)
-        if comment:
+    prose = _Prose(notes)
+    for index, line in enumerate(text.split("\n")):
+        prose.add(line, first_line + index)
+    return "\n".join(prose.out)
+
+
+class _Prose:
+    """Lines of kramdown prose converted one by one, with the state that spans lines."""
+
+    def __init__(self, notes: list[Note]) -> None:
+        self.notes = notes
+        self.out: list[str] = []
+        self.block_start = 0  # index in ``out`` where the current block began
+        self.comment = False  # inside ``{::comment}`` … ``{:/comment}``
+
+    def add(self, line: str, number: int) -> None:
+        """``line`` (file line ``number``) converted onto :attr:`out`."""
+        if self.comment:
             if _EXTENSION_END.match(line):
-                out.append("-->")
-                comment = False
+                self.out.append("-->")
+                self.comment = False
             else:
-                out.append(line.replace("--", "- -"))
-            continue
+                self.out.append(line.replace("--", "- -"))
+            return
+        extension = _EXTENSION.match(line)
         if extension:
-            name = extension.group(1)
-            if name == "comment" and not extension.group(3):
-                out.append("<!--")
-                comment = True
-            elif name == "nomarkdown" and not extension.group(3):
-                out.append("")
-            else:
-                notes.append(Note(number, f"kramdown {{::{name}}} has no meaning in MyST; dropped"))
-                out.append("")
-            continue
-        if _EXTENSION_END.match(line):
-            out.append("")
-            continue
-        block = _BLOCK_IAL.match(line)
-        if block:
-            ids, rest = _attributes(block.group(1))
-            if rest == "toc" and out and _LIST_ITEM.match(out[-1]):
-                out[-1] = "```{contents}\n```"
-                continue
-            if ids:
-                out.insert(block_start, f"({ids[0]})=")
-            if rest and rest not in (".no_toc",):
-                notes.append(
-                    Note(
-                        number,
-                        f"kramdown attributes {{: {rest}}} have no place in kb's pages; dropped",
-                    )
-                )
-            out.append("")
-            continue
-        if not line.strip():
-            out.append(line)
-            block_start = len(out)
-            continue
+            self.extension(extension, number)
+        elif _EXTENSION_END.match(line):
+            self.out.append("")
+        elif block := _BLOCK_IAL.match(line):
+            self.block_attributes(block.group(1), number)
+        elif not line.strip():
+            self.out.append(line)
+            self.block_start = len(self.out)
+        else:
+            self.text(line, number)
+
+    def extension(self, extension: re.Match[str], number: int) -> None:
+        """``{::name}``: a comment opened, ``nomarkdown`` unwrapped, anything else dropped."""
+        name = extension.group(1)
+        if name == "comment" and not extension.group(3):
+            self.out.append("<!--")
+            self.comment = True
+            return
+        if name != "nomarkdown" or extension.group(3):
+            self.notes.append(Note(number, f"kramdown {{::{name}}} has no meaning in MyST; dropped"))
+        self.out.append("")
+
+    def block_attributes(self, attributes: str, number: int) -> None:
+        """``{: …}`` on its own line: ``{:toc}`` a contents directive, an id a target."""
+        ids, rest = _attributes(attributes)
+        if rest == "toc" and self.out and _LIST_ITEM.match(self.out[-1]):
+            self.out[-1] = "```{contents}\n```"
+            return
+        if ids:
+            self.out.insert(self.block_start, f"({ids[0]})=")
+        if rest and rest not in (".no_toc",):
+            self.notes.append(
+                Note(number, f"kramdown attributes {{: {rest}}} have no place in kb's pages; dropped")
+            )
+        self.out.append("")
+
+    def text(self, line: str, number: int) -> None:
+        """A line of text: its heading and its id, a leading ``%``, inline attributes, emoji."""
         line = _HEADING_NO_SPACE.sub(r"\1 ", line)
         heading_id = _HEADING_ID.match(line)
         if heading_id:
-            out.insert(len(out), f"({heading_id.group(2)})=")
+            self.out.append(f"({heading_id.group(2)})=")
             line = heading_id.group(1)
         if line.startswith("%"):
             line = "\\" + line
-        if line.lstrip().startswith("#") and len(out) > block_start:
-            block_start = len(out)
+        if line.lstrip().startswith("#") and len(self.out) > self.block_start:
+            self.block_start = len(self.out)
         if "{:" in line:
             for found in _INLINE_IAL.finditer(line):
-                ids, rest = _attributes(found.group(1))
-                notes.append(
+                self.notes.append(
                     Note(number, f"kramdown attributes {{: {found.group(1).strip()}}} dropped")
                 )
             line = _INLINE_IAL.sub("", line)
-        out.append(outside_inline_code(line, _emojize) if ":" in line else line)
-    return "\n".join(out)
+        self.out.append(outside_inline_code(line, _emojize) if ":" in line else line)
 
 
 def convert_kramdown(text: str, first_line: int = 1) -> tuple[str, list[Note]]:

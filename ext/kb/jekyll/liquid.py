@@ -366,7 +366,7 @@ class _Conversion:
         variable, expression = (part.strip() for part in args.split("=", 1))
         try:
             self.scope.assigned[variable] = self.scope.evaluate(expression)
-        except UnknownValue as error:
+        except (UnknownValue, ServiceOnlyValue) as error:
             self.keep(match, f"cannot be filled in ({error})")
         return True
 

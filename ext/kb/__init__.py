@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 #: The shape of what kb stores in the environment; bumped whenever it changes
 #: (2: articles may be undated, entry boxes and bylines are placeholders;
 #: 3: entry pages hold a pictures placeholder; 4: articles carry their series;
-#: 5: files named by an article's raw HTML are registered as images and downloads).
-ENV_VERSION = 5
+#: 5: files named by an article's raw HTML are registered as images and downloads;
+#: 6: the search's records kept beside the doctrees are deflated).
+ENV_VERSION = 6
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

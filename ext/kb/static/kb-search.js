@@ -671,7 +671,12 @@ if (typeof document !== "undefined") {
       let cursor = 0; // next candidate to look at while exact is unknown
       const next = async (count, onResult) => {
         const shown = [];
+        let read = 0;
         while (shown.length < count) {
+          // One batch of candidates is read by their text; when it leaves the page short
+          // (a phrase whose characters are on many pages, but rarely together), the
+          // positions decide the rest, not thousands of pages read one by one.
+          if (exact === null && read > 0 && cursor < candidates.length) await exactList();
           if (exact !== null) {
             // Everything before the cursor is either shown already or failed.
             const rest = exact.filter((id) => rankOf.get(id) >= cursor).slice(0, count - shown.length);
@@ -687,6 +692,7 @@ if (typeof document !== "undefined") {
           // Read the next few candidates at once; show them in rank order.
           const batch = candidates.slice(cursor, cursor + (count - shown.length));
           cursor += batch.length;
+          read += batch.length;
           const datas = batch.map((id) => page(id));
           for (let i = 0; i < batch.length; i++) {
             const data = await datas[i];

@@ -530,7 +530,6 @@ if (typeof document !== "undefined") {
     const { foldWidthAndCase, compact, points } = KbSearchTokenizer;
     const PAGE_SIZE = 20;
     const DROPDOWN_SIZE = 6;
-    const DEBOUNCE_MS = 120;
     const SNIPPET_BEFORE = 50;
     const SNIPPET_LENGTH = 160;
     const SECTION_SNIPPET_LENGTH = 90;
@@ -1243,8 +1242,11 @@ if (typeof document !== "undefined") {
       input.setAttribute("aria-expanded", "false");
       input.setAttribute("aria-autocomplete", "list");
       input.setAttribute("autocomplete", "off");
-      let timer = null;
       let generation = 0;
+      // As one types: a search starts at the keystroke when none is running; one that
+      // comes while a search runs waits for it, and only the last text waiting then runs.
+      let running = false;
+      let waitingQuery = null;
       let active = -1;
       const options = () => Array.from(list.querySelectorAll("[role=option]"));
       const close = () => {
@@ -1273,6 +1275,8 @@ if (typeof document !== "undefined") {
         anchor.textContent = text.all(count);
         return anchor;
       };
+      // A newer text typed, or the box emptied: this run's results are not shown.
+      const stale = (mine) => mine !== generation || waitingQuery !== null;
       const run = async (query) => {
         const mine = ++generation;
         list.dataset.state = "running";
@@ -1283,10 +1287,10 @@ if (typeof document !== "undefined") {
           console.error("kb search failed", error);
           return;
         }
-        if (mine !== generation) return;
+        if (stale(mine)) return;
         const items = [];
         await current.next(DROPDOWN_SIZE, (docId, data) => items.push(data));
-        if (mine !== generation) return;
+        if (stale(mine)) return;
         list.replaceChildren();
         items.forEach((data, index) => {
           const option = document.createElement("a");
@@ -1322,16 +1326,34 @@ if (typeof document !== "undefined") {
           if (mine === generation) all.textContent = text.all(count);
         });
       };
-      input.addEventListener("input", () => {
-        clearTimeout(timer);
+      const schedule = (query) => {
+        if (running) {
+          waitingQuery = query;
+          return;
+        }
+        running = true;
+        run(query).finally(() => {
+          running = false;
+          const next = waitingQuery;
+          waitingQuery = null;
+          if (next !== null) schedule(next);
+        });
+      };
+      const typed = (event) => {
+        // An input method's text before it is committed (kana of a word not yet
+        // converted) is no query: its compositionend brings the text.
+        if (event.isComposing) return;
         const query = input.value;
         if (!KbSearchTokenizer.queryParts(query).length) {
           generation++;
+          waitingQuery = null;
           close();
           return;
         }
-        timer = setTimeout(() => run(query), DEBOUNCE_MS);
-      });
+        schedule(query);
+      };
+      input.addEventListener("input", typed);
+      input.addEventListener("compositionend", typed);
       input.addEventListener("keydown", (event) => {
         const items = options();
         if (event.key === "ArrowDown" && !list.hidden) {

@@ -179,6 +179,13 @@ def test_no_wcag_violation_on_any_page_kind(
         if kind in ("search results with filters open", "filters alone"):
             page.wait_for_selector("body[data-kb-facets=shown]", timeout=20_000)
             page.wait_for_selector("#kb-filters[open] .kb-facet input", timeout=20_000)
+            # Every group open, those counted on demand (tags, glossary entries) too.
+            page.eval_on_selector_all("details.kb-facet:not([open]) > summary", "all => all.forEach((s) => s.click())")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('details.kb-facet')]"
+                ".every((group) => group.dataset.filled === '1')",
+                timeout=20_000,
+            )
         if kind == "highlighted terms":
             page.wait_for_selector("mark.kb-highlight", timeout=20_000)
         if kind == "404 page":

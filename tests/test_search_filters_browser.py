@@ -174,7 +174,23 @@ def docname_of(href: str) -> str:
 
 
 def wait_done(page: Any) -> None:
-    page.wait_for_selector("body[data-kb-facets=shown][data-kb-search=done]", timeout=TIMEOUT_MS)
+    """The results listed and counted, and with the filters' panel open, its open groups."""
+    page.wait_for_selector("body[data-kb-search=done]", timeout=TIMEOUT_MS)
+    if page.eval_on_selector("#kb-filters", "panel => panel.open"):
+        page.wait_for_selector("body[data-kb-facets=shown]", timeout=TIMEOUT_MS)
+
+
+def open_every_group(page: Any) -> None:
+    """Open the filters' panel and each of its groups (tags and entries open on demand)."""
+    if not page.eval_on_selector("#kb-filters", "panel => panel.open"):
+        page.click("#kb-filters > summary")
+    page.wait_for_selector("body[data-kb-facets=shown]", timeout=TIMEOUT_MS)
+    page.eval_on_selector_all("#kb-filters details.kb-facet:not([open]) > summary", "all => all.forEach((s) => s.click())")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#kb-filters details.kb-facet')]"
+        ".every((group) => group.dataset.filled === '1')",
+        timeout=TIMEOUT_MS,
+    )
 
 
 def listed(page: Any) -> list[str]:
@@ -231,6 +247,7 @@ def test_results_and_every_count_match_the_corpus(
     assert sorted(listed(page)) == sorted(expected)
     assert summary_number(page) == len(expected)
     assert page.eval_on_selector("#kb-filters", "panel => panel.open") == bool(chosen)
+    open_every_group(page)
     want = expected_counts(pages, query, chosen)
     got = shown_counts(page)
     for name in FACETS:
@@ -256,6 +273,7 @@ def test_filters_alone_list_every_matching_article_newest_first(
     assert listed(page) == newest_first
     assert summary_number(page) == len(expected)
     assert "条件に合う記事" in page.inner_text("#search-results p.search-summary")
+    open_every_group(page)
     got = shown_counts(page)
     for name, row in expected_counts(pages, "", chosen).items():
         assert got[name] == row, name
@@ -310,3 +328,44 @@ def test_the_search_box_keeps_to_plain_queries_and_links_to_the_filters(
     page.click(".kb-search-narrow")
     wait_done(page)
     assert page.eval_on_selector("#kb-filters", "panel => panel.open")
+
+
+def test_the_filters_load_their_files_only_when_their_group_is_open(
+    browser_page: tuple[Any, str], pages: dict[str, Page]
+) -> None:
+    """The facets' files: none while the panel is closed; the small ones when it opens;
+    the tags' and the entries' (the largest) when their group opens."""
+    page, base = browser_page
+    loaded: list[str] = []
+
+    def note(request: Any) -> None:
+        if "/kb-search/f/" in request.url:
+            loaded.append(request.url.rsplit("/f/", 1)[1])
+
+    page.on("request", note)
+    try:
+        page.goto(base + address("投資", {}))
+        wait_done(page)
+        assert summary_number(page) == len(matching(pages, "投資", {}))
+        assert loaded == []
+        page.click("#kb-filters > summary")
+        page.wait_for_selector("body[data-kb-facets=shown]", timeout=TIMEOUT_MS)
+        # category, author and month (year is the union of months)
+        assert sorted(loaded) == ["0.js", "2.js", "4.js"]
+        closed = page.eval_on_selector_all(
+            "#kb-filters details.kb-facet:not([open])", "groups => groups.map(g => g.dataset.facet)"
+        )
+        assert closed == ["tag", "entry"]
+        page.click("#kb-filters details.kb-facet-tag > summary")
+        page.wait_for_selector("#kb-filters details.kb-facet-tag[data-filled='1']")
+        assert sorted(loaded) == ["0.js", "1.js", "2.js", "4.js"]
+        want = expected_counts(pages, "投資", {})
+        assert shown_counts(page)["tag"] == want["tag"]
+        # A tag chosen: its group stays open, the entries' stays closed and unloaded.
+        page.check("#kb-filters input[name=tag][value='半導体']")
+        wait_done(page)
+        assert page.eval_on_selector("#kb-filters details.kb-facet-tag", "group => group.open")
+        assert not page.eval_on_selector("#kb-filters details.kb-facet-entry", "g => g.open")
+        assert "3.js" not in loaded
+    finally:
+        page.remove_listener("request", note)

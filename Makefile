@@ -63,10 +63,11 @@ lint: $(STAMP)  ## ruff, mypy and the import-linter layer contract
 linkcheck: $(STAMP)  ## check external links
 	$(SPHINX) -b linkcheck -d $(BUILD)/doctrees $(SOURCE) $(BUILD)/linkcheck
 
-bench: $(STAMP)  ## build generated corpora with and without kb, and time search in Chromium
+bench: $(STAMP)  ## build generated corpora with and without kb, time search in Chromium, readers' features
 	$(PY) -m benchmarks.run
 	$(PY) -m benchmarks.search_bench
 	PYTHONPATH=tests $(PY) -m benchmarks.search_real_bench
+	$(PY) -m benchmarks.readers_bench
 
 BENCH_LARGE_N ?= 2000 5000 10000 20000
 bench-large: $(STAMP)  ## LONG (hours): Read the Docs' command on 2,000-20,000 articles (BENCH_LARGE_N)

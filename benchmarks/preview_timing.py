@@ -20,7 +20,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from benchmarks.search_timing import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.search_timing import chromium
 
 # Installed before the page's scripts: when the pointer entered a link, when a card showed.
 PROBE = """
@@ -61,11 +61,8 @@ def preview_bytes(page: Path) -> dict[str, int]:
 
 
 def measure(page_path: Path, runs: int) -> dict[str, object]:
-    from playwright.sync_api import sync_playwright
-
     times: list[float] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.add_init_script(PROBE)
         page.goto(page_path.resolve().as_uri())
@@ -88,7 +85,6 @@ def measure(page_path: Path, runs: int) -> dict[str, object]:
                     "() => [window.__entered.at(-1), window.__shown.at(-1)]"
                 )
                 times.append(shown - entered)
-        browser.close()
     return {
         "hovers": len(times),
         "median_ms": round(statistics.median(times), 1) if times else None,

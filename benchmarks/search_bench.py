@@ -59,8 +59,9 @@ from benchmarks.generate import (
     make_article,
     tag_pool,
 )
+from benchmarks.readers_corpus import corpus_facets, write_facets
 from benchmarks.search_timing import CHROMIUM, CHROMIUM_ARGS, serve
-from kb.search.files import order_pages
+from kb.search.files import FOLDER, FORMAT, order_pages
 from kb.search.pagekeys import PageRecord
 from kb.search.store import write_full
 from kb.search.tokenizer import query_parts
@@ -89,7 +90,7 @@ TIMEOUT_MS = 120_000
 
 PROBE = """
 try { performance.setResourceTimingBufferSize(100000); } catch (e) {}
-window.__probe = { first: null, page: null, ended: null, done: null };
+window.__probe = { first: null, page: null, ended: null, done: null, facets: null, groups: null };
 const __listed = () => {
   const data = document.body ? document.body.dataset : {};
   if (window.__engine === "kb") return data.kbFirstPage === "shown";
@@ -113,6 +114,12 @@ const __check = () => {
   const data = document.body ? document.body.dataset : {};
   const done = window.__engine === "kb" ? data.kbSearch === "done" : listed;
   if (done && window.__probe.done === null) window.__probe.done = now;
+  // kb: the filters' counts shown (their panel open).
+  if (data.kbFacets === "shown" && window.__probe.facets === null) window.__probe.facets = now;
+  // kb: every group of filters open and counted (those counted on demand opened).
+  const groups = document.querySelectorAll("details.kb-facet");
+  if (groups.length && window.__probe.groups === null && [...groups].every((g) => g.open && g.dataset.filled === "1"))
+    window.__probe.groups = now;
 };
 new MutationObserver(__check).observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
 """.replace("__PAGE__", str(PAGE))
@@ -281,25 +288,34 @@ def _page_html(record: PageRecord) -> str:
     )
 
 
-def sites_large(
-    work: Path, n: int, kb_2000: Path | None, records: dict[str, PageRecord]
-) -> dict[str, Path]:
-    root = work / f"search-n{n}"
-    kb_site, pf_site = root / "kb", root / "pagefind"
-    if not (kb_site / "kb-search" / "index.js").is_file():
-        print(f"kb index for N={n} (no Sphinx build)", flush=True)
+def kb_site_large(work: Path, n: int, seed: int, kb_2000: Path | None, records: dict[str, PageRecord]) -> Path:
+    """kb's index and facets of N generated articles, written without a Sphinx build, with
+    the search page, scripts and an ordinary page of the N=2,000 build."""
+    kb_site = work / f"search-n{n}" / "kb"
+    manifest = kb_site / FOLDER / "index.js"
+    current = manifest.is_file() and f'"format":{FORMAT},' in manifest.read_text(encoding="utf-8")
+    if not current or not (kb_site / FOLDER / "f" / "0.js").is_file():
+        print(f"kb index and facets for N={n} (no Sphinx build)", flush=True)
         shutil.rmtree(kb_site, ignore_errors=True)
         kb_site.mkdir(parents=True)
         started = time.perf_counter()
         order = order_pages({name: record.date for name, record in records.items()})
         write_full(kb_site, order, records.__getitem__)
+        write_facets(kb_site, order, corpus_facets(n, seed))
         print(f"  written in {time.perf_counter() - started:.0f} s", flush=True)
-    # The search page, its scripts and an ordinary page come from the N=2,000 build.
     if kb_2000 is not None:
         for name in ("search.html", "index.html", "searchindex.js"):
             shutil.copy2(kb_2000 / name, kb_site / name)
         shutil.rmtree(kb_site / "_static", ignore_errors=True)
         shutil.copytree(kb_2000 / "_static", kb_site / "_static")
+    return kb_site
+
+
+def sites_large(
+    work: Path, n: int, seed: int, kb_2000: Path | None, records: dict[str, PageRecord]
+) -> dict[str, Path]:
+    kb_site = kb_site_large(work, n, seed, kb_2000, records)
+    pf_site = work / f"search-n{n}" / "pagefind"
     if not (pf_site / "pagefind" / "pagefind.js").is_file():
         print(f"pagefind for N={n} (one plain page per article)", flush=True)
         shutil.rmtree(pf_site, ignore_errors=True)
@@ -335,14 +351,23 @@ def baseline(browser: Any, base: str) -> set[str]:
     return {_path(url) for url in paths}
 
 
-def search_url(engine: str, base: str, query: str) -> str:
+def search_url(engine: str, base: str, query: str, extra: str = "") -> str:
+    """The results page of a query; ``extra``: more of the address (``&tag=AI#kb-filters``)."""
     page = "pagefind-search.html" if engine == "pagefind" else "search.html"
-    return f"{base}{page}?q={quote(query)}"
+    return f"{base}{page}?q={quote(query)}{extra}"
 
 
 def time_query(
-    browser: Any, engine: str, base: str, query: str, ordinary: set[str]
+    browser: Any,
+    engine: str,
+    base: str,
+    query: str,
+    ordinary: set[str],
+    extra: str = "",
+    open_groups: bool = False,
 ) -> dict[str, Any]:
+    """Time and bytes of one query in a fresh context; ``open_groups`` (kb, with the
+    filters' panel open): then every group of filters is opened, and counted."""
     context = browser.new_context()
     # Requests seen by the browser context: Pagefind fetches from a worker,
     # which the page's Resource Timing does not see.
@@ -350,7 +375,7 @@ def time_query(
     context.on("requestfinished", lambda request: finished.append(request))
     page = context.new_page()
     page.add_init_script(f"window.__engine = {json.dumps(engine)};\n" + PROBE)
-    page.goto(search_url(engine, base, query), wait_until="commit")
+    page.goto(search_url(engine, base, query, extra), wait_until="commit")
     try:
         page.wait_for_function(
             "() => window.__probe && window.__probe.done !== null",
@@ -359,6 +384,11 @@ def time_query(
         )
     except PlaywrightTimeout:
         print(f"  {engine}: {query} did not finish in {TIMEOUT_MS} ms", flush=True)
+    if open_groups:
+        page.eval_on_selector_all(
+            "details.kb-facet:not([open]) > summary", "all => all.forEach((s) => s.click())"
+        )
+        page.wait_for_function("() => window.__probe.groups !== null", timeout=TIMEOUT_MS)
     page.wait_for_timeout(50)
     probe = page.evaluate("window.__probe")
     origin = page.evaluate("performance.timeOrigin")
@@ -372,7 +402,8 @@ def time_query(
         size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         entries.append((size, timing["startTime"] + timing["responseEnd"] - origin))
     context.close()
-    first, full, done = probe["first"], probe["page"], probe["done"]
+    first, full, done, facets = probe["first"], probe["page"], probe["done"], probe["facets"]
+    groups = probe["groups"] if open_groups else None
     if full is None:
         full = probe["ended"]
 
@@ -388,6 +419,9 @@ def time_query(
         "bytes_page": loaded(full),
         "done_ms": round(done, 1) if done is not None else None,
         "bytes_done": loaded(done),
+        "facets_ms": round(facets, 1) if facets is not None else None,
+        "bytes_facets": loaded(facets),
+        "bytes_groups": loaded(groups),
     }
 
 
@@ -607,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         large_records = generated_records(
             args.large, args.seed, args.work / f"records-{args.large}.json"
         )
-        large_sites = sites_large(args.work, args.large, sites["kb"], large_records)
+        large_sites = sites_large(args.work, args.large, args.seed, sites["kb"], large_records)
         measured = measure(
             {engine: site for engine, site in large_sites.items() if engine in engines},
             large_records,

@@ -45,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         redirecting,
         searching,
         sharing,
+        slimming,
         sources,
         writing,
     )
@@ -67,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     book.setup(app)
     sources.setup(app)
     previews.setup(app)
+    slimming.setup(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

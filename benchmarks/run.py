@@ -13,7 +13,9 @@ on both alike. Results go to ``benchmarks/results/results.json`` and
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -121,13 +123,21 @@ class BuildRun:
 
 
 def sphinx_build(
-    src: Path, build: Path, *, jobs: int = 1, quiet: bool = True, defines: tuple[str, ...] = ()
+    src: Path,
+    build: Path,
+    *,
+    jobs: int = 1,
+    quiet: bool = True,
+    defines: tuple[str, ...] = (),
+    kb_path: Path | None = None,
 ) -> BuildRun:
     """One ``python -m sphinx -b html`` in a fresh process, with its own resource usage.
 
     ``os.wait4`` gives the rusage of exactly this child, including the worker
     processes it reaped under ``-j``, which RUSAGE_CHILDREN of this long-lived
-    runner could not separate from earlier builds.
+    runner could not separate from earlier builds. ``kb_path``: a folder holding
+    another ``kb`` package (another checkout's ``ext``), imported instead of the
+    installed one.
     """
     src, build = src.resolve(), build.resolve()
     command = [
@@ -149,9 +159,12 @@ def sphinx_build(
         command += ["-D", define]
     build.mkdir(parents=True, exist_ok=True)
     out_path, err_path = build / "stdout.log", build / "stderr.log"
+    env = None
+    if kb_path is not None:
+        env = {**os.environ, "PYTHONPATH": str(kb_path.resolve())}
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=src)
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=src, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -169,6 +182,26 @@ def sphinx_build(
         stdout=stdout,
         stderr=stderr,
     )
+
+
+def byte_compile_kb(folder: Path | None = None) -> Path:
+    """Byte-compile the kb package in ``folder`` (by default the one Python imports).
+
+    As ``pip install`` does for Read the Docs and any installed kb, and as Python
+    does for an editable checkout on first import: with PYTHONDONTWRITEBYTECODE
+    set (as on the benchmark machine), every build would otherwise compile kb's
+    source again, which plain Sphinx's installed code never pays. Returns the
+    package folder.
+    """
+    if folder is None:
+        spec = importlib.util.find_spec("kb")
+        if spec is None or spec.origin is None:
+            raise RuntimeError("kb is not installed")
+        package = Path(spec.origin).parent
+    else:
+        package = folder / "kb"
+    compileall.compile_dir(package, quiet=1)
+    return package
 
 
 # --- sizes of the output ------------------------------------------------------------
@@ -674,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "work", help="corpora and builds")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="results folder")
     args = parser.parse_args(argv)
+    byte_compile_kb()
     if args.graphs_only:
         runs = args.runs or (1 if args.quick else 3)
         graphs = {

@@ -21,10 +21,15 @@ import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from kb.pictures.cardfont import FontSpec, check_font, face_index
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported by the functions that draw: a rebuild that draws no card
+# (most draw none) never loads it.
 
 WIDTH, HEIGHT = 1200, 630
 #: Raised whenever the drawing changes, so every card is redrawn once.
@@ -220,6 +225,8 @@ class _Glyphs:
     """
 
     def __init__(self, path: str, face: str, size: int) -> None:
+        from PIL import ImageFont
+
         self.font = ImageFont.truetype(
             path, size, index=face_index(path, face), layout_engine=ImageFont.Layout.BASIC
         )
@@ -242,6 +249,8 @@ class _Glyphs:
             if right <= left or bottom <= top:
                 self._mask[char] = None
             else:
+                from PIL import Image, ImageDraw
+
                 glyph = Image.new("L", (right - left, bottom - top), 0)
                 ImageDraw.Draw(glyph).text((-left, -top), char, font=self.font, fill=255)
                 self._mask[char] = (glyph, left, top)
@@ -333,6 +342,8 @@ def _deflate(raw: bytes) -> bytes:
 def _scanlines(image: Image.Image) -> bytes:
     """The PNG scanlines of ``image``: each row led by its filter type, 0 (none), then
     its pixels as palette indices, two to a byte."""
+    from PIL import Image
+
     # Pillow's "P;4" packer puts two pixels in a byte, high nibble first, as PNG does.
     indices = Image.frombytes("P", image.size, image.tobytes().translate(_TO_INDEX))
     packed = indices.tobytes("raw", "P;4")
@@ -393,6 +404,8 @@ def _png(scanlines: bytes) -> bytes:
 
 @functools.lru_cache(maxsize=1)
 def _background() -> Image.Image:
+    from PIL import Image, ImageDraw
+
     image = Image.new("L", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 12), fill=_LEVEL_ACCENT)

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from kb.core.atomicfile import remove_file, write_atomically
 from kb.search.index import decode, encode, pack_gaps
-from kb.search.pagekeys import FIELDS, PageRecord
+from kb.search.pagekeys import FIELDS, POSITIONS_LAYOUT, PageRecord
 
 #: Bumped whenever the files' shape changes; kb-search.js checks it.
 #: 2: pairs of every character class, compact text, code spans in page files.
@@ -117,6 +117,13 @@ class IndexState:
     order: list[str] = field(default_factory=list)
     #: docname -> digest of the record indexed for it.
     digests: dict[str, str] = field(default_factory=dict)
+    #: :data:`kb.search.pagekeys.POSITIONS_LAYOUT` of the files; 1 in states written before it.
+    layout: int = 1
+
+    @property
+    def current(self) -> bool:
+        """Whether the files on disk may be updated page by page by this kb."""
+        return self.format == FORMAT and self.layout == POSITIONS_LAYOUT
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

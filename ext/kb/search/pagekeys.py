@@ -13,6 +13,13 @@ from typing import Any
 
 from kb.search.tokenizer import compact, fold_width_and_case, scan
 
+#: Where positions are counted from (see :func:`_placed_keys`), kept by the
+#: build's state only: an index of another layout is written again as a whole,
+#: never updated page by page. 1: the text, title first; 2: the body from 0,
+#: then title, excerpt and names from the next multiple of POSITIONS_BLOCK.
+POSITIONS_LAYOUT = 2
+POSITIONS_BLOCK = 1 << 12
+
 #: Page lists of a posting after its pages: the pages holding the key in the
 #: title, in the names, in the excerpt, and those holding it in code only.
 FIELDS = 4
@@ -162,16 +169,34 @@ def field_keys(text: str) -> set[str]:
     return found
 
 
+def _placed_keys(body: str, head: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
+    """:func:`scan` of the body, and of the other fields counted from the next
+    :data:`POSITIONS_BLOCK` after it (:data:`POSITIONS_LAYOUT` 2).
+
+    The browser only compares a page's positions with each other, and no key
+    spans a line break, so these positions prove the same phrases as those of
+    the page's text; but a tag added, a title or excerpt edited, or a sentence
+    added to the body no longer moves every other word of the page, whose
+    positions chunks would all be written again.
+    """
+    positions, words, others = scan(body)
+    head_positions, head_words, head_others = scan(head)
+    origin = (len(body) // POSITIONS_BLOCK + 1) * POSITIONS_BLOCK
+    for token, offsets in head_positions.items():
+        positions.setdefault(token, []).extend(origin + at for at in offsets)
+    return positions, words | head_words, others | head_others
+
+
 def page_keys(record: PageRecord) -> PageKeys:
+    # The compact text keeps the four lines (NFKC never makes or removes "\n").
     text = compact(fold_width_and_case(record.text()))
+    title, names, excerpt, body = text.split("\n", 3)
     out = PageKeys()
-    out.positions, out.words, others = scan(text)
+    out.positions, out.words, others = _placed_keys(body, "\n".join((title, excerpt, names)))
     unplaced = out.unplaced
     unplaced.update(UNIGRAM + char for char in others)
     for word in out.words:
         unplaced.update(gram_keys(word))
-    # The compact text keeps the four lines (NFKC never makes or removes "\n").
-    title, names, excerpt, _ = text.split("\n", 3)
     out.fields = (field_keys(title), field_keys(names), field_keys(excerpt))
     if record.code:
         # Code ranks below prose: keys the page holds outside code are not code only.

@@ -71,7 +71,16 @@ from kb.search.files import (
     unscript,
 )
 from kb.search.index import GAP_TABLE, TABLE_SIZE, decode, encode, encode_sorted, pack_gaps
-from kb.search.pagekeys import FIELDS, GRAM, PageKeys, PageRecord, gram_keys, grams, page_keys
+from kb.search.pagekeys import (
+    FIELDS,
+    GRAM,
+    POSITIONS_LAYOUT,
+    PageKeys,
+    PageRecord,
+    gram_keys,
+    grams,
+    page_keys,
+)
 
 
 class _FullIndex:
@@ -162,7 +171,7 @@ def write_full(
 ) -> IndexState:
     """Index every page of ``order`` from scratch."""
     writer = Writer(target)
-    state = IndexState(order=list(order))
+    state = IndexState(order=list(order), layout=POSITIONS_LAYOUT)
     index = _FullIndex()
     for page_id, docname in enumerate(order):
         record = load(docname)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -42,7 +41,7 @@ from kb.core.relations import Relations
 from kb.core.series import Series
 from kb.core.targets import page_target
 from kb.core.taxonomy import Taxonomy, display_names
-from kb.core.taxonomyfile import load_overrides
+from kb.core.taxonomyfile import Overrides, load_overrides
 from kb.pictures.graph import ArticleMentions, GraphEntry, MentionGraph, MentionIndex
 from kb.sphinx.config import kb_config
 from kb.sphinx.outputs import Outputs
@@ -151,6 +150,8 @@ class KbDomain(Domain):
         self.records_changed = False
         #: True when a record differs from the last build's (see :meth:`settle`).
         self.lists_changed = True
+        #: Documents read or removed since the last :meth:`settle`.
+        self._touched: set[str] = set()
         #: Working data a build phase collects while pages are written (never
         #: pickled). Not env.temp_data: Sphinx deep-copies that for every page
         #: it writes, which made collecting per-page data quadratic.
@@ -158,18 +159,19 @@ class KbDomain(Domain):
 
     # --- bookkeeping ----------------------------------------------------
 
-    def _changed(self) -> None:
+    def _changed(self, *docnames: str) -> None:
         self._taxonomy = None
         self._entry_index = None
         self._relations = None
         self._listed = None
         self._mention_graph = None
         self.records_changed = True
+        self._touched.update(docnames)
 
     def clear_doc(self, docname: str) -> None:
         for key in _PER_DOC:
             self.data[key].pop(docname, None)
-        self._changed()
+        self._changed(docname)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for key in _PER_DOC:
@@ -177,7 +179,21 @@ class KbDomain(Domain):
             for docname in docnames:
                 if docname in theirs:
                     mine[docname] = theirs[docname]
-        self._changed()
+        self._changed(*docnames)
+
+    def _record_digest(self, docname: str) -> str | None:
+        """A digest of what lists and pages show of ``docname``; None when it has no record."""
+        values = (
+            self.articles.get(docname),
+            self.entries.get(docname),
+            sorted(self.mentions.get(docname, {}).items()),
+            self.data["directive_tags"].get(docname),
+        )
+        if values == (None, None, [], None):
+            return None
+        # repr, not pickle: a record read again holds new string objects, which
+        # pickle tells apart from the shared ones of the loaded environment.
+        return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()[:20]
 
     def settle(self) -> None:
         """Decide, once reading is over, whether anything lists and pages show changed.
@@ -185,24 +201,28 @@ class KbDomain(Domain):
         A body edit re-reads one article, but its record (title, date, names,
         reading time, mentions) usually stays the same; then no list, feed,
         card or generated page can differ, and the writing phase skips comparing
-        them one by one. Compared: every record and the taxonomy file's names.
+        them one by one. Compared: the records of the documents read or removed
+        (each against its digest of the last build) and the taxonomy file's names.
         """
         if not self.records_changed:
             self.lists_changed = False
             return
-        material = pickle.dumps(
-            (
-                sorted(self.articles.items()),
-                sorted(self.entries.items()),
-                sorted((doc, sorted(counts.items())) for doc, counts in self.mentions.items()),
-                sorted(self.data["directive_tags"].items()),
-                repr(self.taxonomy.overrides.by_kind),
-            ),
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        digest = hashlib.sha256(material).hexdigest()
-        self.lists_changed = digest != self.data.get("records_digest")
-        self.data["records_digest"] = digest
+        digests: dict[str, str] = self.data.setdefault("record_digests", {})
+        changed = False
+        for docname in sorted(self._touched):
+            digest = self._record_digest(docname)
+            if digest is None:
+                changed = digests.pop(docname, None) is not None or changed
+            elif digests.get(docname) != digest:
+                digests[docname] = digest
+                changed = True
+        self._touched.clear()
+        overrides = hashlib.sha256(repr(self._overrides().by_kind).encode("utf-8")).hexdigest()
+        if overrides != self.data.get("overrides_digest"):
+            self.data["overrides_digest"] = overrides
+            changed = True
+        self.data.pop("records_digest", None)  # the one digest of every record kb kept before
+        self.lists_changed = changed
 
     def outputs(self, outdir: str | os.PathLike[str]) -> Outputs:
         """The files kb writes in this build (see :mod:`kb.sphinx.outputs`)."""
@@ -242,7 +262,7 @@ class KbDomain(Domain):
 
     def add_article(self, article: Article) -> None:
         self.articles[article.docname] = article
-        self._changed()
+        self._changed(article.docname)
 
     def note_series_lines(self, docname: str, lines: Mapping[str, int]) -> None:
         """The lines of a part's ``series`` and ``series_order``, where problems are reported."""
@@ -257,14 +277,14 @@ class KbDomain(Domain):
 
     def add_entry(self, entry: Entry) -> None:
         self.entries[entry.docname] = entry
-        self._changed()
+        self._changed(entry.docname)
 
     def note_mentions(self, docname: str, counts: dict[str, int]) -> None:
         if counts:
             self.mentions[docname] = dict(counts)
         else:
             self.mentions.pop(docname, None)
-        self._changed()
+        self._changed(docname)
 
     def note_dynamic(self, docname: str, spec: dict[str, Any]) -> None:
         """Remember that ``docname`` shows generated content described by ``spec``."""
@@ -274,7 +294,7 @@ class KbDomain(Domain):
     def note_directive_tags(self, docname: str, tags: list[str]) -> None:
         existing = self.data["directive_tags"].setdefault(docname, [])
         existing.extend(tag for tag in tags if tag not in existing)
-        self._changed()
+        self._changed(docname)
 
     def directive_tags(self, docname: str) -> list[str]:
         return list(self.data["directive_tags"].get(docname, ()))
@@ -293,13 +313,18 @@ class KbDomain(Domain):
             )
         return list(self._listed)
 
+    def _overrides(self) -> Overrides:
+        config = kb_config(self.env)
+        return load_overrides(os.path.join(self.env.srcdir, config.taxonomy_file))
+
     @property
     def taxonomy(self) -> Taxonomy:
         if self._taxonomy is None:
-            config = kb_config(self.env)
-            overrides = load_overrides(os.path.join(self.env.srcdir, config.taxonomy_file))
             self._taxonomy = Taxonomy.build(
-                config, self.listed_articles(), self.data["directive_tags"], overrides
+                kb_config(self.env),
+                self.listed_articles(),
+                self.data["directive_tags"],
+                self._overrides(),
             )
         return self._taxonomy
 

@@ -8,7 +8,7 @@ draft articles are never listed.
 
 With ``kb_feed_full_text`` an entry carries the article's whole rendered body
 (``type="html"`` content, escaped as Atom requires, links made absolute from
-``html_baseurl``, then sanitised with nh3: see :data:`_FEED_CLEANER`) instead of the
+``html_baseurl``, then sanitised with nh3: see :func:`_feed_cleaner`) instead of the
 excerpt. The body is the one Sphinx rendered
 for the page: ``html-page-context`` keeps it, per builder and document, in the
 doctree folder (``kb-feed-bodies/``), which workers of ``-j`` can write and
@@ -23,16 +23,14 @@ warning about every feature that needs it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lxml.html
-import nh3
-from feedgen.feed import FeedGenerator
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
@@ -47,6 +45,13 @@ from kb.sphinx.config import kb_config
 from kb.sphinx.domain import KbDomain, domain_of, writes_website
 from kb.sphinx.i18n import wording_of
 from kb.sphinx.outputs import Refused, digest_of
+
+if TYPE_CHECKING:
+    import nh3
+
+# lxml, nh3 and feedgen (with dateutil) are imported where feeds are made: a
+# rebuild that writes no feed (most do not) never loads them, which was a
+# twentieth of a no-op rebuild and 20 MB of memory.
 
 logger = logging.getLogger(__name__)
 FEEDS = "feeds"
@@ -151,44 +156,51 @@ def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_FEED_CLEANER = nh3.Cleaner(
-    tags={
-        *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote"),
-        *("section", "article", "aside", "header", "footer", "details", "summary"),
-        *("ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption"),
-        *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
-        *("pre", "code", "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del"),
-        *("ins", "sub", "sup", "small", "mark", "abbr", "cite", "q", "dfn", "time"),
-        *("ruby", "rt", "rp", "wbr", "bdi"),
-    },
-    # Gone with what they hold: their content is code, a resource or markup
-    # the reader would show as stray text.
-    clean_content_tags={
-        *("script", "style", "template", "iframe", "object", "embed", "applet", "noscript"),
-        *("noembed", "noframes", "textarea", "select", "title", "xmp", "svg", "math"),
-    },
-    attributes={
-        "*": {"title", "lang"},
-        "a": {"href", "hreflang"},
-        "img": {"src", "alt", "width", "height"},
-        "ol": {"start", "reversed", "type"},
-        "li": {"value"},
-        "th": {"colspan", "rowspan", "scope"},
-        "td": {"colspan", "rowspan"},
-        "col": {"span"},
-        "colgroup": {"span"},
-        "time": {"datetime"},
-    },
-    url_schemes={"http", "https", "mailto"},
-    attribute_filter=_absolute_links_only,
-    strip_comments=True,
-)
+@functools.cache
+def _feed_cleaner() -> nh3.Cleaner:
+    """What of an article's body reaches feed readers (see :data:`_LINK_ATTRIBUTES`)."""
+    import nh3
+
+    return nh3.Cleaner(
+        tags={
+            *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "blockquote"),
+            *("section", "article", "aside", "header", "footer", "details", "summary"),
+            *("ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption"),
+            *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),
+            *("pre", "code", "kbd", "samp", "var", "em", "strong", "b", "i", "u", "s", "del"),
+            *("ins", "sub", "sup", "small", "mark", "abbr", "cite", "q", "dfn", "time"),
+            *("ruby", "rt", "rp", "wbr", "bdi"),
+        },
+        # Gone with what they hold: their content is code, a resource or markup
+        # the reader would show as stray text.
+        clean_content_tags={
+            *("script", "style", "template", "iframe", "object", "embed", "applet", "noscript"),
+            *("noembed", "noframes", "textarea", "select", "title", "xmp", "svg", "math"),
+        },
+        attributes={
+            "*": {"title", "lang"},
+            "a": {"href", "hreflang"},
+            "img": {"src", "alt", "width", "height"},
+            "ol": {"start", "reversed", "type"},
+            "li": {"value"},
+            "th": {"colspan", "rowspan", "scope"},
+            "td": {"colspan", "rowspan"},
+            "col": {"span"},
+            "colgroup": {"span"},
+            "time": {"datetime"},
+        },
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_absolute_links_only,
+        strip_comments=True,
+    )
 
 
 def absolute_body(body: str, page_url: str) -> str:
     """``body`` with every link and image made absolute from ``page_url``, for a feed
     reader that shows it away from the site; the title (the entry has it) and what
-    :data:`_NOT_CONTENT` names are dropped; sanitised by :data:`_FEED_CLEANER`."""
+    :data:`_NOT_CONTENT` names are dropped; sanitised by :func:`_feed_cleaner`."""
+    import lxml.html
+
     if not body.strip():
         return ""
     root = lxml.html.fragment_fromstring(body, create_parent="div")
@@ -204,7 +216,7 @@ def absolute_body(body: str, page_url: str) -> str:
         base.drop_tree()
     root.make_links_absolute(page_url, resolve_base_href=False, handle_failures="ignore")
     # Sanitised last, so the markup a feed reader gets is the sanitiser's own output.
-    return _xml(_FEED_CLEANER.clean(lxml.html.tostring(root, encoding="unicode")))
+    return _xml(_feed_cleaner().clean(lxml.html.tostring(root, encoding="unicode")))
 
 
 class Bodies:
@@ -273,6 +285,8 @@ def _feed(app: Sphinx, domain: KbDomain, feed: Feed, bodies: Bodies | None = Non
     """The Atom feed."""
     base = app.config.html_baseurl
     title, feed_uri, page_uri, articles = feed.title, feed.path, feed.page_uri, feed.articles
+    from feedgen.feed import FeedGenerator
+
     generator = FeedGenerator()
     generator.id(_absolute(base, feed_uri))
     generator.title(_xml(title))

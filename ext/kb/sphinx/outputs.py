@@ -54,6 +54,7 @@ class Outputs(Claims):
     def __init__(self, outdir: str | os.PathLike[str]) -> None:
         self.outdir = Path(outdir)
         self._real = os.path.realpath(self.outdir)
+        self._prefix = os.path.join(os.fspath(self.outdir), "")
         self.previous: dict[str, tuple[str, str]] = {}
         self.stamps: dict[str, str] = {}
         self.previous_stamps: dict[str, str] = {}
@@ -184,6 +185,11 @@ class Outputs(Claims):
         return self.outdir / relative
 
     def relative(self, path: str | os.PathLike[str]) -> str:
+        text = os.fspath(path)
+        if text.startswith(self._prefix) and "/." not in text and os.sep + "." not in text:
+            # A path the builder made under the output folder: cut as text
+            # (relpath for each of thousands of pages was a visible share of a rebuild).
+            return text[len(self._prefix) :].replace(os.sep, "/")
         return Path(os.path.relpath(path, self.outdir)).as_posix()
 
     def unchanged(self, relative: str, digest: str) -> bool:

@@ -24,7 +24,7 @@ from kb.pictures import timeline
 from kb.sphinx.domain import KbDomain
 from kb.sphinx.pictureviews import graph_view, map_caption, timeline_view
 from kb.sphinx.render import Linker, Templates
-from kb.sphinx.views import Listed, TermShown, by_year, cloud_words, items, listed
+from kb.sphinx.views import Brief, Listed, TermShown, by_year, cloud_words, items, listed
 
 #: How many co-mentioned entries an entry page shows.
 TOGETHER_LIMIT = 10
@@ -179,7 +179,7 @@ def _backlink_inputs(
     # named in a thousand articles still gives a page a reader can use.
     newest, older = articles[: config.page_size], articles[config.page_size :]
     shown = tuple((domain.entries[other], count) for other, count in best[:TOGETHER_LIMIT])
-    return entry, listed(newest, domain.taxonomy), tuple(older), shown
+    return entry, listed(newest, domain.taxonomy), tuple(map(Brief.of, older)), shown
 
 
 def _backlinks(values: Any, config: KbConfig, words: Wording) -> dict[str, Any]:

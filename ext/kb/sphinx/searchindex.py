@@ -17,8 +17,9 @@ from kb.core.atomicfile import remove_file, write_atomically
 from kb.core.claims import Refused
 from kb.search.facets import facet_files
 from kb.search.files import FOLDER, FORMAT, IndexState, order_pages
-from kb.search.pagekeys import PageRecord
+from kb.search.pagekeys import POSITIONS_LAYOUT, PageRecord
 from kb.search.store import update, write_full
+from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
 from kb.sphinx.outputs import GroupFolder
 from kb.sphinx.searchlanguage import search_enabled
@@ -104,6 +105,12 @@ def refresh_records(
     return sorted(set(env.found_docs) - added - changed)
 
 
+def _stamp(app: Sphinx) -> str:
+    """What shapes the index besides its pages: the format, the builder (addresses)
+    and the zone the month facet is counted in."""
+    return f"{FORMAT}|{POSITIONS_LAYOUT}|{app.builder.name}|{kb_config(app).timezone}"
+
+
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     """Bring ``kb-search/`` up to date with the pages this build wrote or removed.
 
@@ -111,11 +118,23 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     (group ``search``): files of the last index that this build does not
     write again or keep are deleted with the rest of kb's stale files.
     """
-    pending: dict[str, PageRecord] = domain_of(app.env).scratch.pop(_PENDING, None) or {}
+    domain = domain_of(app.env)
+    pending: dict[str, PageRecord] = domain.scratch.pop(_PENDING, None) or {}
     if exception is not None or not search_enabled(app):
         return
+    outputs = domain.outputs(app.outdir)
+    same_stamp = outputs.stamp(SEARCH_GROUP, _stamp(app))
+    if (
+        not pending
+        and not domain.records_changed
+        and same_stamp
+        and outputs.previous_files(SEARCH_GROUP)
+        and outputs.keep_group(SEARCH_GROUP)
+    ):
+        # No page written, read or removed: the ids, records and facets are
+        # the last build's (a no-op rebuild looks at no page of the index).
+        return
     cache = _Cache(app)
-    outputs = domain_of(app.env).outputs(app.outdir)
     outputs.adopt(FOLDER, SEARCH_GROUP)
     files = GroupFolder(outputs, FOLDER, SEARCH_GROUP)
     docs = [doc for doc in sorted(app.env.found_docs) if searchable(app, doc)]
@@ -124,7 +143,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     try:
         if (
             state is not None
-            and state.format == FORMAT
+            and state.current
             and state.order == order
             and state.postings_buckets
             # Records of an older layout cannot be read back: index from scratch.
@@ -133,12 +152,16 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
             and outputs.keep_group(SEARCH_GROUP)
         ):
             _update_index(cache, files, state, pending)
+            # The facets hold the records' names, mentions and months only.
+            facets_current = same_stamp and not domain.lists_changed
         else:
             # Ids follow the date: a page added before others, removed, or
             # redated renumbers the pages, and every chunk is written again.
             _write_whole_index(app, cache, files, order, pending)
-        for relative, text in facet_files(order, page_facets(app, order)).items():
-            files.write(relative, text)
+            facets_current = False
+        if not facets_current:
+            for relative, text in facet_files(order, page_facets(app, order)).items():
+                files.write(relative, text)
     except Refused as refusal:
         logger.warning(
             "search index not written: %s", refusal, type="kb", subtype="search"

@@ -65,7 +65,7 @@ from kb.sphinx.domain import (
     writes_website,
 )
 from kb.sphinx.i18n import wording_of
-from kb.sphinx.outputs import MANIFEST, Outputs, Owner, Refused
+from kb.sphinx.outputs import MANIFEST, Outputs, Owner, Refused, digest_of
 from kb.sphinx.render import Templates, templates_of
 from kb.sphinx.socialcards import card_path, write_cards
 
@@ -343,6 +343,23 @@ def _setting_refused(setting: str, value: str, refusal: Refused) -> None:
 
 def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
     if not kb_config(app).sitemap:
+        return
+    # The sitemap lists every page with its date: made again only when a record,
+    # the set of documents or an address could have changed it.
+    stamp = "|".join(
+        (
+            base_url(app),
+            app.builder.name,
+            str(SITEMAP in app.extensions and app.config.sitemap_filename),
+            digest_of("\n".join(sorted(app.env.found_docs))),
+        )
+    )
+    if (
+        outputs.stamp(CRAWLERS, stamp)
+        and not domain_of(app.env).lists_changed
+        and outputs.previous_files(CRAWLERS)
+        and outputs.keep_group(CRAWLERS)
+    ):
         return
     lines = ["User-agent: *", "Allow: /"]
     if SITEMAP in app.extensions:

@@ -71,11 +71,6 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
     if not kb_config(app).cards or not base_url(app):
         return 0, 0.0
     font = cardfont.FontSpec(path=kb_config(app).card_font)
-    try:
-        cardfont.check_font(font)
-    except cardfont.FontMissingError as error:
-        _warn("%s; no social cards", error, subtype="cards")
-        return 0, 0.0
     domain = domain_of(app.env)
     words = wording_of(app)
     name = site_name(app)
@@ -101,6 +96,12 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
         and set(outputs.previous_files(CARDS)) == every_card
         and outputs.keep_group(CARDS)
     ):
+        # Every card was drawn with this font as it is (its identity is in the stamp).
+        return 0, 0.0
+    try:
+        cardfont.check_font(font)
+    except cardfont.FontMissingError as error:
+        _warn("%s; no social cards", error, subtype="cards")
         return 0, 0.0
     started = time.perf_counter()
     to_draw = _cards_to_draw(app, outputs, font, name, shown_articles)

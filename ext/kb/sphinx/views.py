@@ -27,7 +27,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.core.names import name_key
 from kb.core.records import Article
@@ -138,10 +138,24 @@ def _day(moment: dt.datetime | None, zone: dt.tzinfo, words: Wording) -> str:
     return words.day(moment, zone) if moment is not None else ""
 
 
-def by_year(articles: Sequence[Article], config: KbConfig) -> list[tuple[int | None, list[Article]]]:
+class Brief(NamedTuple):
+    """What a one-line list (kb/compact-list.html) shows of an article: compared
+    between builds, so a tag added to an old article rewrites no page that
+    lists it in one line."""
+
+    docname: str
+    title: str
+    date: dt.datetime | None
+
+    @classmethod
+    def of(cls, article: Article) -> Brief:
+        return cls(article.docname, article.title, article.date)
+
+
+def by_year(articles: Sequence[Brief], config: KbConfig) -> list[tuple[int | None, list[Brief]]]:
     """Articles grouped by year (in the site's zone), keeping their order."""
     zone = config.zone
-    years: list[tuple[int | None, list[Article]]] = []
+    years: list[tuple[int | None, list[Brief]]] = []
     for article in articles:
         year = article.date.astimezone(zone).year if article.date else None
         if not years or years[-1][0] != year:

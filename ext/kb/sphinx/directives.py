@@ -15,7 +15,7 @@ pages at write time, so ``tags_create_tags`` is turned off.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatch
 from typing import Any, ClassVar
 
@@ -34,12 +34,21 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_tags import _normalize_display_tag, _normalize_tag
 
 from kb.core.records import Article
-from kb.core.targets import PageTable, TagTitles, is_article, overview_pagename, overview_title
+from kb.core.settings import KbConfig
+from kb.core.targets import (
+    PageTable,
+    TagTitles,
+    glossary_overview_pagename,
+    is_article,
+    overview_pagename,
+    overview_title,
+    page_table,
+)
+from kb.core.wording import Wording
 from kb.sphinx.config import kb_config
-from kb.sphinx.domain import PAGE_REFTYPE, domain_of
+from kb.sphinx.domain import PAGE_REFTYPE, KbDomain, domain_of
 from kb.sphinx.i18n import wording_of
 from kb.sphinx.nodes import kb_dynamic
-from kb.sphinx.views import page_table_of
 
 logger = logging.getLogger(__name__)
 
@@ -190,10 +199,47 @@ def tag_titles(config: Config) -> TagTitles:
     )
 
 
+def generated_glossary_kinds(
+    domain: KbDomain, config: KbConfig, found_docs: set[str]
+) -> list[str]:
+    """Glossary kinds whose overview kb generates: those with entries (no empty
+    overview), and no hand-written overview (which wins)."""
+    with_entries = {entry.kind for entry in domain.entries.values()}
+    return [
+        kind
+        for kind in config.glossary_kinds
+        if kind in with_entries and glossary_overview_pagename(config, kind) not in found_docs
+    ]
+
+
+#: Where the build's table of generated pages is kept in the domain's scratch.
+_PAGE_TABLE = "page_table"
+
+
+def page_table_of(
+    domain: KbDomain,
+    config: KbConfig,
+    words: Wording,
+    found_docs: Iterable[str],
+    tag_titles: TagTitles | None = None,
+) -> PageTable:
+    """The build's table of generated pages (:class:`kb.core.targets.PageTable`),
+    made once for the domain's taxonomy and the build's words: the pages, links
+    to them and the sidebar all read it."""
+    key = (words, tag_titles)
+    kept = domain.scratch.get(_PAGE_TABLE)
+    if kept is not None and kept[0] is domain.taxonomy and kept[1] == key:
+        return kept[2]
+    kinds = generated_glossary_kinds(domain, config, set(found_docs))
+    table = page_table(config, domain.taxonomy, kinds, words, tag_titles)
+    domain.scratch[_PAGE_TABLE] = (domain.taxonomy, key, table)
+    return table
+
+
 def generated_page_table(app: Sphinx) -> PageTable:
     """This build's table of the pages kb generates, titled in its language and with
     a sphinx-tags project's own titles (made once per build, see
-    :func:`kb.sphinx.views.page_table_of`)."""
+    :func:`page_table_of`)."""
     return page_table_of(
         domain_of(app.env), kb_config(app), wording_of(app), app.env.found_docs, tag_titles(app.config)
     )

@@ -73,6 +73,11 @@ _PER_DOC = (
 )
 
 
+#: A document's records as the last build left them: article, entry, mentions
+#: (entry, count), sphinx-tags' tags.
+Previous = tuple[Article | None, Entry | None, tuple[tuple[str, int], ...], tuple[str, ...]]
+
+
 def renders_extra_pages(builder: Builder) -> bool:
     """True for builders that write the generated pages as files of their own
     (html, dirhtml, epub). singlehtml writes one page: kb's lists are inlined
@@ -152,6 +157,15 @@ class KbDomain(Domain):
         self.lists_changed = True
         #: Documents read or removed since the last :meth:`settle`.
         self._touched: set[str] = set()
+        #: What each document cleared this build held before (see :data:`Previous`),
+        #: and the documents whose record :meth:`settle` found changed.
+        self.previous_records: dict[str, Previous] = {}
+        self.changed_records: set[str] = set()
+        #: True when the taxonomy file's names changed since the last build.
+        self.overrides_changed = False
+        #: The related articles as the last build left them (``relations_cache``),
+        #: taken before this build's first change could work them out again.
+        self.previous_relations: Any = None
         #: Working data a build phase collects while pages are written (never
         #: pickled). Not env.temp_data: Sphinx deep-copies that for every page
         #: it writes, which made collecting per-page data quadratic.
@@ -160,6 +174,8 @@ class KbDomain(Domain):
     # --- bookkeeping ----------------------------------------------------
 
     def _changed(self, *docnames: str) -> None:
+        if not self.records_changed:
+            self.previous_relations = self.data.get("relations_cache")
         self._taxonomy = None
         self._entry_index = None
         self._relations = None
@@ -169,6 +185,13 @@ class KbDomain(Domain):
         self._touched.update(docnames)
 
     def clear_doc(self, docname: str) -> None:
+        if docname not in self.previous_records:
+            self.previous_records[docname] = (
+                self.articles.get(docname),
+                self.entries.get(docname),
+                tuple(self.mentions.get(docname, {}).items()),
+                tuple(self.data["directive_tags"].get(docname, ())),
+            )
         for key in _PER_DOC:
             self.data[key].pop(docname, None)
         self._changed(docname)
@@ -204,25 +227,25 @@ class KbDomain(Domain):
         them one by one. Compared: the records of the documents read or removed
         (each against its digest of the last build) and the taxonomy file's names.
         """
+        self.changed_records = set()
         if not self.records_changed:
             self.lists_changed = False
             return
         digests: dict[str, str] = self.data.setdefault("record_digests", {})
-        changed = False
         for docname in sorted(self._touched):
             digest = self._record_digest(docname)
             if digest is None:
-                changed = digests.pop(docname, None) is not None or changed
+                if digests.pop(docname, None) is not None:
+                    self.changed_records.add(docname)
             elif digests.get(docname) != digest:
                 digests[docname] = digest
-                changed = True
+                self.changed_records.add(docname)
         self._touched.clear()
-        overrides = hashlib.sha256(repr(self._overrides().by_kind).encode("utf-8")).hexdigest()
-        if overrides != self.data.get("overrides_digest"):
-            self.data["overrides_digest"] = overrides
-            changed = True
+        overrides = hashlib.sha256(repr(self.overrides().by_kind).encode("utf-8")).hexdigest()
+        self.overrides_changed = overrides != self.data.get("overrides_digest")
+        self.data["overrides_digest"] = overrides
         self.data.pop("records_digest", None)  # the one digest of every record kb kept before
-        self.lists_changed = changed
+        self.lists_changed = bool(self.changed_records) or self.overrides_changed
 
     def outputs(self, outdir: str | os.PathLike[str]) -> Outputs:
         """The files kb writes in this build (see :mod:`kb.sphinx.outputs`)."""
@@ -313,7 +336,8 @@ class KbDomain(Domain):
             )
         return list(self._listed)
 
-    def _overrides(self) -> Overrides:
+    def overrides(self) -> Overrides:
+        """The taxonomy file's names, slugs and descriptions."""
         config = kb_config(self.env)
         return load_overrides(os.path.join(self.env.srcdir, config.taxonomy_file))
 
@@ -324,7 +348,7 @@ class KbDomain(Domain):
                 kb_config(self.env),
                 self.listed_articles(),
                 self.data["directive_tags"],
-                self._overrides(),
+                self.overrides(),
             )
         return self._taxonomy
 

@@ -41,10 +41,11 @@ from kb.core.atomicfile import remove_file, write_atomically
 from kb.core.records import Article
 from kb.core.targets import feed_path, feed_title, has_feed, json_feed_path
 from kb.core.values import clip_excerpt
+from kb.sphinx.affected import current_scope
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import KbDomain, domain_of, writes_website
 from kb.sphinx.i18n import wording_of
-from kb.sphinx.outputs import Refused, digest_of
+from kb.sphinx.outputs import Outputs, Refused, digest_of
 
 if TYPE_CHECKING:
     import nh3
@@ -374,8 +375,9 @@ def _json_feed(app: Sphinx, domain: KbDomain, feed: Feed, bodies: Bodies | None 
     return (text + "\n").encode("utf-8")
 
 
-#: A feed's title, its page's address, its articles and its JSON Feed's path.
-FeedPlan = tuple[str, str, list[Article], str]
+#: A feed's title, its page's address, its articles, its JSON Feed's path and what it
+#: is the feed of (``(kind, term key)``; None for the site's).
+FeedPlan = tuple[str, str, list[Article], str, "tuple[str, str] | None"]
 
 
 def _feed_plans(app: Sphinx, site: str) -> dict[str, FeedPlan]:
@@ -391,6 +393,7 @@ def _feed_plans(app: Sphinx, site: str) -> dict[str, FeedPlan]:
             app.builder.get_target_uri(app.config.root_doc),
             domain.listed_articles(),
             json_feed_path(config),
+            None,
         )
     }
     taxonomy = domain.taxonomy
@@ -401,8 +404,23 @@ def _feed_plans(app: Sphinx, site: str) -> dict[str, FeedPlan]:
                 app.builder.get_target_uri(term.pagename),
                 term.articles,
                 json_feed_path(config, term),
+                (term.kind, term.key),
             )
     return plans
+
+
+def _keep(outputs: Outputs, feed: str, json_feed: str) -> bool:
+    """Keep a feed (and its JSON Feed, when the last build wrote one) as it is on disk."""
+    kept = {
+        path: value[1]
+        for path in (feed, json_feed)
+        if (value := outputs.previous.get(path)) is not None and value[0] == FEEDS
+    }
+    if feed not in kept or not all(outputs.unchanged(path, digest) for path, digest in kept.items()):
+        return False
+    for path, digest in kept.items():
+        outputs.note(path, digest, FEEDS)
+    return True
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
@@ -430,8 +448,12 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return  # nothing read or removed: every feed on disk is current
     plans = _feed_plans(app, site)
     bodies = Bodies(app) if config.feed_full_text else None
-    for path, (title, page_uri, articles, json_path) in plans.items():
+    # Without full text, a feed lists records only: the edits' scope names those it may.
+    scope = current_scope(domain) if same_stamp and not config.feed_full_text else None
+    for path, (title, page_uri, articles, json_path, subject) in plans.items():
         if not has_feed(articles):
+            continue
+        if scope is not None and not scope.lists(subject) and _keep(outputs, path, json_path):
             continue
         dated = [a for a in articles if a.date is not None][: config.feed_length]
         digest = digest_of(

@@ -39,6 +39,7 @@ from kb.core.records import Article, Entry
 from kb.core.targets import glossary_title
 from kb.core.values import clip_excerpt
 from kb.core.wording import Wording
+from kb.sphinx.affected import build_scope
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import (
     ENTRY_REFTYPE,
@@ -237,11 +238,17 @@ def pages_with_changed_cards(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages whose cards show something that changed since they were last written."""
     domain = domain_of(env)
     config = kb_config(env)
+    scope = build_scope(domain)
     if not config.previews or not domain.lists_changed:
         return []
+    # Within an edit's scope no entry, mention count or term name changed: only
+    # the cards of the articles whose record changed can differ.
+    reached = {("doc", docname) for docname in scope.changed} if scope is not None else None
     counts = mention_counts(domain)
     changed = []
     for docname, record in domain.data["previews"].items():
+        if reached is not None and record["hash"] and reached.isdisjoint(record["links"]):
+            continue
         targets = linked_records(domain, record["links"], config.role_kinds)
         digest = digest_of(repr([card_inputs(t, domain, counts) for t in targets]))
         if record["hash"] != digest:

@@ -42,7 +42,6 @@ from kb.core.targets import (
     has_feed,
     kind_title,
     overview_pagename,
-    page_table,
 )
 from kb.core.taxonomy import (
     Taxonomy,
@@ -212,6 +211,15 @@ class Page:
     #: Context values computed only when the page is rendered (pictures):
     #: name -> function of no arguments.
     lazy: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    #: What the page is about, ``(kind, term key)`` or ``("month", "2025-11")``, when it
+    #: lists the articles of one term or month only (None for overviews and the rest).
+    subject: tuple[str, str] | None = None
+    #: The inputs, made only when asked (:meth:`made_of`): an edit's scope skips most.
+    making: Callable[[], Any] | None = None
+
+    def made_of(self) -> Any:
+        """What the page is made from (see ``inputs``)."""
+        return self.making() if self.making is not None else self.inputs
 
     @classmethod
     def listed_in(
@@ -246,8 +254,11 @@ def generated_pages(
     ``html_baseurl``), which tag and category pages then link; ``tag_titles``
     gives a sphinx-tags project's list headings."""
     taxonomy = domain.taxonomy
-    # Month of each listed article, for the timelines of tag and category pages.
-    months = domain.mention_graph.index.article_months if config.graphs else {}
+
+    def months() -> Mapping[str, str]:
+        """Month of each listed article, for the timelines of tag and category pages."""
+        return domain.mention_graph.index.article_months if config.graphs else {}
+
     pages: list[Page] = []
     for kind in ("tag", "category", "author"):
         terms = taxonomy.sorted_terms(kind)
@@ -262,14 +273,15 @@ def generated_pages(
     if taxonomy.months:
         pages.append(_archive(config, table, taxonomy))
     for (year, month), articles in sorted(taxonomy.months.items(), reverse=True):
-        shown = items(listed(articles, taxonomy), config.zone, words)
         pages.append(
             Page.listed_in(
                 table,
                 month_pagename(config.archive_path, year, month),
                 "kb/month.html",
-                {"year": year, "month": month, "items": shown},
-                inputs=(taxonomy.badges_of(articles), tuple(articles)),
+                {"year": year, "month": month},
+                lazy={"items": functools.partial(_items_of, articles, taxonomy, config.zone, words)},
+                subject=("month", f"{year:04d}-{month:02d}"),
+                making=functools.partial(_listed_inputs, taxonomy, articles),
             )
         )
     pages.extend(series_pages(taxonomy, config, table, words))
@@ -277,6 +289,10 @@ def generated_pages(
     if tag_titles is not None:
         _use_tag_headings(pages, tag_titles)
     return pages
+
+
+def _listed_inputs(taxonomy: Taxonomy, articles: Sequence[Article]) -> tuple[Any, ...]:
+    return (taxonomy.badges_of(articles), tuple(articles))
 
 
 def _use_tag_headings(pages: list[Page], titles: TagTitles) -> None:
@@ -335,7 +351,7 @@ def _term_page(
     term: Term,
     number: int,
     total: int,
-    months: Mapping[str, str],
+    months: Callable[[], Mapping[str, str]],
     words: Wording,
     with_feeds: bool = True,
 ) -> Page:
@@ -352,31 +368,38 @@ def _term_page(
         "list_header": "",
         "feed": feed,
     }
-    inputs: tuple[Any, ...] = (
-        taxonomy.badges_of(chunk),
-        term.name,
-        term.description,
-        number,
-        total,
-        len(term.articles),
-        tuple(chunk),
-        feed,
-    )
+    pictured = config.graphs and number == 1 and term.kind in ("tag", "category")
+
+    @functools.cache
+    def counts() -> Any:
+        return timeline.month_counts(months().get(a.docname, "") for a in term.articles)
+
+    def made_of() -> tuple[Any, ...]:
+        inputs: tuple[Any, ...] = (
+            taxonomy.badges_of(chunk),
+            term.name,
+            term.description,
+            number,
+            total,
+            len(term.articles),
+            tuple(chunk),
+            feed,
+        )
+        return (*inputs, counts()) if pictured else inputs
+
     # The list is made only when the page is rendered: most builds compare
     # the inputs above and render nothing.
     lazy: dict[str, Callable[[], Any]] = {
         "timeline": lambda: None,
         "items": functools.partial(_items_of, chunk, taxonomy, config.zone, words, term),
     }
-    if config.graphs and number == 1 and term.kind in ("tag", "category"):
-        counts = timeline.month_counts(months.get(a.docname, "") for a in term.articles)
-        inputs += (counts,)
+    if pictured:
         if term.kind == "tag":
             caption = words.gettext("Articles per month tagged “%(name)s”")
         else:
             caption = words.gettext("Articles per month in the category “%(name)s”")
-        lazy["timeline"] = functools.partial(
-            timeline_view, counts, config, caption % {"name": term.name}, words
+        lazy["timeline"] = lambda: timeline_view(
+            counts(), config, caption % {"name": term.name}, words
         )
     return Page.listed_in(
         table,
@@ -384,8 +407,9 @@ def _term_page(
         "kb/term.html",
         context,
         description=term.description,
-        inputs=inputs,
         lazy=lazy,
+        subject=(term.kind, term.key),
+        making=made_of,
     )
 
 
@@ -408,43 +432,6 @@ def _archive(config: KbConfig, table: PageTable, taxonomy: Taxonomy) -> Page:
 def mention_counts(domain: KbDomain) -> Counter[str]:
     """Entry docname -> number of listed articles that mention it."""
     return Counter(domain.mention_graph.index.counts)
-
-
-def generated_glossary_kinds(
-    domain: KbDomain, config: KbConfig, found_docs: set[str]
-) -> list[str]:
-    """Glossary kinds whose overview kb generates: those with entries (no empty
-    overview), and no hand-written overview (which wins)."""
-    with_entries = {entry.kind for entry in domain.entries.values()}
-    return [
-        kind
-        for kind in config.glossary_kinds
-        if kind in with_entries and glossary_overview_pagename(config, kind) not in found_docs
-    ]
-
-
-#: Where the build's table of generated pages is kept in the domain's scratch.
-_PAGE_TABLE = "page_table"
-
-
-def page_table_of(
-    domain: KbDomain,
-    config: KbConfig,
-    words: Wording,
-    found_docs: Iterable[str],
-    tag_titles: TagTitles | None = None,
-) -> PageTable:
-    """The build's table of generated pages (:class:`kb.core.targets.PageTable`),
-    made once for the domain's taxonomy and the build's words: the pages, links
-    to them and the sidebar all read it."""
-    key = (words, tag_titles)
-    kept = domain.scratch.get(_PAGE_TABLE)
-    if kept is not None and kept[0] is domain.taxonomy and kept[1] == key:
-        return kept[2]
-    kinds = generated_glossary_kinds(domain, config, set(found_docs))
-    table = page_table(config, domain.taxonomy, kinds, words, tag_titles)
-    domain.scratch[_PAGE_TABLE] = (domain.taxonomy, key, table)
-    return table
 
 
 def glossary_pages(

@@ -38,6 +38,7 @@ from sphinx.util import logging
 
 from kb.core.targets import GeneratedPage, overview_pagename, sections
 from kb.core.version import __version__
+from kb.sphinx.affected import current_scope, pages_with_changed_content
 from kb.sphinx.book import book_chapter_of, placeholder_nodes
 from kb.sphinx.config import kb_config
 from kb.sphinx.directives import generated_page_table, sphinx_tags_page, tag_titles
@@ -72,37 +73,12 @@ DESIGN_FILES = ("sphinx-design.min.css", "design-tabs.js")
 # --- placeholders -------------------------------------------------------------------
 
 
-def _options(spec: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in spec.items() if key != "kind"}
-
-
 def node_options(node: kb_dynamic) -> dict[str, Any]:
     return {
         key: value
         for key, value in node.attributes.items()
         if key not in nodes.Element.basic_attributes and key != "kind"
     }
-
-
-def pages_with_changed_content(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages whose generated content changed since they were last written."""
-    domain = domain_of(env)
-    if not domain.lists_changed:
-        return []
-    config = kb_config(env)
-    changed: list[str] = []
-    for docname, record in domain.dynamic.items():
-        parts = []
-        for spec in record["specs"]:
-            options = _options(spec)
-            found = placeholder(spec["kind"], options)
-            if found is not None:
-                parts.append(found.fingerprint(domain, config, docname, options))
-        digest = digest_of("|".join(parts))
-        if record["hash"] != digest:
-            record["hash"] = digest
-            changed.append(docname)
-    return changed
 
 
 def document_of(node: nodes.Node, docname: str) -> str:
@@ -154,12 +130,14 @@ def _html(builder: Builder) -> StandaloneHTMLBuilder:
 
 
 def _stamp(app: Sphinx) -> str:
-    """What besides a page's inputs shapes it: versions, configuration, templates."""
+    """What besides a page's inputs shapes it: versions, configuration, templates,
+    the sidebar's sections (see :func:`pages_with_other_sections`)."""
     builder = app.builder
     build_info = getattr(builder, "build_info", None)
     config_hash = getattr(build_info, "config_hash", "") if build_info else ""
     newest = templates_of(app).newest_mtime()
-    return f"{sphinx.__version__}|{__version__}|{config_hash}|{builder.name}|{newest}"
+    shown = digest_of(str(domain_of(app.env).data.get("sidebar_sections", "")))
+    return f"{sphinx.__version__}|{__version__}|{config_hash}|{builder.name}|{newest}|{shown}"
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -193,6 +171,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     pages = generated_pages(
         domain, config, generated_page_table(app), templates.words, with_feeds, tag_titles(app.config)
     )
+    scope = current_scope(domain) if same_stamp else None
     if isinstance(builder, EpubBuilder):
         read_in_order(app, pages)
     for page in pages:
@@ -212,7 +191,18 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 location=document,
             )
             continue
-        digest = digest_of(f"{stamp}|{page.title}|{page.inputs!r}")
+        kept = outputs.previous.get(relative)
+        if (
+            scope is not None
+            and not scope.lists(page.subject)
+            and kept
+            and kept[0] == PAGES
+            and outputs.unchanged(relative, kept[1])
+        ):
+            # A list this build's edits leave alone: as it was (its inputs are not made).
+            outputs.note(relative, kept[1], PAGES)
+            continue
+        digest = digest_of(f"{stamp}|{page.title}|{page.made_of()!r}")
         if outputs.unchanged(relative, digest):
             outputs.note(relative, digest, PAGES)
             continue
@@ -284,6 +274,18 @@ def existing_pages(app: Sphinx) -> Callable[[str], bool]:
         return documents.__contains__
     generated = generated_page_table(app)
     return lambda pagename: pagename in documents or pagename in generated
+
+
+def pages_with_other_sections(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Every page, when the sidebar's sections differ from the last build's (the first
+    author added makes the authors' overview, which every page's sidebar then links)."""
+    domain = domain_of(env)
+    if not domain.lists_changed:
+        return []  # no record changed: no overview appeared or went
+    shown = repr((app.builder.name, sections(kb_config(app), wording_of(app), existing_pages(app))))
+    last = domain.data.get("sidebar_sections")
+    domain.data["sidebar_sections"] = shown
+    return sorted(env.found_docs) if last is not None and last != shown else []
 
 
 def add_page_assets(
@@ -475,6 +477,7 @@ def add_template_path(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", add_template_path)
     app.connect("env-get-updated", pages_with_changed_content)
+    app.connect("env-get-updated", pages_with_other_sections)
     app.connect("env-updated", settle_records)
     app.connect("env-updated", report_taxonomy)
     app.connect("doctree-resolved", fill_placeholders, priority=400)

@@ -9,6 +9,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from docutils import nodes
 
 from kbtesting import Build, article, build, write_project
@@ -56,3 +57,44 @@ def test_page_still_highlights_code_and_shows_text(site: Build) -> None:
     assert soup.select_one("div.highlight-python pre span.nb") is not None  # print, highlighted
     assert "長い段落の本文" in soup.select_one("article").get_text()
 
+
+# --- one copy of each source ---------------------------------------------------------------
+
+PAGES = {
+    "articles/2025/11/x.md": article(title="容量の記事", tags=["AI"], body=BODY),
+    "articles/2025/11/draft.md": article(title="下書き", draft=True),
+    "about.md": "# 概要\n\nこのサイトについて。\n",
+}
+INDEX = "# ホーム\n\n```{toctree}\nabout\n```\n"
+
+
+def _source_link(soup: BeautifulSoup) -> str:
+    (link,) = soup.select(".view-this-page a")  # Furo's "View this page"
+    return str(link["href"])
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_article_source_is_its_markdown_copy(tmp_path: Path, builder: str) -> None:
+    src = write_project(tmp_path, PAGES, index=INDEX)
+    result = build(src, builder=builder)
+    page = result.page_path("articles/2025/11/x")
+    markdown = page.with_name(page.name + ".md")
+    assert "長い段落の本文" in markdown.read_text(encoding="utf-8")
+    # No second copy in _sources; the page's source link leads to the Markdown beside it.
+    assert not (result.outdir / "_sources" / "articles").exists()
+    assert _source_link(result.html("articles/2025/11/x")) == markdown.name
+    # A page without kb's copy keeps Sphinx's, and its link.
+    about = result.outdir / "_sources" / "about.md.txt"
+    assert about.read_text(encoding="utf-8").startswith("# 概要")
+    assert _source_link(result.html("about")).endswith("_sources/about.md.txt")
+
+
+def test_sphinx_copies_articles_without_llms_txt(tmp_path: Path) -> None:
+    src = write_project(tmp_path, PAGES, index=INDEX, conf="kb_llms_txt = False\n")
+    result = build(src)
+    copy = result.outdir / "_sources" / "articles" / "2025" / "11" / "x.md.txt"
+    assert "長い段落の本文" in copy.read_text(encoding="utf-8")
+    assert _source_link(result.html("articles/2025/11/x")).endswith(
+        "_sources/articles/2025/11/x.md.txt"
+    )
+    assert not (result.outdir / "articles" / "2025" / "11" / "x.html.md").exists()

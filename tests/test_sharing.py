@@ -406,7 +406,8 @@ def test_draft_text_is_in_no_other_output_file(tmp_path: Path, mode: str) -> Non
         assert not (
             result.outdir / "_sources" / "articles" / "2025" / "11" / "draft-zq.md.txt"
         ).exists()
-        assert (result.outdir / "_sources" / "articles" / "2025" / "11" / "public.md.txt").exists()
+        # The public article's one copy of its source is its Markdown beside its page.
+        assert (result.outdir / "articles" / "2025" / "11" / "public.html.md").exists()
         assert not result.html("articles/2025/11/public").select('meta[name="robots"]')
     assert_valid_sitemap(result.outdir / "sitemap.xml")
 

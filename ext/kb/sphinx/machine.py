@@ -13,7 +13,11 @@ only when changed, removed when no longer made):
   proposal's name), which ``llms.txt`` links: one file per article rather
   than one ``llms-full.txt``, which at 2,000 articles would be a single file
   of the whole site's text that a reader has to fetch whole. Drafts and
-  undated articles get neither;
+  undated articles get neither. It is the article's one copy of its source:
+  Sphinx's own (``_sources/…md.txt``, ``html_copy_source``) is not made for
+  such an article (``html-page-context``: 10.9 KiB an article, some 210 MiB at
+  20,000), and the theme's "show source" link (``pathto('_sources/' +
+  sourcename, 1)`` in every theme) leads to the Markdown instead;
 * ``opensearch.xml`` (``kb_opensearch``), whose template opens kb's results
   page (``search.html?q={searchTerms}``), linked from every page with
   ``<link rel="search">``. It needs absolute URLs: without ``html_baseurl`` it
@@ -24,6 +28,7 @@ only when changed, removed when no longer made):
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -98,9 +103,21 @@ def _listed(domain: KbDomain) -> list[Article]:
     return [article for article in domain.listed_articles() if article.is_article]
 
 
-def markdown_path(outputs: Outputs, builder: StandaloneHTMLBuilder, docname: str) -> str:
+def has_markdown_copy(app: Sphinx, article: Article | None) -> bool:
+    """Whether this build writes ``article``'s Markdown beside its page (as :func:`_listed`)."""
+    return bool(
+        article is not None
+        and article.listed
+        and article.is_article
+        and kb_config(app).llms_txt
+        and writes_website(app.builder)
+    )
+
+
+def markdown_path(builder: StandaloneHTMLBuilder, docname: str) -> str:
     """``articles/2025/11/x.html.md``: the page's own path with ``.md`` added."""
-    return outputs.relative(builder.get_output_path(docname)) + ".md"
+    page = os.path.relpath(builder.get_output_path(docname), builder.outdir)
+    return Path(page).as_posix() + ".md"
 
 
 def _facts(app: Sphinx, domain: KbDomain, article: Article) -> ArticleFacts:
@@ -125,7 +142,7 @@ def write_markdown(app: Sphinx, outputs: Outputs, stamp: str) -> dict[str, str]:
     domain = domain_of(app.env)
     written: dict[str, str] = {}
     for article in _listed(domain):
-        relative = markdown_path(outputs, builder, article.docname)
+        relative = markdown_path(builder, article.docname)
         facts = _facts(app, domain, article)
         # When Sphinx last read the source stands for its text: a rebuild reads again
         # only the articles whose source or facts changed, not all of them.
@@ -247,6 +264,40 @@ def add_search_link(
     context["metatags"] = context.get("metatags", "") + "\n" + link
 
 
+def link_source_to_markdown(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """An article with a Markdown copy gets no copy in ``_sources``; its source link leads
+    to the Markdown.
+
+    The theme still sees the page's ``sourcename`` (every theme shows its link only then)
+    and asks ``pathto`` for ``_sources/`` + it, which now answers with the Markdown's
+    address. Sphinx copies the source after writing the page when its builder's
+    ``copysource`` is on: it is set for each page here, just before that page is
+    written (``handle_page`` writes one page at a time in each process).
+    """
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    sourcename = str(context.get("sourcename") or "")
+    article = domain_of(app.env).articles.get(pagename)
+    own_copy = bool(sourcename) and has_markdown_copy(app, article)
+    builder.copysource = type(builder).copysource and not own_copy
+    if not own_copy:
+        return
+    page = builder.get_target_uri(pagename)
+    markdown = relative_uri(page, markdown_path(builder, pagename))
+    source_link = "_sources/" + sourcename
+    pathto = context["pathto"]
+
+    def pathto_markdown(otheruri: str, resource: bool = False, baseuri: str = page) -> str:
+        if resource and otheruri == source_link and baseuri == page:
+            return markdown
+        return pathto(otheruri, resource, baseuri)
+
+    context["pathto"] = pathto_markdown
+
+
 # --- end of build ------------------------------------------------------------------------------
 
 
@@ -282,5 +333,6 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> None:
     app.connect("html-page-context", add_search_link)
+    app.connect("html-page-context", link_source_to_markdown)
     # After the feeds (500), before kb.sphinx.sharing's files (700): kb.sphinx.outputs.PRIORITY.
     app.connect("build-finished", finish, priority=600)

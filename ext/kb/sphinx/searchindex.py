@@ -36,12 +36,26 @@ _PENDING = "kb_search_pages"
 
 
 def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Note the page's record; the index is updated once, at the end of the build."""
+    """Note the page's record; the index is updated once, at the end of the build.
+
+    Held deflated as the cache keeps it (about a quarter of the record: its body is
+    the page's whole text) until the index is written at the end of the build.
+    """
     if not search_enabled(app) or not searchable(app, docname):
         return
     pending = domain_of(app.env).scratch.setdefault(_PENDING, {})
     assert isinstance(pending, dict)
-    pending[docname] = page_record(app, docname, doctree)
+    pending[docname] = pack(page_record(app, docname, doctree))
+
+
+def pack(record: PageRecord) -> bytes:
+    """A record as the cache keeps it: deflated JSON."""
+    text = json.dumps(asdict(record), ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack(data: bytes) -> PageRecord:
+    return PageRecord.from_json(json.loads(zlib.decompress(data).decode("utf-8")))
 
 
 class _Cache:
@@ -65,14 +79,12 @@ class _Cache:
 
     def load(self, docname: str) -> PageRecord | None:
         try:
-            data = zlib.decompress(self._page_path(docname).read_bytes())
-            return PageRecord.from_json(json.loads(data.decode("utf-8")))
+            return unpack(self._page_path(docname).read_bytes())
         except (OSError, zlib.error, ValueError, TypeError):
             return None
 
-    def save(self, record: PageRecord) -> None:
-        text = json.dumps(asdict(record), ensure_ascii=False, separators=(",", ":"))
-        write_atomically(self._page_path(record.docname), zlib.compress(text.encode("utf-8"), 6))
+    def save(self, docname: str, packed: bytes) -> None:
+        write_atomically(self._page_path(docname), packed)
 
     def drop_old_layout(self) -> None:
         if self.old_pages.is_dir():
@@ -119,7 +131,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     write again or keep are deleted with the rest of kb's stale files.
     """
     domain = domain_of(app.env)
-    pending: dict[str, PageRecord] = domain.scratch.pop(_PENDING, None) or {}
+    pending: dict[str, bytes] = domain.scratch.pop(_PENDING, None) or {}
     if exception is not None or not search_enabled(app):
         return
     outputs = domain.outputs(app.outdir)
@@ -169,10 +181,11 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _write_whole_index(
-    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: dict[str, PageRecord]
+    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: dict[str, bytes]
 ) -> None:
     def load(docname: str) -> PageRecord:
-        record = pending.get(docname) or cache.load(docname)
+        packed = pending.get(docname)
+        record = unpack(packed) if packed is not None else cache.load(docname)
         if record is None:
             logger.warning(
                 "search: no text kept for %s; it is indexed by its name only "
@@ -185,22 +198,23 @@ def _write_whole_index(
             record = PageRecord(docname, app.builder.get_target_uri(docname), docname)
         return record
 
-    for record in pending.values():
-        cache.save(record)
+    for docname, packed in pending.items():
+        cache.save(docname, packed)
     cache.save_state(write_full(files, order, load))
     cache.drop_old_layout()
 
 
 def _update_index(
-    cache: _Cache, files: GroupFolder, state: IndexState, pending: dict[str, PageRecord]
+    cache: _Cache, files: GroupFolder, state: IndexState, pending: dict[str, bytes]
 ) -> None:
     changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}
-    for docname, record in pending.items():
+    for docname, packed in pending.items():
+        record = unpack(packed)
         if state.digests.get(docname) != record.digest():
             changes[docname] = (cache.load(docname), record)
     if not changes:
         return  # pages were written again, but what they hold for the search did not change
     update(files, state, changes)
-    for _, record in changes.values():
-        cache.save(record)
+    for docname in changes:
+        cache.save(docname, pending[docname])
     cache.save_state(state)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import statistics
@@ -48,7 +47,7 @@ from benchmarks import readers_build, search_bench
 from benchmarks.generate import DEFAULT_SEED, generate
 from benchmarks.preview_timing import measure as preview_measure
 from benchmarks.readers_corpus import compare, corpus_facets
-from benchmarks.search_timing import CHROMIUM, chromium, serve
+from benchmarks.search_timing import CHROMIUM, chromium, code_stamp, serve
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -85,15 +84,6 @@ new MutationObserver((changes) => {
 
 
 # --- sites ------------------------------------------------------------------------------
-
-
-def code_stamp() -> str:
-    """What the N=2,000 build depends on: kb's code (a build of other code is redone)."""
-    digest = hashlib.sha256()
-    for path in sorted((REPO / "ext" / "kb").rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(REPO).as_posix().encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def corpus(work: Path, n: int, seed: int) -> Path:
@@ -181,7 +171,9 @@ def percentile(values: list[float], share: float) -> float:
 
 def previews(site: Path, runs: int) -> dict[str, Any]:
     articles = sorted((site / "articles").rglob("*.html"))
-    best = max(articles, key=lambda path: path.read_text(encoding="utf-8").count("data-kb-preview="))
+    best = max(
+        articles, key=lambda path: path.read_text(encoding="utf-8").count("data-kb-preview=")
+    )
     result = preview_measure(best, runs)
     result["page"] = best.relative_to(site).as_posix()
     return result
@@ -222,7 +214,10 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _size_lines(int(size), data)
     if "facets_check" in results:
         check = results["facets_check"]
-        same = all(not (v["only_generated"] or v["only_built"] or v["pages_differ"]) for v in check.values())
+        same = all(
+            not (v["only_generated"] or v["only_built"] or v["pages_differ"])
+            for v in check.values()
+        )
         lines += [
             "The N=20,000 facet files are written from the generated articles (no Sphinx build); "
             "the same code at N=2,000 gives "
@@ -262,9 +257,9 @@ def _size_lines(size: int, data: dict[str, Any]) -> list[str]:
             "| | before the first result | first page (20, snippets) "
             "| first page and the panel's counts | every group opened |",
             "|---|---:|---:|---:|---:|",
-            "| bytes | " + " | ".join(
-                f"{_kb(s[key])} ({_kb(s['max_' + key])})" for key in BYTES
-            ) + " |",
+            "| bytes | "
+            + " | ".join(f"{_kb(s[key])} ({_kb(s['max_' + key])})" for key in BYTES)
+            + " |",
             f"| time | {_ms(s['first_ms'])} | {_ms(s['page_ms'])} | {_ms(s['facets_ms'])} | |",
             f"| target | ≤ 200 KB: {_met(s['bytes_first'], TARGETS['bytes_first'])} | | "
             f"≤ 500 KB: {_met(s['bytes_facets'], TARGETS['bytes_facets'])} "
@@ -340,7 +335,9 @@ def _build_lines(build: dict[str, Any]) -> list[str]:
     ]
     for number, (on, off) in enumerate(zip(rows["on"], rows["off"], strict=True), 1):
         for name, row in (("on", on), ("off", off)):
-            lines.append(f"| {number} | {name} | {row['cpu']:.1f} | {row['wall']:.1f} | {row['load']} |")
+            lines.append(
+                f"| {number} | {name} | {row['cpu']:.1f} | {row['wall']:.1f} | {row['load']} |"
+            )
     return [*lines, ""]
 
 
@@ -372,7 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = readers_build.rounds(source, args.work / "readers", args.rounds)
         (args.work / "readers" / "on" / "stamp.txt").write_text(code_stamp())
         summary = readers_build.summary(runs)
-        summary["sections"] = readers_build.sections_cost(args.work / "readers" / "on" / "html" / ".doctrees")
+        summary["sections"] = readers_build.sections_cost(
+            args.work / "readers" / "on" / "html" / ".doctrees"
+        )
         results["build"] = {"n": args.n, "runs": runs, "summary": summary}
     sites = {args.n: site_2000(args.work, source)}
     if args.large and parts & {"bytes", "keys"}:
@@ -404,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
         results["previews"] = previews(sites[args.n], runs=3)
     results["load_after"] = round(os.getloadavg()[0], 2)
     args.results.mkdir(parents=True, exist_ok=True)
-    results_path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    results_path.write_text(
+        json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     (args.results / "readers.md").write_text(markdown(results), encoding="utf-8")
     print(markdown(results))
     return 0

@@ -124,7 +124,9 @@ def build_once(source: Path, out: Path, variant: str) -> dict[str, Any]:
     row["facet_files"] = len(list((html / "kb-search" / "f").glob("*.js")))
     row["has_404"] = (html / "404.html").is_file()
     row["load"] = round(os.getloadavg()[0], 2)
-    return {key: round(value, 2) if isinstance(value, float) else value for key, value in row.items()}
+    return {
+        key: round(value, 2) if isinstance(value, float) else value for key, value in row.items()
+    }
 
 
 def rounds(source: Path, work: Path, count: int) -> dict[str, list[dict[str, Any]]]:
@@ -171,7 +173,9 @@ def summary(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     result["features_cpu"] = features
     result["features_share"] = round(sum(features.values()) / mean("off", "cpu"), 4)
     result["features_wall"] = {
-        label: round(statistics.mean(row.get("features_wall", {}).get(label, 0.0) for row in runs["on"]), 3)
+        label: round(
+            statistics.mean(row.get("features_wall", {}).get(label, 0.0) for row in runs["on"]), 3
+        )
         for label in labels
     }
     return result

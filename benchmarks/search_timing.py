@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import hashlib
 import http.server
 import io
 import json
@@ -78,6 +79,16 @@ class _HostHandler(_QuietHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+
+def code_stamp() -> str:
+    """What a benchmark's kb build depends on: kb's code (a build of other code is redone)."""
+    repo = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted((repo / "ext" / "kb").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(repo).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _nearest_not_found(path: Path, root: Path) -> Path | None:

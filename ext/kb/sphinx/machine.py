@@ -28,7 +28,6 @@ only when changed, removed when no longer made):
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -114,10 +113,9 @@ def has_markdown_copy(app: Sphinx, article: Article | None) -> bool:
     )
 
 
-def markdown_path(builder: StandaloneHTMLBuilder, docname: str) -> str:
+def markdown_path(outputs: Outputs, builder: StandaloneHTMLBuilder, docname: str) -> str:
     """``articles/2025/11/x.html.md``: the page's own path with ``.md`` added."""
-    page = os.path.relpath(builder.get_output_path(docname), builder.outdir)
-    return Path(page).as_posix() + ".md"
+    return outputs.relative(builder.get_output_path(docname)) + ".md"
 
 
 def _facts(app: Sphinx, domain: KbDomain, article: Article) -> ArticleFacts:
@@ -142,7 +140,7 @@ def write_markdown(app: Sphinx, outputs: Outputs, stamp: str) -> dict[str, str]:
     domain = domain_of(app.env)
     written: dict[str, str] = {}
     for article in _listed(domain):
-        relative = markdown_path(builder, article.docname)
+        relative = markdown_path(outputs, builder, article.docname)
         facts = _facts(app, domain, article)
         # When Sphinx last read the source stands for its text: a rebuild reads again
         # only the articles whose source or facts changed, not all of them.
@@ -286,7 +284,8 @@ def link_source_to_markdown(
     if not own_copy:
         return
     page = builder.get_target_uri(pagename)
-    markdown = relative_uri(page, markdown_path(builder, pagename))
+    # Beside the page's file, whose folder is the page's address's (x.html, x/index.html).
+    markdown = builder.get_output_path(pagename).name + ".md"
     source_link = "_sources/" + sourcename
     pathto = context["pathto"]
 

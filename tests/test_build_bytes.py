@@ -5,6 +5,7 @@ The pages stay the same: code blocks are still highlighted from their kept raw t
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -98,3 +99,13 @@ def test_sphinx_copies_articles_without_llms_txt(tmp_path: Path) -> None:
         "_sources/articles/2025/11/x.md.txt"
     )
     assert not (result.outdir / "articles" / "2025" / "11" / "x.html.md").exists()
+
+
+def test_json_ld_is_compact_utf8(tmp_path: Path) -> None:
+    title = "容量の記事 <b>&'"
+    src = write_project(tmp_path, {"articles/2025/11/x.md": article(title=title, body=BODY)})
+    (script,) = build(src).html("articles/2025/11/x").select('script[type="application/ld+json"]')
+    text = script.get_text()
+    assert json.loads(text)["headline"] == title
+    assert "容量の記事 \\u003cb\\u003e\\u0026\\u0027" in text  # UTF-8; nothing closes the element
+    assert "\\u5bb9" not in text and ", " not in text

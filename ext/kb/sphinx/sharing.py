@@ -29,6 +29,7 @@ already carries the tags it would add.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -196,6 +197,18 @@ def say_who_does_what(app: Sphinx) -> None:
         )
 
 
+#: What could end a <script> element or start markup in it, as Jinja's tojson escapes it.
+_SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
+
+
+def script_json(data: dict[str, Any]) -> str:
+    """``data`` as JSON for a ``<script>`` element: compact and in UTF-8 like the page
+    (Jinja's tojson writes each Japanese character as a 6-byte ``\\uXXXX``, twice its
+    UTF-8: the JSON-LD of an article took 1.3 KB, now about 0.7)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.translate(_SCRIPT_UNSAFE)
+
+
 def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -248,6 +261,8 @@ def on_page_context(
             if url:
                 term["url"] = url
             values["json_ld"] = term
+    if values["json_ld"] is not None:
+        values["json_ld"] = script_json(values["json_ld"])
     meta = _templates(app).render(
         "kb/share-meta.html", **values, opengraph=OPENGRAPH in app.extensions
     )

@@ -481,10 +481,17 @@ SEARCH_TEXTS = {
 
 def test_every_page_hands_the_search_its_texts_in_the_language(built: Site) -> None:
     language, result, _ = built
+    script = (result.outdir / "_static" / "kb-search-texts.js").read_text(encoding="utf-8")
+    prefix, suffix = "window.kbSearchTexts = ", ";\n"
+    assert script.startswith(prefix) and script.endswith(suffix)
+    assert json.loads(script[len(prefix) : -len(suffix)]) == SEARCH_TEXTS[language]
     for pagename in ("index", "search", "articles/2025/01/first", "tags/ai"):
-        (script,) = result.html(pagename).select("script#kb-search-texts")
-        assert script["type"] == "application/json"
-        assert json.loads(script.string) == SEARCH_TEXTS[language], pagename
+        # One script every page loads, just before kb-search.js: no texts inline.
+        scripts = [s.get("src", "") for s in result.html(pagename).select("script[src]")]
+        names = [src.split("/")[-1].split("?")[0] for src in scripts]
+        at = names.index("kb-search-texts.js")
+        assert names[at + 1] == "kb-search.js", pagename
+        assert not result.html(pagename).select("script#kb-search-texts"), pagename
 
 
 def test_the_scripts_hold_no_japanese_text() -> None:

@@ -539,9 +539,9 @@ if (typeof document !== "undefined") {
 
     const html = document.documentElement;
     const root = html.dataset.content_root || "";
-    // The texts, in the page's language: written into every page from kb's message
-    // catalog (searching.py), counted ones as a form per plural category.
-    const texts = JSON.parse(document.getElementById("kb-search-texts")?.textContent || "{}");
+    // The texts, in the page's language: kb-search-texts.js, loaded before this script,
+    // made from kb's message catalog (searching.py), counted ones as a form per plural category.
+    const texts = window.kbSearchTexts || {};
     const language = texts.language || undefined;
     const plurals = new Intl.PluralRules(language);
     const counted = (forms, count) =>

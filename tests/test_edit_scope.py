@@ -70,7 +70,6 @@ def _files(folder: Path) -> dict[str, bytes]:
         if path.is_file()
         and path.relative_to(folder).as_posix() not in VOLATILE
         and not path.relative_to(folder).as_posix().startswith("_static/")
-        and not path.name.endswith(".md")  # the articles' Markdown copies: checked elsewhere
     }
 
 

@@ -34,11 +34,13 @@ inside it, so their positions prove a phrase exactly, joining characters
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Characters written without spaces between words (kana, kanji and their marks).
 #: Must match ``CJK`` in kb-search.js.
@@ -66,19 +68,12 @@ _CJK = f"[{CJK_RANGES}]"
 _WORD = rf"(?:(?!{_CJK})[^\W_])"
 # Anything else that is neither a space nor a separator: Japanese, symbols, marks.
 _OTHER = rf"(?:{_CJK}|_|[^\w{SPACES}{SEPARATORS}])"
-_UNITS = re.compile(rf"(?P<w>{_WORD}+)|(?P<o>{_OTHER}+)")
-_WORD_CHAR = re.compile(_WORD)
-_WORD_RUN = re.compile(f"{_WORD}+")
-_OTHER_CHAR = re.compile(_OTHER)
 _BREAKS = frozenset(SPACES + SEPARATORS)
-# A pair is a key unless both are letters of a word or one is a space or separator.
-_PAIR_KEY = re.compile(rf"(?!{_WORD}{_WORD})[^{SPACES}{SEPARATORS}]{{2}}")
 # Whether a pair is a key, decided once per distinct pair (a few thousand on a
 # Japanese site); emptied when it grows beyond this many.
 _PAIR_KEYS: dict[str, bool] = {}
 _PAIR_KEYS_KEPT = 1 << 17
 _SOFT = f"[{SPACES}]+"
-_JAPANESE_SPACE = re.compile(rf"(?<={_CJK}){_SOFT}|{_SOFT}(?={_CJK})")
 _PIECES = re.compile(f"[^{SPACES}{SEPARATORS}]+")
 _HIRAGANA = "\u3041-\u309f"
 #: Particles a query is cut at when they join two content words (データセンターの電力).
@@ -88,6 +83,31 @@ _PARTICLE_RUN = "(?:" + "|".join(PARTICLES) + ")+"
 # written in kana (できる, ために) are never cut.
 _PARTICLE_SPLIT = re.compile(rf"(?<=[^{_HIRAGANA}]){_PARTICLE_RUN}(?=[^{_HIRAGANA}]|$)")
 _LEADING_PARTICLES = re.compile(rf"^{_PARTICLE_RUN}(?=[^{_HIRAGANA}])")
+
+
+class _Patterns(NamedTuple):
+    units: re.Pattern[str]
+    word_char: re.Pattern[str]
+    word_run: re.Pattern[str]
+    other_char: re.Pattern[str]
+    #: A pair is a key unless both are letters of a word or one is a space or separator.
+    pair_key: re.Pattern[str]
+    japanese_space: re.Pattern[str]
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    """The patterns over Japanese and Unicode classes, compiled when text is first
+    scanned: compiling them was 30 ms of every build's start, a rebuild that
+    indexes no page included."""
+    return _Patterns(
+        units=re.compile(rf"(?P<w>{_WORD}+)|(?P<o>{_OTHER}+)"),
+        word_char=re.compile(_WORD),
+        word_run=re.compile(f"{_WORD}+"),
+        other_char=re.compile(_OTHER),
+        pair_key=re.compile(rf"(?!{_WORD}{_WORD})[^{SPACES}{SEPARATORS}]{{2}}"),
+        japanese_space=re.compile(rf"(?<={_CJK}){_SOFT}|{_SOFT}(?={_CJK})"),
+    )
 
 
 def fold_width_and_case(text: str) -> str:
@@ -101,11 +121,11 @@ def fold_width_and_case(text: str) -> str:
 
 def compact(folded: str) -> str:
     """Folded text without the spaces next to a Japanese character (メソ ッド → メソッド)."""
-    return _JAPANESE_SPACE.sub("", folded)
+    return _patterns().japanese_space.sub("", folded)
 
 
 def is_word_char(char: str) -> bool:
-    return _WORD_CHAR.fullmatch(char) is not None
+    return _patterns().word_char.fullmatch(char) is not None
 
 
 def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
@@ -125,17 +145,18 @@ def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
     for at, pair in enumerate(map(operator.add, text, text[1:])):
         positions[pair].append(at)
     known = _PAIR_KEYS
+    patterns = _patterns()
     if len(known) > _PAIR_KEYS_KEPT:
         known.clear()
     for pair in list(positions):
         kept = known.get(pair)
         if kept is None:
-            kept = known[pair] = _PAIR_KEY.fullmatch(pair) is not None
+            kept = known[pair] = patterns.pair_key.fullmatch(pair) is not None
         if not kept:
             del positions[pair]
     words: set[str] = set()
     last = len(text) - 1
-    for match in _WORD_RUN.finditer(text):
+    for match in patterns.word_run.finditer(text):
         word = match.group()
         at, end = match.span()
         words.add(word)
@@ -145,7 +166,7 @@ def scan(text: str) -> tuple[dict[str, list[int]], set[str], set[str]]:
                 positions[text[at - 1 : at + 2]].append(at - 1)
             if end <= last and text[end] not in _BREAKS:
                 positions[text[end - 2 : end + 1]].append(end - 2)
-    others = {char for char in set(text) if _OTHER_CHAR.fullmatch(char)}
+    others = {char for char in set(text) if patterns.other_char.fullmatch(char)}
     return positions, words, others
 
 
@@ -191,7 +212,7 @@ def query_tokens(part: str) -> tuple[QueryToken, ...]:
     found: list[QueryToken] = []
     if len(part) == 1 and not is_word_char(part):
         return (QueryToken(part, 0, "char"),)
-    for match in _UNITS.finditer(part):
+    for match in _patterns().units.finditer(part):
         if match.lastgroup != "w":
             continue
         word, start, end = match.group(), match.start(), match.end()

@@ -71,10 +71,10 @@ class EditScope:
 
 
 def _placed(article: Article | None) -> tuple[object, ...] | None:
-    """Where an article stands in lists: None when it is in none."""
+    """Where an article stands in lists and its series: None when it is in none."""
     if article is None or not article.listed:
         return None
-    return (article.sort_key, article.is_article)
+    return (article.sort_key, article.is_article, article.series, article.series_order)
 
 
 def _reaches_far(domain: KbDomain, docname: str, before: Previous) -> bool:

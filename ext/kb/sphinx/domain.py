@@ -155,8 +155,9 @@ class KbDomain(Domain):
         self.records_changed = False
         #: True when a record differs from the last build's (see :meth:`settle`).
         self.lists_changed = True
-        #: Documents read or removed since the last :meth:`settle`.
+        #: Documents read or removed since the last :meth:`settle`, and in this build.
         self._touched: set[str] = set()
+        self.read_docs: set[str] = set()
         #: What each document cleared this build held before (see :data:`Previous`),
         #: and the documents whose record :meth:`settle` found changed.
         self.previous_records: dict[str, Previous] = {}
@@ -183,6 +184,7 @@ class KbDomain(Domain):
         self._mention_graph = None
         self.records_changed = True
         self._touched.update(docnames)
+        self.read_docs.update(docnames)
 
     def clear_doc(self, docname: str) -> None:
         if docname not in self.previous_records:

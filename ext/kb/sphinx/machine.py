@@ -45,6 +45,7 @@ from kb.core.names import name_key
 from kb.core.records import Article
 from kb.core.targets import glossary_title
 from kb.core.values import clip_excerpt, shown
+from kb.sphinx.affected import current_scope
 from kb.sphinx.config import kb_config, site_name
 from kb.sphinx.domain import KbDomain, domain_of, writes_website
 from kb.sphinx.i18n import _, wording_of
@@ -134,13 +135,22 @@ def _facts(app: Sphinx, domain: KbDomain, article: Article) -> ArticleFacts:
     )
 
 
-def write_markdown(app: Sphinx, outputs: Outputs, stamp: str) -> dict[str, str]:
-    """Each listed article's Markdown beside its page; docname -> its path."""
+def write_markdown(
+    app: Sphinx, outputs: Outputs, stamp: str, redo: set[str] | None = None
+) -> dict[str, str]:
+    """Each listed article's Markdown beside its page; docname -> its path.
+
+    ``redo``: the articles whose Markdown may have changed (None: any); the
+    others keep the file the last build wrote, unless it is gone.
+    """
     builder = cast("StandaloneHTMLBuilder", app.builder)
     domain = domain_of(app.env)
     written: dict[str, str] = {}
     for article in _listed(domain):
         relative = markdown_path(outputs, builder, article.docname)
+        if redo is not None and article.docname not in redo and _kept(outputs, relative):
+            written[article.docname] = relative
+            continue
         facts = _facts(app, domain, article)
         # When Sphinx last read the source stands for its text: a rebuild reads again
         # only the articles whose source or facts changed, not all of them.
@@ -199,9 +209,34 @@ def llms_sections(
     return sections
 
 
-def write_llms(app: Sphinx, outputs: Outputs, stamp: str) -> None:
+def _kept(outputs: Outputs, relative: str) -> bool:
+    """Keep a file of this group the last build wrote, when it is still there."""
+    known = outputs.previous.get(relative)
+    if known is None or known[0] != MACHINE or not outputs.unchanged(relative, known[1]):
+        return False
+    outputs.note(relative, known[1], MACHINE)
+    return True
+
+
+def _to_redo(domain: KbDomain, same_stamp: bool) -> set[str] | None:
+    """The articles whose Markdown may differ from the last build's (None: any): with
+    the same settings and an edit whose scope is known, those read again (their
+    text) and those whose record changed (their facts); no other article's
+    names, series or address moved."""
+    if not same_stamp:
+        return None
+    if not domain.lists_changed:
+        return set(domain.read_docs)
+    scope = current_scope(domain)
+    return None if scope is None else domain.read_docs | scope.changed
+
+
+def write_llms(app: Sphinx, outputs: Outputs, stamp: str, same_stamp: bool = False) -> None:
     domain = domain_of(app.env)
-    markdown = write_markdown(app, outputs, stamp)
+    redo = _to_redo(domain, same_stamp)
+    markdown = write_markdown(app, outputs, stamp, redo)
+    if redo is not None and not domain.lists_changed and _kept(outputs, LLMS_TXT):
+        return  # the same articles, titles, excerpts and categories as last time
     text = llms_txt(
         site_name(app), kb_config(app).site_description, llms_sections(app, domain, markdown)
     )
@@ -325,7 +360,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     if not domain.records_changed and same_stamp and outputs.keep_group(MACHINE):
         return  # nothing read or removed: every file on disk is current
     if config.llms_txt:
-        write_llms(app, outputs, stamp)
+        write_llms(app, outputs, stamp, same_stamp)
     if writes_opensearch(app):
         write_opensearch(app, outputs)
 

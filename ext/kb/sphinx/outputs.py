@@ -56,6 +56,8 @@ class Outputs(Claims):
         self._real = os.path.realpath(self.outdir)
         self._prefix = os.path.join(os.fspath(self.outdir), "")
         self.previous: dict[str, tuple[str, str]] = {}
+        #: :meth:`previous_files` of each group asked for (dropped when adopt adds files).
+        self._by_group: dict[str, dict[str, str]] = {}
         self.stamps: dict[str, str] = {}
         self.previous_stamps: dict[str, str] = {}
         self.current: dict[str, tuple[str, str]] = {}
@@ -102,6 +104,7 @@ class Outputs(Claims):
         for path in sorted(root.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 self.previous.setdefault(self.relative(path), (group, ""))
+        self._by_group.clear()
 
     def stamp(self, group: str, stamp: str) -> bool:
         """Record what shapes every file of ``group``; True when it is as last time."""
@@ -109,13 +112,20 @@ class Outputs(Claims):
         return self.previous_stamps.get(group) == stamp
 
     def previous_files(self, group: str) -> dict[str, str]:
-        return {path: digest for path, (owner, digest) in self.previous.items() if owner == group}
+        """The files ``group`` made last time (path -> digest); not to be changed."""
+        found = self._by_group.get(group)
+        if found is None:
+            found = self._by_group[group] = {
+                path: digest for path, (owner, digest) in self.previous.items() if owner == group
+            }
+        return found
 
     def keep_group(self, group: str) -> bool:
         """Keep every file ``group`` made last time, as it is; False when one is missing
         or another owner now has its path (the group then makes its files again)."""
         files = self.previous_files(group)
-        if not all((self.outdir / path).is_file() for path in files):
+        # os.path on text: a Path per file of thousands was a visible share of a no-op.
+        if not all(os.path.isfile(self._prefix + path) for path in files):
             return False
         owner = Owner(group)
         if any(self._held(path, owner) is not None for path in files):
@@ -195,7 +205,7 @@ class Outputs(Claims):
     def unchanged(self, relative: str, digest: str) -> bool:
         """True when ``relative`` was made from the same material last time and is on disk."""
         known = self.previous.get(relative)
-        return known is not None and known[1] == digest and (self.outdir / relative).is_file()
+        return known is not None and known[1] == digest and os.path.isfile(self._prefix + relative)
 
     def note(self, relative: str, digest: str, group: str) -> None:
         """Record a file written by someone else on kb's behalf (Sphinx writes pages).
@@ -268,16 +278,15 @@ class Outputs(Claims):
                 removed.append(relative)
         for legacy in _LEGACY:
             remove_file(self.outdir / legacy)
-        files = {path: list(value) for path, value in sorted(self.current.items())}
         if (
-            files != {p: list(v) for p, v in sorted(self.previous.items())}
+            self.current != self.previous
             or self.stamps != self.previous_stamps
             or self.sphinx_pages != self.previous_sphinx_pages
         ):
             payload = json.dumps(
                 {
                     "stamps": dict(sorted(self.stamps.items())),
-                    "files": files,
+                    "files": {path: list(value) for path, value in sorted(self.current.items())},
                     "sphinx_pages": sorted(self.sphinx_pages),
                 },
                 ensure_ascii=False,

@@ -244,11 +244,13 @@ def pages_with_changed_cards(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # Within an edit's scope no entry, mention count or term name changed: only
     # the cards of the articles whose record changed can differ.
     reached = {("doc", docname) for docname in scope.changed} if scope is not None else None
-    counts = mention_counts(domain)
+    counts: Mapping[str, int] | None = None  # made only for a page compared
     changed = []
     for docname, record in domain.data["previews"].items():
         if reached is not None and record["hash"] and reached.isdisjoint(record["links"]):
             continue
+        if counts is None:
+            counts = mention_counts(domain)
         targets = linked_records(domain, record["links"], config.role_kinds)
         digest = digest_of(repr([card_inputs(t, domain, counts) for t in targets]))
         if record["hash"] != digest:

@@ -324,20 +324,29 @@ def reserve_sphinx_outputs(app: Sphinx, exception: Exception | None) -> None:
         outputs.reserve_folder(Path(doctrees).as_posix(), "it is inside Sphinx's doctrees")
 
 
-def _sitemap(app: Sphinx) -> bytes:
-    env = app.env
-    domain = domain_of(env)
-    builder = app.builder
-    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
-    root = ElementTree.Element("urlset", xmlns=namespace)
-    pagenames = set(env.found_docs) | set(domain.taxonomy.pages)
-    for pagename in sorted(pagenames):
+SITEMAP_XML = "sitemap.xml"
+#: A page of the sitemap and its date (None: no lastmod).
+SitemapPage = tuple[str, "dt.datetime | None"]
+
+
+def _sitemap_pages(app: Sphinx) -> list[SitemapPage]:
+    domain = domain_of(app.env)
+    found: list[SitemapPage] = []
+    for pagename in sorted(set(app.env.found_docs) | set(domain.taxonomy.pages)):
         article = domain.articles.get(pagename)
         if article is not None and article.draft:
             continue
+        found.append((pagename, article.updated or article.date if article is not None else None))
+    return found
+
+
+def _sitemap(app: Sphinx, pages: list[SitemapPage]) -> bytes:
+    builder = app.builder
+    namespace = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    root = ElementTree.Element("urlset", xmlns=namespace)
+    for pagename, moment in pages:
         url = ElementTree.SubElement(root, "url")
         ElementTree.SubElement(url, "loc").text = absolute_url(app, builder.get_target_uri(pagename))
-        moment = article.updated or article.date if article is not None else None
         if moment is not None:
             ElementTree.SubElement(url, "lastmod").text = moment.isoformat()
     ElementTree.indent(root)
@@ -384,8 +393,15 @@ def write_crawler_files(app: Sphinx, outputs: Outputs) -> None:
             lines.append(f"Sitemap: {absolute_url(app, app.config.sitemap_filename)}")
     elif base_url(app):
         try:
-            outputs.write("sitemap.xml", _sitemap(app), CRAWLERS)
-            lines.append(f"Sitemap: {absolute_url(app, 'sitemap.xml')}")
+            # Made from its pages and dates, and the stamp (addresses): a tag added
+            # to an article leaves them as they were, and the XML is not made again.
+            pages = _sitemap_pages(app)
+            made_of = digest_of(repr((stamp, pages)))
+            if outputs.unchanged(SITEMAP_XML, made_of):
+                outputs.note(SITEMAP_XML, made_of, CRAWLERS)
+            else:
+                outputs.write(SITEMAP_XML, _sitemap(app, pages), CRAWLERS, made_of)
+            lines.append(f"Sitemap: {absolute_url(app, SITEMAP_XML)}")
         except Refused as refusal:
             _setting_refused("kb_sitemap", "True", refusal)
     try:

@@ -406,6 +406,8 @@ def report_taxonomy(app: Sphinx, env: BuildEnvironment) -> None:
     """Report slug collisions, series out of order and taxonomy-file problems once the
     records are complete."""
     domain: KbDomain = domain_of(env)
+    if not domain.records_changed:
+        return  # nothing read or removed: the build that made this taxonomy reported it
     taxonomy = domain.taxonomy
     for collision in taxonomy.collisions:
         logger.warning(

@@ -354,6 +354,16 @@ class KbDomain(Domain):
             )
         return self._taxonomy
 
+    def _records_before(self) -> dict[str, tuple[Article, dict[str, int]]] | None:
+        """The articles read again this build as the last build had them, with their
+        mentions (None when one is new): what :meth:`Relations.build` updates from."""
+        before = {}
+        for docname, (article, _, mentions, _) in self.previous_records.items():
+            if article is None:
+                return None
+            before[docname] = (article, dict(mentions))
+        return before
+
     @property
     def relations(self) -> Relations:
         if self._relations is None:
@@ -362,6 +372,7 @@ class KbDomain(Domain):
                 self.mentions,
                 kb_config(self.env).related_count,
                 self.data.get("relations_cache"),
+                self._records_before(),
             )
             self.data["relations_cache"] = self._relations.cache
         return self._relations

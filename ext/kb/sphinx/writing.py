@@ -31,6 +31,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.builders.epub3 import Epub3Builder as EpubBuilder
+from sphinx.builders.gettext import MessageCatalogBuilder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import NoUri
@@ -55,7 +56,7 @@ from kb.sphinx.i18n import _, wording_of
 from kb.sphinx.nodes import kb_dynamic
 from kb.sphinx.outputs import MANIFEST, digest_of
 from kb.sphinx.placeholders import placeholder
-from kb.sphinx.render import Linker, Templates, linker_for, templates_of
+from kb.sphinx.render import KB_TEMPLATES, Linker, Templates, linker_for, templates_of
 from kb.sphinx.views import Page, article_head, generated_pages
 
 logger = logging.getLogger(__name__)
@@ -471,13 +472,22 @@ def finish_outputs(app: Sphinx, exception: Exception | None) -> None:
 
 def add_template_path(app: Sphinx, config: Any) -> None:
     """kb's sidebar template is found by the theme through ``templates_path``."""
-    folder = str(Path(__file__).parent.parent / "templates")
-    if folder not in config.templates_path:
-        config.templates_path.append(folder)
+    if KB_TEMPLATES not in config.templates_path:
+        config.templates_path.append(KB_TEMPLATES)
+
+
+def keep_templates_out_of_catalogs(app: Sphinx) -> None:
+    """``gettext`` collects the messages of every template under ``templates_path`` into
+    the project's ``sphinx.pot``. kb's texts are kb's own, translated by its catalogs,
+    and Sphinx's collector fails on a ``_()`` given arguments, as kb's templates call it:
+    the gettext builder, which renders no template, goes without them."""
+    if isinstance(app.builder, MessageCatalogBuilder) and KB_TEMPLATES in app.config.templates_path:
+        app.config.templates_path.remove(KB_TEMPLATES)
 
 
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", add_template_path)
+    app.connect("builder-inited", keep_templates_out_of_catalogs)
     app.connect("env-get-updated", pages_with_changed_content)
     app.connect("env-get-updated", pages_with_other_sections)
     app.connect("env-updated", settle_records)

@@ -60,7 +60,7 @@ def _status_kib(field: str) -> int:
 
 def _site(traceback: tracemalloc.Traceback) -> str:
     """The innermost frame of kb, else of Sphinx and its libraries, else the innermost."""
-    frames = list(traceback)  # most recent first
+    frames = list(reversed(traceback))  # most recent first (tracemalloc keeps the oldest first)
     for wanted in ("/kb/", *_OWN[1:]):
         for frame in frames:
             if wanted in frame.filename and "memprobe" not in frame.filename:
@@ -109,6 +109,12 @@ def holders(app: Any) -> dict[str, float]:
         if key not in ("app", "_app", "config", "_config", "domains", "_registry", "events")
     ]
     parts += [(f"builder.{key}", value) for key, value in vars(app.builder).items() if key not in ("app", "env", "config", "events")]
+    # Under -j, the resolved doctrees of the chunks waiting for a worker.
+    parts += [
+        (f"ParallelTasks({len(tasks._args)} chunks)", tasks._args)
+        for tasks in gc.get_objects()
+        if type(tasks).__name__ == "ParallelTasks"
+    ]
     sizes = {name: deep_size(value, seen) for name, value in parts}
     return {
         name: round(size / 2**20, 2)
@@ -134,7 +140,7 @@ class Probe:
         self.pages = 0
         self.resolved = 0
         self.previous: dict[str, int] = {}
-        self.pid = os.getpid()
+        self.pid = self.main = os.getpid()
         self.start = time.perf_counter()
 
     def __call__(self, phase: str, app: Any = None) -> None:
@@ -173,11 +179,23 @@ def setup(app: Any) -> dict[str, Any]:
     out = os.environ.get("KB_MEMPROBE_OUT")
     if not out:
         return {"parallel_read_safe": True, "parallel_write_safe": True}
-    if os.environ.get("KB_MEMPROBE_TRACE") and not tracemalloc.is_tracing():
+    trace = os.environ.get("KB_MEMPROBE_TRACE", "")
+    if trace == "all" and not tracemalloc.is_tracing():
         tracemalloc.start(FRAMES)
     probe = Probe(out)
 
-    def page(app: Any, *_args: Any) -> None:
+    def read(app: Any, _env: Any) -> None:
+        probe("read", app)
+        if trace == "write" and not tracemalloc.is_tracing():
+            # From here on only: tracing the reading is slow (docutils allocates a lot).
+            tracemalloc.start(FRAMES)
+            probe.previous = {}
+
+    def page(app: Any, pagename: str, *_args: Any) -> None:
+        if os.getpid() != probe.main and tracemalloc.is_tracing():
+            tracemalloc.stop()  # a -j worker: the main process is the one watched
+        if pagename == "genindex":  # the first page of the builder's finish()
+            probe("genindex", app)
         probe.pages += 1
         if probe.pages % EVERY == 0:
             probe(f"written-{probe.pages}", app)
@@ -203,7 +221,7 @@ def setup(app: Any) -> dict[str, Any]:
         yield from ()
 
     app.connect("builder-inited", lambda app: probe("inited", app), priority=900)
-    app.connect("env-updated", lambda app, _env: probe("read", app), priority=900)
+    app.connect("env-updated", read, priority=900)
     app.connect("html-page-context", page, priority=900)
     app.connect("doctree-resolved", resolved, priority=900)
     app.connect("html-collect-pages", collect_start, priority=1)
@@ -227,7 +245,7 @@ def corpus(n: int) -> dict[str, Path]:
 
 
 def run(
-    n: int, flavour: str, jobs: str, trace: bool, sizes: bool, out: Path, build: Path,
+    n: int, flavour: str, jobs: str, trace: str | None, sizes: bool, out: Path, build: Path,
     kb: Path | None = None,
 ) -> list[dict[str, Any]]:
     from benchmarks.large import command_for
@@ -246,7 +264,7 @@ def run(
     # The same sets and dicts in the same order, run after run: RSS comparable.
     env["PYTHONHASHSEED"] = "0"
     if trace:
-        env["KB_MEMPROBE_TRACE"] = "1"
+        env["KB_MEMPROBE_TRACE"] = trace
     if sizes:
         env["KB_MEMPROBE_SIZES"] = "1"
     started = time.perf_counter()
@@ -292,13 +310,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--flavour", choices=("kb", "plain"), default="kb")
     parser.add_argument("--jobs", default="1")
-    parser.add_argument("--trace", action="store_true", help="tracemalloc (slow)")
+    parser.add_argument(
+        "--trace",
+        choices=("all", "write"),
+        help="tracemalloc from the start (slow) or from the end of reading, main process only",
+    )
     parser.add_argument("--sizes", action="store_true", help="deep sizes of the env's parts")
     parser.add_argument("--sites", type=int, default=12, help="sites shown per phase")
     parser.add_argument("--tag", default="", help="name of this run's files")
     parser.add_argument("--kb", type=Path, help="measure the kb of another checkout's ext/")
     args = parser.parse_args(argv)
-    name = f"{args.flavour}-{args.n}-j{args.jobs}{'-trace' if args.trace else ''}"
+    name = f"{args.flavour}-{args.n}-j{args.jobs}{'-trace-' + args.trace if args.trace else ''}"
     name += f"{'-sizes' if args.sizes else ''}{args.tag}"
     rows = run(
         args.n, args.flavour, args.jobs, args.trace, args.sizes, WORK / f"{name}.jsonl", WORK / "build" / name,

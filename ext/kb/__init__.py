@@ -43,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         rawfiles,
         reading,
         redirecting,
+        releasing,
         searching,
         sharing,
         slimming,
@@ -69,6 +70,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     sources.setup(app)
     previews.setup(app)
     slimming.setup(app)
+    releasing.setup(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -10,6 +10,7 @@ are written here too, once, in the words of the build's language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -21,6 +22,36 @@ from kb.core.wording import Wording
 
 #: Prefix of a linker target that is a file kb writes (a feed), not a page.
 FILE_TARGET = "@file:"
+
+#: A run of percent-escaped bytes of non-ASCII characters (UTF-8 bytes are 0x80 and up).
+_ESCAPED_NON_ASCII = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def readable_uri(uri: str) -> str:
+    """``uri`` with its non-ASCII characters written as themselves, not escaped.
+
+    Sphinx percent-encodes a page name in its URL: 9 bytes for a Japanese
+    character that UTF-8 writes in 3 (a tag page's address, repeated on every
+    list that shows the tag). An HTML page may carry a URL's characters as they
+    are; browsers encode them again when they follow the link, so the request
+    (http) or the file opened (file://) is the same. Escapes of ASCII bytes
+    (``%20``, ``%23``, ``%25``, ...) stay: they are characters that mean
+    something else unescaped. A run that is not valid UTF-8 stays escaped.
+    """
+    if "%" not in uri:
+        return uri
+    return _ESCAPED_NON_ASCII.sub(_decoded, uri)
+
+
+def _decoded(match: re.Match[str]) -> str:
+    """The characters of an escaped run, or the run as it is when it is not
+    UTF-8 or holds a character a reader cannot see (spaces, line separators,
+    format marks: escaped, they cannot be taken for something else)."""
+    try:
+        text = bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group()
+    return text if text.isprintable() else match.group()
 
 
 def is_article(docname: str, config: KbConfig) -> bool:

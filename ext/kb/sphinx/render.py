@@ -33,7 +33,7 @@ import jinja2.bccache
 
 from kb.core.atomicfile import write_atomically
 from kb.core.dates import format_japanese_date
-from kb.core.targets import FILE_TARGET
+from kb.core.targets import FILE_TARGET, readable_uri
 from kb.core.wording import Wording
 from kb.sphinx.i18n import wording_of
 
@@ -197,7 +197,8 @@ def linker_for(builder: Any, pagename: str, writes_generated_pages: bool = True)
                 found = "../" * depth + target[len(FILE_TARGET) :]
             else:
                 docname, _, anchor = target.partition("#")
-                found = builder.get_relative_uri(pagename, docname)
+                # Japanese page names in UTF-8, not escaped: a third of the bytes.
+                found = readable_uri(builder.get_relative_uri(pagename, docname))
                 if anchor:
                     # In one page (singlehtml) a document is itself an anchor
                     # (#document-x): the entry's own anchor replaces it.

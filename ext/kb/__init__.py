@@ -39,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         machine,
         nodes,
         notfound,
+        parallelread,
         previews,
         rawfiles,
         reading,
@@ -71,6 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     previews.setup(app)
     slimming.setup(app)
     releasing.setup(app)
+    parallelread.setup(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -171,6 +171,8 @@ class KbDomain(Domain):
         #: pickled). Not env.temp_data: Sphinx deep-copies that for every page
         #: it writes, which made collecting per-page data quadratic.
         self.scratch: dict[str, Any] = {}
+        #: The process that merges what parallel readers read (see kb.sphinx.parallelread).
+        self.merging_process: int | None = None
 
     # --- bookkeeping ----------------------------------------------------
 
@@ -205,6 +207,17 @@ class KbDomain(Domain):
                 if docname in theirs:
                     mine[docname] = theirs[docname]
         self._changed(*docnames)
+
+    def forget_for_reader(self, others: Iterable[str]) -> None:
+        """In a forked reading process: drop the records of ``others``, which the
+        merge of this process's documents does not read, and what only the main
+        process consults after reading (digests, the related-articles cache)."""
+        for key in _PER_DOC:
+            table = self.data[key]
+            for docname in others:
+                table.pop(docname, None)
+        self.data["relations_cache"] = None
+        self.data.pop("record_digests", None)
 
     def _record_digest(self, docname: str) -> str | None:
         """A digest of what lists and pages show of ``docname``; None when it has no record."""

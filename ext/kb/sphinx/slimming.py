@@ -12,12 +12,29 @@
   which then keeps every ``rawsource``; an environment read without one
   cannot be reused by them (Sphinx refuses it: "This environment is
   incompatible with the selected builder").
+* In the same handler, the pickle is made to write each thing once
+  (:func:`share_repeats`, about 0.8 KiB of a 24 KiB doctree, some 16 MiB at
+  20,000 articles; nothing is lost, the doctree reads back equal). Pickle
+  writes a string again for every string object it meets, and refers back to
+  one it has written only when it is the same object: attribute names and
+  values made by different code (``refdomain``, ``reftype``, ``mention``, a
+  term's name on each of its mentions) are equal but distinct strings, so
+  each is made the one interned copy. A text node carries the document it is
+  in (``_document``), which docutils also finds through its parent: it is
+  left to the parent. A ``source`` or ``line`` of None is the class's own
+  default, and is dropped from the node.
 """
 
 from __future__ import annotations
 
+import sys
+
 from docutils import nodes
 from sphinx.application import Sphinx
+
+#: Instance attributes that are the class's own default (``Node.source``, ``Node.line``)
+#: when None.
+_NONE_DEFAULTS = ("source", "line")
 
 
 def drop_raw_sources(doctree: nodes.Node) -> None:
@@ -27,7 +44,36 @@ def drop_raw_sources(doctree: nodes.Node) -> None:
             node.rawsource = ""
 
 
+def share_repeats(doctree: nodes.document) -> None:
+    """Make the pickle write each repeated value once, in place (see the module)."""
+    for node in doctree.findall():
+        own = vars(node)
+        for name in _NONE_DEFAULTS:
+            if name in own and own[name] is None:
+                del own[name]
+        if isinstance(node, nodes.Text):
+            # Node.document falls back on the parent's; Text.copy() keeps no document.
+            if node.parent is not None and own.get("_document") is node.parent.document:
+                del own["_document"]
+        elif isinstance(node, nodes.Element):
+            _intern_attributes(node.attributes)
+
+
+def _intern_attributes(attributes: dict[str, object]) -> None:
+    """Interned names and string values, in place (the dict and its lists stay the
+    objects others may hold) and in the same order."""
+    items = list(attributes.items())
+    attributes.clear()
+    for name, value in items:
+        if type(value) is str:
+            value = sys.intern(value)
+        elif type(value) is list:
+            value[:] = [sys.intern(item) if type(item) is str else item for item in value]
+        attributes[sys.intern(name)] = value
+
+
 def slim_doctree(app: Sphinx, doctree: nodes.document) -> None:
+    share_repeats(doctree)
     if app.env.versioning_condition:
         return  # gettext or versioning reads rawsource when it writes
     drop_raw_sources(doctree)

@@ -49,8 +49,11 @@ def cards(soup: BeautifulSoup, page_url: str) -> dict[str, BeautifulSoup]:
     assert soup.select("body template") == []
     found = {}
     for template in soup.select("head template[data-kb-preview]"):
-        address = urljoin(page_url, template["data-kb-preview"]).partition("#")[0]
-        found[address] = BeautifulSoup(template.decode_contents(), "html.parser")
+        card = BeautifulSoup(template.decode_contents(), "html.parser")
+        # The card's address is its "open" link's, written once.
+        assert template.attrs == {"data-kb-preview": ""}, template.attrs
+        address = urljoin(page_url, card.select_one(".kb-preview-open a")["href"])
+        found[address.partition("#")[0]] = card
     return found
 
 

@@ -1,10 +1,10 @@
 // kb: previews of the glossary entries and articles a page's text links to.
 // The cards are <template>s the build wrote into the page's head (kb/previews.html), keyed by
-// the link's address: nothing is fetched, so this works from file:// too. A card shows
-// when the pointer rests on a link, when a link gets keyboard focus, and on a first tap
-// (a second tap, or the card's own link, opens the page). It is placed right after its
-// link, so Tab goes on into it; Escape closes it and keeps focus on the link. The card
-// is fixed over the page and never moves the text under it.
+// the link's address, which is the card's own "open" link's: nothing is fetched, so this
+// works from file:// too. A card shows when the pointer rests on a link, when a link gets
+// keyboard focus, and on a first tap (a second tap, or the card's own link, opens the
+// page). It is placed right after its link, so Tab goes on into it; Escape closes it and
+// keeps focus on the link. The card is fixed over the page and never moves the text under it.
 (() => {
   "use strict";
   const HOVER_DELAY = 50; // ms the pointer rests on a link before its card shows
@@ -16,8 +16,13 @@
   const withoutFragment = (href) => href.split("#")[0];
   const cards = new Map();
   for (const template of templates) {
-    const address = new URL(template.dataset.kbPreview, document.baseURI).href;
-    cards.set(withoutFragment(address), template);
+    // The card's address is its "open" link's (a project's own card template may
+    // still give it on the <template>, as kb's did before).
+    const open = template.content.querySelector(".kb-preview-open");
+    const link = open && open.querySelector("a[href]");
+    const href = template.dataset.kbPreview || (link && link.getAttribute("href"));
+    if (!href) continue;
+    cards.set(withoutFragment(new URL(href, document.baseURI).href), template);
   }
   const card = document.createElement("div");
   card.className = "kb-preview";

@@ -7,7 +7,8 @@ placeholders where generated content goes (byline, entry box, related
 articles, backlinks, an entry's pictures); :class:`MentionTransform` links the
 glossary names an article mentions. Which names exist is fixed once per build, before any
 document is read (``env-before-read-docs``), so every reader of a ``-j`` build
-links against the same table.
+links against the same table. An edit of the taxonomy file reads every article
+again (``env-get-outdated``).
 
 Reading one document never stops the build: any exception raised while kb
 reads it is a warning naming the file, and the page is built without kb's
@@ -17,7 +18,9 @@ additions.
 from __future__ import annotations
 
 import logging as std_logging
+import os
 import re
+import stat
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -254,10 +257,6 @@ class ArticleTransform(SphinxTransform):
         # Articles are reached through the index pages, not the toctree: a
         # toctree of every article would put all of them on every page.
         self.env.metadata[docname]["orphan"] = True
-        # Display names and slugs come from the taxonomy file; a missing
-        # dependency would make Sphinx re-read the article on every build.
-        if (self.env.srcdir / config.taxonomy_file).is_file():
-            self.env.note_dependency(config.taxonomy_file)
 
 
 class MentionTransform(SphinxTransform):
@@ -459,8 +458,36 @@ def install_heading_filter(app: Sphinx) -> None:
             handler.filters.insert(0, heading_filter)
 
 
+def _taxonomy_stamp(env: BuildEnvironment) -> list[int]:
+    """Modification time and size of the taxonomy file; empty when there is none."""
+    try:
+        found = os.stat(os.path.join(env.srcdir, kb_config(env).taxonomy_file))
+    except OSError:
+        return []
+    return [found.st_mtime_ns, found.st_size] if stat.S_ISREG(found.st_mode) else []
+
+
+def reread_after_taxonomy_edit(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Every article, when the taxonomy file (display names and slugs) changed.
+
+    One look at the file per build, where a dependency noted for each article had
+    Sphinx look at it once per article on every build, and kept one path per
+    article in the pickled environment: both grew the edit loop with the site.
+    """
+    domain = domain_of(env)
+    stamp = _taxonomy_stamp(env)
+    last = domain.data.get("taxonomy_stamp")
+    domain.data["taxonomy_stamp"] = stamp
+    if last is None or last == stamp:
+        return []  # a new environment reads every article anyway
+    return sorted(docname for docname in domain.articles if docname in env.all_docs)
+
+
 def setup(app: Sphinx) -> None:
     decoding.setup(app)
+    app.connect("env-get-outdated", reread_after_taxonomy_edit)
     app.connect("env-before-read-docs", fix_glossary_names)
     app.connect("source-read", on_source_read)
     app.connect("builder-inited", install_heading_filter)

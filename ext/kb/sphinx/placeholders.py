@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 from kb.core.names import name_key
@@ -37,6 +38,13 @@ Inputs = Callable[[KbDomain, KbConfig, str, dict[str, Any]], Any]
 Context = Callable[[Any, KbConfig, Wording], "dict[str, Any] | None"]
 
 
+def render_all(
+    templates: Templates, names: tuple[str, ...], url: Linker, zone: Any, context: dict[str, Any]
+) -> str:
+    """The templates ``names`` rendered one after the other with the same context."""
+    return "".join(templates.render(name, url=url, zone=zone, **context) for name in names)
+
+
 @dataclass(frozen=True)
 class Placeholder:
     """Generated content inside a page: rendered when the page is written."""
@@ -59,7 +67,7 @@ class Placeholder:
         values = self.inputs(domain, config, docname, options)
         return None if values is None else self.context(values, config, words)
 
-    def render(
+    def rendering(
         self,
         domain: KbDomain,
         config: KbConfig,
@@ -67,14 +75,17 @@ class Placeholder:
         options: dict[str, Any],
         templates: Templates,
         url: Linker,
-    ) -> str:
+    ) -> Callable[[], str] | None:
+        """The content as a call that renders it; None when there is nothing to show.
+
+        The context is made here, where every record is at hand; the templates are
+        rendered by whoever calls it: under ``-j``, the process that writes the page
+        (see :class:`kb.sphinx.nodes.kb_filled`).
+        """
         context = self.context_of(domain, config, docname, options, templates.words)
         if context is None:
-            return ""
-        return "".join(
-            templates.render(name, url=url, zone=config.zone, **context)
-            for name in self.templates
-        )
+            return None
+        return partial(render_all, templates, self.templates, url, config.zone, context)
 
     def fingerprint(
         self, domain: KbDomain, config: KbConfig, docname: str, options: dict[str, Any]

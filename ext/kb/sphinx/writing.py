@@ -53,7 +53,7 @@ from kb.sphinx.domain import (
     writes_website,
 )
 from kb.sphinx.i18n import _, wording_of
-from kb.sphinx.nodes import kb_dynamic
+from kb.sphinx.nodes import kb_dynamic, kb_filled
 from kb.sphinx.outputs import MANIFEST, digest_of
 from kb.sphinx.placeholders import placeholder
 from kb.sphinx.render import KB_TEMPLATES, Linker, Templates, linker_for, templates_of
@@ -115,11 +115,13 @@ def fill_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         options = node_options(node)
         view = placeholder(node["kind"], options)
         owner = document_of(node, docname)
-        html = view.render(domain, config, owner, options, templates, url) if view else ""
-        if html:
-            node.replace_self(nodes.raw("", html, format="html", classes=["no-search"]))
-        else:
+        rendering = view.rendering(domain, config, owner, options, templates, url) if view else None
+        if rendering is None:
             node.parent.remove(node)
+            continue
+        filled = kb_filled(classes=["no-search"])
+        filled.rendering = rendering
+        node.replace_self(filled)
 
 
 # --- generated pages ---------------------------------------------------------------------

@@ -15,10 +15,11 @@ from sphinx.util import logging
 
 from kb.core.atomicfile import remove_file, write_atomically
 from kb.core.claims import Refused
-from kb.search.facets import facet_files
+from kb.search.facets import PageFacets, facet_files
 from kb.search.files import FOLDER, FORMAT, IndexState, order_pages
 from kb.search.pagekeys import POSITIONS_LAYOUT, PageRecord
 from kb.search.store import update, write_full
+from kb.sphinx.affected import current_scope
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
 from kb.sphinx.outputs import GroupFolder
@@ -73,6 +74,7 @@ class _Cache:
         self.pages = self.root / f"records-{name}"
         self.old_pages = self.root / f"pages-{name}"
         self.state_path = self.root / f"state-{name}.json"
+        self.facets_path = self.root / f"facets-{name}.json"
 
     def _page_path(self, docname: str) -> Path:
         return self.pages / (hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20] + ".json.z")
@@ -90,6 +92,30 @@ class _Cache:
         if self.old_pages.is_dir():
             for path in self.old_pages.glob("*.json"):
                 remove_file(path)
+
+    def facets(self) -> dict[str, PageFacets] | None:
+        """Each article's facets as the last build wrote them; None when not kept."""
+        try:
+            kept = json.loads(self.facets_path.read_text(encoding="utf-8"))
+            return {
+                docname: PageFacets(
+                    tuple(category), tuple(tag), tuple(author), tuple(entry), str(month)
+                )
+                for docname, (category, tag, author, entry, month) in kept.items()
+            }
+        except (OSError, ValueError, TypeError, AttributeError):
+            return None
+
+    def save_facets(self, facets: dict[str, PageFacets]) -> None:
+        rows = {
+            docname: [found.category, found.tag, found.author, found.entry, found.month]
+            for docname, found in facets.items()
+        }
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        write_atomically(self.facets_path, text.encode("utf-8"))
+
+    def drop_facets(self) -> None:
+        remove_file(self.facets_path)
 
     def state(self) -> IndexState | None:
         try:
@@ -166,18 +192,40 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
             _update_index(cache, files, state, pending)
             # The facets hold the records' names, mentions and months only.
             facets_current = same_stamp and not domain.lists_changed
+            facets_kept = same_stamp
         else:
             # Ids follow the date: a page added before others, removed, or
             # redated renumbers the pages, and every chunk is written again.
             _write_whole_index(app, cache, files, order, pending)
-            facets_current = False
+            facets_current = facets_kept = False
         if not facets_current:
-            for relative, text in facet_files(order, page_facets(app, order)).items():
-                files.write(relative, text)
+            _write_facets(app, cache, files, order, kept=facets_kept)
     except Refused as refusal:
         logger.warning(
             "search index not written: %s", refusal, type="kb", subtype="search"
         )
+
+
+def _write_facets(
+    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], kept: bool
+) -> None:
+    """The facets' files, from the facets each article had in the last build where
+    ``kept`` (same ids and stamp) and the edit's scope is known: only the articles
+    whose record changed are looked at again (the others' names, mentions and
+    months did not move), rather than every article of the site."""
+    domain = domain_of(app.env)
+    scope = current_scope(domain)
+    articles = [doc for doc in order if doc in domain.articles]
+    facets = cache.facets() if kept and scope is not None else None
+    if scope is not None and facets is not None and set(facets) == set(articles):
+        facets.update(page_facets(app, [doc for doc in articles if doc in scope.changed]))
+    else:
+        facets = page_facets(app, order)
+    # Dropped first: files written half from an older build's facets would not match it.
+    cache.drop_facets()
+    for relative, text in facet_files(order, facets).items():
+        files.write(relative, text)
+    cache.save_facets(facets)
 
 
 def _write_whole_index(

@@ -21,6 +21,7 @@ from kb.core.frontmatter import read_front_matter
 from kb.core.records import Article
 from kb.core.values import shown
 from kb.pictures import cardfont, cards
+from kb.sphinx.affected import current_scope
 from kb.sphinx.config import base_url, kb_config, site_name
 from kb.sphinx.domain import domain_of
 from kb.sphinx.i18n import wording_of
@@ -98,6 +99,17 @@ def write_cards(app: Sphinx, outputs: Outputs) -> tuple[int, float]:
     ):
         # Every card was drawn with this font as it is (its identity is in the stamp).
         return 0, 0.0
+    scope = current_scope(domain)
+    if (
+        same_stamp
+        and scope is not None
+        and set(outputs.previous_files(CARDS)) == every_card
+        and outputs.keep_group(CARDS)
+    ):
+        # An edit whose scope is known added, removed, hid or redated no article:
+        # only the cards of the articles whose record changed (a title) can
+        # differ, and the others are kept as they are, not made again one by one.
+        shown_articles = [item for item in shown_articles if item[0] in scope.changed]
     try:
         cardfont.check_font(font)
     except cardfont.FontMissingError as error:

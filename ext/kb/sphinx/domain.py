@@ -114,7 +114,8 @@ class KbDomain(Domain):
     # 4: redirect_from is read once, with its line, into "redirects".
     # 5: articles carry series and series_order; "series_lines" keeps their lines.
     # 6: "previews" keeps the entries and pages each document links to.
-    data_version = 6
+    # 7: each of those links is one string.
+    data_version = 7
     object_types: ClassVar[dict[str, ObjType]] = {"entry": ObjType("entry", "entry")}
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Article

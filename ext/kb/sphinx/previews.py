@@ -23,6 +23,7 @@ they were made from when the page was last written.
 from __future__ import annotations
 
 import posixpath
+import sys
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -179,9 +180,18 @@ def add_previews(
 
 # --- pages written again when their cards change ------------------------------------------
 
-#: A link noted at read time: ("kb", role, name) for a glossary link, ("doc", docname)
-#: for a link to a document.
-Link = tuple[str, ...]
+#: A link noted at read time, one string: "kb␟role␟name" for a glossary link,
+#: "doc␟docname" for a link to a document (␟: U+001F; split at its first one or
+#: two, so a name holding one stays whole). As tuples, the links were a dozen
+#: objects per page for every build to unpickle and the garbage collector to
+#: go over.
+Link = str
+_SEP = "\x1f"
+
+
+def _link(*parts: str) -> Link:
+    # Interned: the pages linking one entry share the string, pickled once.
+    return sys.intern(_SEP.join(parts))
 
 
 def note_links(app: Sphinx, doctree: nodes.document) -> None:
@@ -192,10 +202,10 @@ def note_links(app: Sphinx, doctree: nodes.document) -> None:
         domain, reftype = xref.get("refdomain"), xref.get("reftype", "")
         target = str(xref.get("reftarget", ""))
         if domain == "kb" and reftype != PAGE_REFTYPE:
-            links[("kb", reftype, target)] = None
+            links[_link("kb", reftype, target)] = None
         elif (domain, reftype) in (("doc", "myst"), ("std", "doc")):
             # MyST gives the document's full name; {doc} may give it relative.
-            links[("doc", docname_join(docname, target.partition("#")[0]))] = None
+            links[_link("doc", docname_join(docname, target.partition("#")[0]))] = None
     records = domain_of(app.env).data["previews"]
     if links:
         records[docname] = {"links": tuple(links), "hash": ""}
@@ -209,12 +219,13 @@ def linked_records(
     found: list[Entry | Article] = []
     for link in links:
         target: Entry | Article | None
-        if link[0] == "kb":
-            _, reftype, name = link
+        where, _, rest = link.partition(_SEP)
+        if where == "kb":
+            reftype, _, name = rest.partition(_SEP)
             kind = "" if reftype in (ENTRY_REFTYPE, MENTION_REFTYPE) else kinds.get(reftype, "")
             target = domain.find_entry(name, kind)
         else:
-            target = domain.articles.get(link[1])
+            target = domain.articles.get(rest)
             target = target if target is not None and target.is_article else None
         if target is not None:
             found.append(target)
@@ -243,7 +254,7 @@ def pages_with_changed_cards(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return []
     # Within an edit's scope no entry, mention count or term name changed: only
     # the cards of the articles whose record changed can differ.
-    reached = {("doc", docname) for docname in scope.changed} if scope is not None else None
+    reached = {_link("doc", docname) for docname in scope.changed} if scope is not None else None
     counts: Mapping[str, int] | None = None  # made only for a page compared
     changed = []
     for docname, record in domain.data["previews"].items():

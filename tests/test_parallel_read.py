@@ -9,7 +9,11 @@ The site comes out as a one-process build makes it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from kb.sphinx import searchindex
 from kbtesting import article, build, write_project
 
 #: Enough articles for Sphinx to cut them into more chunks than it has readers
@@ -113,3 +117,28 @@ def test_a_parallel_build_writes_the_site_a_serial_build_writes(tmp_path: Path) 
     assert differing == []
     assert all(parallel.exists(f"articles/a{number:02d}") for number in range(ARTICLES))
     assert parallel.html("articles/a07").select_one("h1").get_text().startswith("記事7")
+
+
+def test_the_pages_writers_cut_the_search_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under -j the workers that write the pages make their search keys; the main
+    process, which resolves every page one after the other, cuts almost none."""
+    cut_here: list[str] = []
+    original = searchindex.page_keys
+
+    def counting(record: Any) -> Any:
+        cut_here.append(record.docname)
+        return original(record)
+
+    monkeypatch.setattr(searchindex, "page_keys", counting)
+    result = build(_project(tmp_path), parallel=2)
+    assert result.warnings.strip() == ""
+    # Sphinx writes the first page in the main process, to warm its caches up.
+    assert len(cut_here) <= 1
+    fresh = Path(result.app.doctreedir) / "kb-search" / "fresh-html"
+    assert fresh.is_dir() and list(fresh.iterdir()) == []
+    # Every article is in the index (its keys equal a serial build's: the test above).
+    index_texts = "".join(
+        path.read_text(encoding="utf-8") for path in (result.outdir / "kb-search").rglob("d/*.js")
+    )
+    for number in range(ARTICLES):
+        assert f'"n":"articles/a{number:02d}"' in index_texts

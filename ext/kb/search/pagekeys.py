@@ -143,6 +143,27 @@ class PageKeys:
         held = key in self.positions or key in self.unplaced
         return (held, *(key in keys for keys in self.fields), key in self.code_only)
 
+    def to_data(self) -> dict[str, Any]:
+        """The keys as JSON values (sets as sorted lists), to hand from process to process."""
+        return {
+            "positions": self.positions,
+            "unplaced": sorted(self.unplaced),
+            "fields": [sorted(keys) for keys in self.fields],
+            "code_only": sorted(self.code_only),
+            "words": sorted(self.words),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> PageKeys:
+        title, names, excerpt = (set(keys) for keys in data["fields"])
+        return cls(
+            positions=data["positions"],
+            unplaced=set(data["unplaced"]),
+            fields=(title, names, excerpt),
+            code_only=set(data["code_only"]),
+            words=set(data["words"]),
+        )
+
 
 def grams(word: str) -> set[str]:
     """Substrings of one to :data:`GRAM_MAX` characters of a Latin word."""

@@ -168,8 +168,10 @@ def write_full(
     target: Path | IndexFiles,
     order: list[str],
     load: Callable[[str], PageRecord],
+    keys_of: Callable[[PageRecord], PageKeys] = page_keys,
 ) -> IndexState:
-    """Index every page of ``order`` from scratch."""
+    """Index every page of ``order`` from scratch; ``keys_of`` may hand back keys made
+    elsewhere (by the processes that wrote the pages)."""
     writer = Writer(target)
     state = IndexState(order=list(order), layout=POSITIONS_LAYOUT)
     index = _FullIndex()
@@ -177,7 +179,7 @@ def write_full(
         record = load(docname)
         state.digests[docname] = record.digest()
         writer.write(writer.path("d", page_id), page_file_text(page_id, record))
-        index.add(page_id, page_keys(record))
+        index.add(page_id, keys_of(record))
     values, x_values, t_bytes, x_bytes = index.values()
     # Bucket counts from the packed sizes: a dense page list is a short bitmap.
     state.postings_buckets = buckets_for(t_bytes, POSTINGS_BUCKET_BYTES)

@@ -17,7 +17,7 @@ from kb.core.atomicfile import remove_file, write_atomically
 from kb.core.claims import Refused
 from kb.search.facets import PageFacets, facet_files
 from kb.search.files import FOLDER, FORMAT, IndexState, order_pages
-from kb.search.pagekeys import POSITIONS_LAYOUT, PageRecord
+from kb.search.pagekeys import POSITIONS_LAYOUT, PageKeys, PageRecord, page_keys
 from kb.search.store import update, write_full
 from kb.sphinx.affected import current_scope
 from kb.sphinx.config import kb_config
@@ -37,16 +37,35 @@ _PENDING = "kb_search_pages"
 
 
 def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Note the page's record; the index is updated once, at the end of the build.
+    """Note that the page is written: the index is updated once, at the end of the build.
 
-    Held deflated as the cache keeps it (about a quarter of the record: its body is
-    the page's whole text) until the index is written at the end of the build.
+    The page's record and keys are made by whoever writes the page (:func:`keep_keys`):
+    under ``-j`` a worker, while the main process resolves the next pages one after
+    the other; cutting a page's text into keys was the larger part of the index's cost.
     """
     if not search_enabled(app) or not searchable(app, docname):
         return
-    pending = domain_of(app.env).scratch.setdefault(_PENDING, {})
-    assert isinstance(pending, dict)
-    pending[docname] = pack(page_record(app, docname, doctree))
+    pending = domain_of(app.env).scratch.setdefault(_PENDING, set())
+    assert isinstance(pending, set)
+    pending.add(docname)
+
+
+def keep_keys(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """The record and keys of a page noted by :func:`note_page`, beside the doctrees
+    (files: a worker has no other way to hand them to the main process)."""
+    if doctree is None:
+        return
+    pending = domain_of(app.env).scratch.get(_PENDING)
+    if not pending or pagename not in pending:
+        return
+    record = page_record(app, pagename, doctree)
+    _Cache(app).save_fresh(pagename, pack(record), page_keys(record))
 
 
 def pack(record: PageRecord) -> bytes:
@@ -72,6 +91,7 @@ class _Cache:
         name = app.builder.name
         self.root = Path(app.doctreedir) / "kb-search"
         self.pages = self.root / f"records-{name}"
+        self.fresh = self.root / f"fresh-{name}"
         self.old_pages = self.root / f"pages-{name}"
         self.state_path = self.root / f"state-{name}.json"
         self.facets_path = self.root / f"facets-{name}.json"
@@ -87,6 +107,40 @@ class _Cache:
 
     def save(self, docname: str, packed: bytes) -> None:
         write_atomically(self._page_path(docname), packed)
+
+    def _fresh_paths(self, docname: str) -> tuple[Path, Path]:
+        name = hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20]
+        return self.fresh / f"{name}.json.z", self.fresh / f"{name}.keys.z"
+
+    def save_fresh(self, docname: str, packed: bytes, keys: PageKeys) -> None:
+        """A page's record and keys as this build's writer of the page made them."""
+        record_path, keys_path = self._fresh_paths(docname)
+        data = json.dumps(keys.to_data(), ensure_ascii=False, separators=(",", ":"))
+        write_atomically(keys_path, zlib.compress(data.encode("utf-8"), 1))
+        write_atomically(record_path, packed)
+
+    def take_fresh(self, docname: str) -> tuple[bytes, PageKeys | None] | None:
+        """A page's packed record and keys made by this build's writer, removed from
+        the fresh folder; None when the writer left none."""
+        record_path, keys_path = self._fresh_paths(docname)
+        try:
+            packed = record_path.read_bytes()
+        except OSError:
+            return None
+        keys: PageKeys | None
+        try:
+            keys = PageKeys.from_data(json.loads(zlib.decompress(keys_path.read_bytes())))
+        except (OSError, zlib.error, ValueError, TypeError, KeyError):
+            keys = None
+        remove_file(record_path)
+        remove_file(keys_path)
+        return packed, keys
+
+    def drop_fresh(self) -> None:
+        """What writers of an interrupted build left."""
+        if self.fresh.is_dir():
+            for path in self.fresh.iterdir():
+                remove_file(path)
 
     def drop_old_layout(self) -> None:
         if self.old_pages.is_dir():
@@ -157,7 +211,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     write again or keep are deleted with the rest of kb's stale files.
     """
     domain = domain_of(app.env)
-    pending: dict[str, bytes] = domain.scratch.pop(_PENDING, None) or {}
+    pending: set[str] = domain.scratch.pop(_PENDING, None) or set()
     if exception is not None or not search_enabled(app):
         return
     outputs = domain.outputs(app.outdir)
@@ -204,6 +258,18 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         logger.warning(
             "search index not written: %s", refusal, type="kb", subtype="search"
         )
+    cache.drop_fresh()
+
+
+def _not_kept(docname: str) -> None:
+    logger.warning(
+        "search: no text kept for %s; it is indexed by its name only "
+        "(a clean build indexes it fully)",
+        docname,
+        type="kb",
+        subtype="search",
+        location=docname,
+    )
 
 
 def _write_facets(
@@ -229,40 +295,55 @@ def _write_facets(
 
 
 def _write_whole_index(
-    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: dict[str, bytes]
+    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: set[str]
 ) -> None:
+    # The keys of the record load() handed out last: write_full asks for them next.
+    handed: dict[str, PageKeys] = {}
+
     def load(docname: str) -> PageRecord:
-        packed = pending.get(docname)
-        record = unpack(packed) if packed is not None else cache.load(docname)
+        handed.clear()
+        record = None
+        taken = cache.take_fresh(docname) if docname in pending else None
+        if taken is not None:
+            packed, keys = taken
+            cache.save(docname, packed)
+            record = unpack(packed)
+            if keys is not None:
+                handed[docname] = keys
+        else:
+            record = cache.load(docname)
         if record is None:
-            logger.warning(
-                "search: no text kept for %s; it is indexed by its name only "
-                "(a clean build indexes it fully)",
-                docname,
-                type="kb",
-                subtype="search",
-                location=docname,
-            )
+            _not_kept(docname)
             record = PageRecord(docname, app.builder.get_target_uri(docname), docname)
         return record
 
-    for docname, packed in pending.items():
-        cache.save(docname, packed)
-    cache.save_state(write_full(files, order, load))
+    def keys_of(record: PageRecord) -> PageKeys:
+        keys = handed.pop(record.docname, None)
+        return keys if keys is not None else page_keys(record)
+
+    cache.save_state(write_full(files, order, load, keys_of))
     cache.drop_old_layout()
 
 
 def _update_index(
-    cache: _Cache, files: GroupFolder, state: IndexState, pending: dict[str, bytes]
+    cache: _Cache, files: GroupFolder, state: IndexState, pending: set[str]
 ) -> None:
     changes: dict[str, tuple[PageRecord | None, PageRecord]] = {}
-    for docname, packed in pending.items():
+    packed_records: dict[str, bytes] = {}
+    for docname in sorted(pending):
+        taken = cache.take_fresh(docname)
+        if taken is None:
+            # Written, but its writer handed nothing over: the index keeps its last text.
+            _not_kept(docname)
+            continue
+        packed, _keys = taken
         record = unpack(packed)
         if state.digests.get(docname) != record.digest():
             changes[docname] = (cache.load(docname), record)
+            packed_records[docname] = packed
     if not changes:
         return  # pages were written again, but what they hold for the search did not change
     update(files, state, changes)
     for docname in changes:
-        cache.save(docname, pending[docname])
+        cache.save(docname, packed_records[docname])
     cache.save_state(state)

@@ -8,10 +8,10 @@ instead (:mod:`kb.search.store`: chunks a query loads by its tokens, token
 positions that prove phrases, one compressed text per page for snippets) and
 keeps Sphinx's search page, whose ``Search.query`` it replaces:
 
-* ``doctree-resolved`` turns each page written into a
-  :class:`~kb.search.pagekeys.PageRecord` (its text with generated lists left
-  out, and its front matter: tags, categories, authors, excerpt, glossary
-  names and aliases);
+* the writer of each page (``html-page-context``; under ``-j`` a worker) turns
+  it into a :class:`~kb.search.pagekeys.PageRecord` (its text with generated
+  lists left out, and its front matter: tags, categories, authors, excerpt,
+  glossary names and aliases) and its keys, handed over beside the doctrees;
 * ``build-finished`` compares each record with the one indexed last time
   (kept beside the doctrees, one small file a page) and updates only the
   chunks whose keys changed; a build that read nothing touches no file;
@@ -36,7 +36,7 @@ from kb.search.files import FOLDER
 from kb.sphinx import i18n
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
-from kb.sphinx.searchindex import note_page, refresh_records, write_index
+from kb.sphinx.searchindex import keep_keys, note_page, refresh_records, write_index
 from kb.sphinx.searchlanguage import choose_language, search_enabled
 from kb.sphinx.searchstub import StubIndexFormat
 
@@ -158,6 +158,7 @@ def setup(app: Sphinx) -> None:
     app.connect("env-get-outdated", refresh_records)
     # After kb's own doctree-resolved handlers have rendered generated lists (400).
     app.connect("doctree-resolved", note_page, priority=800)
+    app.connect("html-page-context", keep_keys)
     app.connect("build-finished", write_index)
     app.connect("html-page-context", preload_manifest)
     app.connect("write-started", write_texts)

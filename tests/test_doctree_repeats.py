@@ -1,8 +1,9 @@
 """Doctrees pickle each repeated value once (kb.sphinx.slimming.share_repeats).
 
 The same knowledge base is built twice, once with ``share_repeats`` made a no-op:
-every page is byte for byte the same, every doctree reads back the same
-(pseudo-XML and every node's source and line), and the article doctrees are smaller.
+every page is byte for byte the same, every doctree reads back the same (its
+pseudo-XML, and where every node is, as a warning names it), and the article
+doctrees are smaller.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
+from docutils.utils import get_source_line
 
 import kb.sphinx.slimming
 from kbtesting import article, build, write_project
@@ -48,10 +50,10 @@ def built(root: Path) -> tuple[dict[str, bytes], dict[str, tuple[bytes, str]]]:
 
 
 def described(data: bytes, root: str) -> str:
-    """A doctree's pseudo-XML with every node's class, source and line, without
-    the build's folder."""
+    """A doctree's pseudo-XML with every node's class and place (source and line as
+    docutils finds them for a warning), without the build's folder."""
     document = pickle.loads(data)
-    places = [(type(node).__name__, node.source, node.line) for node in document.findall()]
+    places = [(type(node).__name__, *get_source_line(node)) for node in document.findall()]
     return (document.pformat() + repr(places)).replace(root, "")
 
 

@@ -142,3 +142,28 @@ def test_the_pages_writers_cut_the_search_keys(tmp_path: Path, monkeypatch: pyte
     )
     for number in range(ARTICLES):
         assert f'"n":"articles/a{number:02d}"' in index_texts
+
+
+def test_the_main_process_takes_the_keys_over_when_the_writers_fall_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a backlog of pages resolved but not yet written, the main process makes the
+    search keys itself (it keeps pace rather than piling doctrees up); the index is the
+    one a serial build writes."""
+    cut_here: list[str] = []
+    original = searchindex.page_keys
+
+    def counting(record: Any) -> Any:
+        cut_here.append(record.docname)
+        return original(record)
+
+    serial = build(_project(tmp_path / "serial"), parallel=0)
+    monkeypatch.setattr(searchindex, "page_keys", counting)
+    monkeypatch.setattr(searchindex._Backlog, "BACKLOG_PAGES", 3)
+    parallel = build(_project(tmp_path / "parallel"), parallel=2)
+    assert parallel.warnings.strip() == ""
+    # Sphinx resolves a chunk of 17 pages before it hands it to a worker: from the
+    # fourth page of each chunk on, the main process is "behind".
+    assert len(set(cut_here)) > 20
+    one, two = _pages(serial.outdir / "kb-search"), _pages(parallel.outdir / "kb-search")
+    assert one and one == two

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import zlib
 from dataclasses import asdict
 from pathlib import Path
@@ -28,12 +29,14 @@ from kb.sphinx.searchpages import date_key, page_facets, page_record, searchable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
 
 #: The output group of the index's files (:data:`kb.core.claims.PRIORITY`).
 SEARCH_GROUP = "search"
 _PENDING = "kb_search_pages"
+_BACKLOG = "kb_search_backlog"
 
 
 def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -42,12 +45,53 @@ def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     The page's record and keys are made by whoever writes the page (:func:`keep_keys`):
     under ``-j`` a worker, while the main process resolves the next pages one after
     the other; cutting a page's text into keys was the larger part of the index's cost.
+    When the workers fall behind, the main process makes them itself (see
+    :class:`_Backlog`).
     """
     if not search_enabled(app) or not searchable(app, docname):
         return
-    pending = domain_of(app.env).scratch.setdefault(_PENDING, set())
+    scratch = domain_of(app.env).scratch
+    pending = scratch.setdefault(_PENDING, set())
     assert isinstance(pending, set)
     pending.add(docname)
+    backlog = scratch.get(_BACKLOG)
+    if isinstance(backlog, _Backlog) and backlog.behind(len(pending)):
+        _keep(app, docname, doctree)
+        backlog.made_here.add(docname)
+
+
+class _Backlog:
+    """How far the workers are behind the main process, under ``-j``.
+
+    Sphinx queues each chunk of resolved pages for a worker it forks when one is free,
+    and nothing slows the main process down: when the workers have more to do per page
+    than the main process, resolved doctrees pile up in it (some 600 MiB at 20,000
+    articles). Past :data:`BACKLOG_PAGES` pages noted but not yet written, the main
+    process makes the page's search record and keys itself, which the workers would
+    otherwise do: it keeps pace instead of running ahead.
+    """
+
+    #: Pages resolved and not yet written beyond which the main process takes work
+    #: over: two chunks in flight at 20,000 articles are about 630 pages.
+    BACKLOG_PAGES = 800
+
+    def __init__(self) -> None:
+        # Shared memory made before the workers are forked: they count what they write.
+        self.written = multiprocessing.get_context("fork").Value("i", 0)
+        self.made_here: set[str] = set()
+
+    def behind(self, noted: int) -> bool:
+        return noted - int(self.written.value) > self.BACKLOG_PAGES
+
+    def note_written(self) -> None:
+        with self.written.get_lock():
+            self.written.value += 1
+
+
+def watch_backlog(app: Sphinx, builder: Builder) -> None:
+    """write-started: a counter the workers share, when pages are written in parallel."""
+    if search_enabled(app) and app.parallel > 1 and builder.parallel_ok:
+        domain_of(app.env).scratch[_BACKLOG] = _Backlog()
 
 
 def keep_keys(
@@ -61,11 +105,21 @@ def keep_keys(
     (files: a worker has no other way to hand them to the main process)."""
     if doctree is None:
         return
-    pending = domain_of(app.env).scratch.get(_PENDING)
+    scratch = domain_of(app.env).scratch
+    pending = scratch.get(_PENDING)
     if not pending or pagename not in pending:
         return
-    record = page_record(app, pagename, doctree)
-    _Cache(app).save_fresh(pagename, pack(record), page_keys(record))
+    backlog = scratch.get(_BACKLOG)
+    if isinstance(backlog, _Backlog):
+        backlog.note_written()
+        if pagename in backlog.made_here:
+            return
+    _keep(app, pagename, doctree)
+
+
+def _keep(app: Sphinx, docname: str, doctree: nodes.document) -> None:
+    record = page_record(app, docname, doctree)
+    _Cache(app).save_fresh(docname, pack(record), page_keys(record))
 
 
 def pack(record: PageRecord) -> bytes:
@@ -212,6 +266,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     """
     domain = domain_of(app.env)
     pending: set[str] = domain.scratch.pop(_PENDING, None) or set()
+    domain.scratch.pop(_BACKLOG, None)
     if exception is not None or not search_enabled(app):
         return
     outputs = domain.outputs(app.outdir)

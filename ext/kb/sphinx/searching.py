@@ -36,7 +36,13 @@ from kb.search.files import FOLDER
 from kb.sphinx import i18n
 from kb.sphinx.config import kb_config
 from kb.sphinx.domain import domain_of
-from kb.sphinx.searchindex import keep_keys, note_page, refresh_records, write_index
+from kb.sphinx.searchindex import (
+    keep_keys,
+    note_page,
+    refresh_records,
+    watch_backlog,
+    write_index,
+)
 from kb.sphinx.searchlanguage import choose_language, search_enabled
 from kb.sphinx.searchstub import StubIndexFormat
 
@@ -159,6 +165,7 @@ def setup(app: Sphinx) -> None:
     # After kb's own doctree-resolved handlers have rendered generated lists (400).
     app.connect("doctree-resolved", note_page, priority=800)
     app.connect("html-page-context", keep_keys)
+    app.connect("write-started", watch_backlog)
     app.connect("build-finished", write_index)
     app.connect("html-page-context", preload_manifest)
     app.connect("write-started", write_texts)

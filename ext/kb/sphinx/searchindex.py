@@ -305,7 +305,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         else:
             # Ids follow the date: a page added before others, removed, or
             # redated renumbers the pages, and every chunk is written again.
-            _write_whole_index(app, cache, files, order, pending)
+            _write_whole_index(app, cache, files, order)
             facets_current = facets_kept = False
         if not facets_current:
             _write_facets(app, cache, files, order, kept=facets_kept)
@@ -349,16 +349,16 @@ def _write_facets(
     cache.save_facets(facets)
 
 
-def _write_whole_index(
-    app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str], pending: set[str]
-) -> None:
+def _write_whole_index(app: Sphinx, cache: _Cache, files: GroupFolder, order: list[str]) -> None:
     # The keys of the record load() handed out last: write_full asks for them next.
     handed: dict[str, PageKeys] = {}
 
     def load(docname: str) -> PageRecord:
         handed.clear()
         record = None
-        taken = cache.take_fresh(docname) if docname in pending else None
+        # Whatever wrote the page left its record: a page only resolved (a feed's
+        # body) has none, and keeps the last build's.
+        taken = cache.take_fresh(docname)
         if taken is not None:
             packed, keys = taken
             cache.save(docname, packed)
@@ -388,8 +388,7 @@ def _update_index(
     for docname in sorted(pending):
         taken = cache.take_fresh(docname)
         if taken is None:
-            # Written, but its writer handed nothing over: the index keeps its last text.
-            _not_kept(docname)
+            # Resolved but not written (a feed's body): its text is the last build's.
             continue
         packed, _keys = taken
         record = unpack(packed)

@@ -40,7 +40,8 @@ _BACKLOG = "kb_search_backlog"
 
 
 def note_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Note that the page is written: the index is updated once, at the end of the build.
+    """Note that the page is resolved to be written: the index is updated once, at the
+    end of the build.
 
     The page's record and keys are made by whoever writes the page (:func:`keep_keys`):
     under ``-j`` a worker, while the main process resolves the next pages one after
@@ -150,8 +151,13 @@ class _Cache:
         self.state_path = self.root / f"state-{name}.json"
         self.facets_path = self.root / f"facets-{name}.json"
 
+    @staticmethod
+    def _stem(docname: str) -> str:
+        """A page's file name in the cache's folders (docnames may hold any character)."""
+        return hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20]
+
     def _page_path(self, docname: str) -> Path:
-        return self.pages / (hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20] + ".json.z")
+        return self.pages / f"{self._stem(docname)}.json.z"
 
     def load(self, docname: str) -> PageRecord | None:
         try:
@@ -163,8 +169,8 @@ class _Cache:
         write_atomically(self._page_path(docname), packed)
 
     def _fresh_paths(self, docname: str) -> tuple[Path, Path]:
-        name = hashlib.sha1(docname.encode("utf-8")).hexdigest()[:20]
-        return self.fresh / f"{name}.json.z", self.fresh / f"{name}.keys.z"
+        stem = self._stem(docname)
+        return self.fresh / f"{stem}.json.z", self.fresh / f"{stem}.keys.z"
 
     def save_fresh(self, docname: str, packed: bytes, keys: PageKeys) -> None:
         """A page's record and keys as this build's writer of the page made them."""
